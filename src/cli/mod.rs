@@ -1,0 +1,81 @@
+//! The command line: argument parsing and the headless commands. Each command is a thin
+//! shell over the pure core and returns its exit code.
+
+mod schema;
+mod validate;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// Exit codes, the same for every command.
+pub mod exit {
+    /// Success: the flow is valid (warnings allowed), the tests passed.
+    pub const OK: u8 = 0;
+    /// The flow is invalid, or a test failed.
+    pub const INVALID: u8 = 1;
+    /// Usage or I/O error: bad arguments, a missing or unreadable file, a directory.
+    pub const USAGE: u8 = 2;
+}
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "flowsim",
+    version,
+    about = "Preview, simulate, validate and test WhatsApp Flows in the terminal",
+    long_about = None,
+    after_help = "Exit codes: 0 success, 1 invalid flow or failed test, 2 usage or I/O error.",
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check Flow JSON files against Meta's rules, offline.
+    #[command(after_help = validate::AFTER_HELP)]
+    Validate(validate::Args),
+    /// Print a JSON Schema of Flow JSON, for editor completion and inline errors.
+    #[command(after_help = schema::AFTER_HELP)]
+    Schema(schema::Args),
+}
+
+/// When to colour the output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum Color {
+    /// Colour when writing to a terminal and NO_COLOR is not set.
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
+impl Color {
+    /// Whether to colour a stream, given whether it is a terminal.
+    pub fn enabled(self, is_terminal: bool) -> bool {
+        match self {
+            Color::Always => true,
+            Color::Never => false,
+            Color::Auto => is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        }
+    }
+}
+
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() {
+                exit::USAGE
+            } else {
+                exit::OK
+            });
+        }
+    };
+    ExitCode::from(match cli.command {
+        Command::Validate(args) => validate::run(&args),
+        Command::Schema(args) => schema::run(&args),
+    })
+}

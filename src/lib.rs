@@ -1,0 +1,11 @@
+//! flowsim: preview, simulate, validate and test WhatsApp Flows from the terminal.
+//!
+//! The crate is a pure core ([`flow`], [`validate`]) wrapped by thin shells (the CLI in
+//! [`cli`] and the reporters in [`report`]).
+
+pub mod cli;
+pub mod diagnostic;
+pub mod flow;
+pub mod load;
+pub mod report;
+pub mod validate;

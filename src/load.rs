@@ -1,0 +1,85 @@
+//! Reading flow files from disk or standard input, with the limits that keep hostile input
+//! cheap: the size limit is enforced while reading, never after reading everything.
+
+use std::io::Read;
+use std::path::Path;
+
+use crate::diagnostic::Diagnostic;
+use crate::flow::path::Path as JsonPath;
+use crate::flow::source::Source;
+use crate::validate::MAX_FLOW_BYTES;
+
+/// Why a file could not be turned into a [`Source`].
+#[derive(Debug)]
+pub enum LoadError {
+    /// Missing, unreadable, a directory…: a usage or I/O problem (exit code 2).
+    Io(String),
+    /// The bytes are not a Flow JSON text at all (too large, not UTF-8): an invalid flow
+    /// (exit code 1), reported as a diagnostic on what was read.
+    Invalid(Box<(Source, Diagnostic)>),
+}
+
+/// Reads a flow file; `-` reads standard input.
+pub fn read(path: &Path) -> Result<Source, LoadError> {
+    let name = path.display().to_string();
+    let (bytes, too_large) = if name == "-" {
+        read_limited(std::io::stdin().lock())
+            .map_err(|e| LoadError::Io(format!("cannot read standard input: {e}")))?
+    } else {
+        let meta = std::fs::metadata(path).map_err(|e| LoadError::Io(io_message(&name, &e)))?;
+        if meta.is_dir() {
+            return Err(LoadError::Io(format!(
+                "{name}: is a directory, not a Flow JSON file"
+            )));
+        }
+        let file = std::fs::File::open(path).map_err(|e| LoadError::Io(io_message(&name, &e)))?;
+        read_limited(file).map_err(|e| LoadError::Io(io_message(&name, &e)))?
+    };
+    if too_large {
+        let source = Source::new(name, String::new());
+        let d = Diagnostic::error(
+            "INVALID_FLOW_JSON",
+            0..0,
+            &JsonPath::root(),
+            format!(
+                "the file is larger than Meta's limit of {} MB for a Flow JSON document",
+                MAX_FLOW_BYTES / 1024 / 1024
+            ),
+        )
+        .help("split the flow, or move large images out of it");
+        return Err(LoadError::Invalid(Box::new((source, d))));
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(Source::new(name, text)),
+        Err(e) => {
+            let valid = e.utf8_error().valid_up_to();
+            let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            // Offsets of the lossy text match the original up to the first bad byte.
+            let source = Source::new(name, text);
+            let d = Diagnostic::error(
+                "INVALID_FLOW_JSON",
+                valid..valid + 1,
+                &JsonPath::root(),
+                format!("the file is not UTF-8 text (invalid byte at offset {valid})"),
+            )
+            .help("save the file as UTF-8");
+            Err(LoadError::Invalid(Box::new((source, d))))
+        }
+    }
+}
+
+/// Reads at most the size limit plus one byte; the flag says whether the limit was passed.
+fn read_limited(reader: impl Read) -> std::io::Result<(Vec<u8>, bool)> {
+    let mut bytes = Vec::new();
+    reader.take(MAX_FLOW_BYTES + 1).read_to_end(&mut bytes)?;
+    let too_large = bytes.len() as u64 > MAX_FLOW_BYTES;
+    Ok((bytes, too_large))
+}
+
+fn io_message(name: &str, e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => format!("{name}: no such file"),
+        std::io::ErrorKind::PermissionDenied => format!("{name}: permission denied"),
+        _ => format!("{name}: {e}"),
+    }
+}

@@ -1,0 +1,55 @@
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::flow::source::Source;
+
+/// GitHub Actions workflow commands: `::error file=…,line=…,col=…::message`.
+pub fn github(source: &Source, diagnostics: &[Diagnostic]) -> String {
+    let mut out = String::new();
+    for d in diagnostics {
+        let (s, e) = source.range(&d.span);
+        let kind = match d.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let mut message = d.message.clone();
+        if !d.path.is_empty() {
+            message.push_str(&format!(" (at {})", d.path));
+        }
+        if let Some(help) = &d.help {
+            message.push_str(&format!("\nhelp: {help}"));
+        }
+        out.push_str(&format!(
+            "::{kind} file={},line={},col={},endLine={},endColumn={},title={}::{}\n",
+            property(&source.name),
+            s.line,
+            s.column,
+            e.line,
+            e.column,
+            property(d.code),
+            data(&message)
+        ));
+    }
+    out
+}
+
+/// Escapes a workflow-command message.
+fn data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Escapes a workflow-command property value.
+fn property(s: &str) -> String {
+    data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_workflow_command_syntax() {
+        assert_eq!(property("a:b,c%\n"), "a%3Ab%2Cc%25%0A");
+        assert_eq!(data("50%\ndone"), "50%25%0Adone");
+    }
+}

@@ -1,0 +1,119 @@
+use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::flow::json::Span;
+use crate::flow::source::Source;
+
+/// rustc-style output: `error[CODE]: message`, `--> file:line:column`, the source lines with
+/// the span underlined, the JSON path and a help line; then a one-line summary.
+pub fn human(source: &Source, diagnostics: &[Diagnostic], color: bool) -> String {
+    let renderer = if color {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    };
+    let mut out = String::new();
+    for d in diagnostics {
+        let level = match d.severity {
+            Severity::Error => Level::ERROR,
+            Severity::Warning => Level::WARNING,
+        };
+        let (text, offset, line) = window(source, &d.span);
+        let primary = shift(&d.span, offset, text.len());
+        let mut snippet = Snippet::source(text)
+            .line_start(line)
+            .path(source.name.as_str())
+            .annotation(AnnotationKind::Primary.span(primary));
+        let related: Vec<(String, usize, usize, Span, &str)> = d
+            .related
+            .iter()
+            .map(|r| {
+                let (t, o, l) = window(source, &r.span);
+                let s = shift(&r.span, o, t.len());
+                (t.to_string(), o, l, s, r.message.as_str())
+            })
+            .collect();
+        // Related spans inside the same window are drawn on the same excerpt.
+        let mut extra = Vec::new();
+        for (t, o, l, s, msg) in &related {
+            if *o == offset && t == text {
+                snippet = snippet.annotation(AnnotationKind::Context.span(s.clone()).label(*msg));
+            } else {
+                extra.push(
+                    Snippet::source(t.as_str())
+                        .line_start(*l)
+                        .path(source.name.as_str())
+                        .annotation(AnnotationKind::Context.span(s.clone()).label(*msg)),
+                );
+            }
+        }
+        let mut group = level
+            .primary_title(d.message.as_str())
+            .id(d.code)
+            .element(snippet);
+        for s in extra {
+            group = group.element(s);
+        }
+        let path_note = format!(
+            "at `{}`",
+            if d.path.is_empty() { "(root)" } else { &d.path }
+        );
+        let mut report = vec![
+            group,
+            Group::with_title(Level::NOTE.secondary_title(path_note)),
+        ];
+        if let Some(help) = &d.help {
+            report.push(Group::with_title(Level::HELP.secondary_title(&**help)));
+        }
+        out.push_str(&renderer.render(&report));
+        out.push_str("\n\n");
+    }
+    out.push_str(&summary(source, diagnostics, color));
+    out.push('\n');
+    out
+}
+
+/// `file.json: valid` or `file.json: 2 errors, 1 warning`.
+pub fn summary(source: &Source, diagnostics: &[Diagnostic], color: bool) -> String {
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    let warnings = diagnostics.len() - errors;
+    let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
+    let (mark, text) = match (errors, warnings) {
+        (0, 0) => ("\x1b[32m", "valid".to_string()),
+        (0, w) => ("\x1b[33m", format!("valid, {}", plural(w, "warning"))),
+        (e, 0) => ("\x1b[31m", format!("invalid, {}", plural(e, "error"))),
+        (e, w) => (
+            "\x1b[31m",
+            format!("invalid, {}, {}", plural(e, "error"), plural(w, "warning")),
+        ),
+    };
+    if color {
+        format!("\x1b[1m{}\x1b[0m: {mark}{text}\x1b[0m", source.name)
+    } else {
+        format!("{}: {text}", source.name)
+    }
+}
+
+/// The whole lines around a span (plus one line of context on each side, and at most 8
+/// lines of the span itself), the byte offset of that window and its first line number.
+fn window<'a>(source: &'a Source, span: &Span) -> (&'a str, usize, usize) {
+    let start = span.start.min(source.text.len());
+    let end = span.end.clamp(start, source.text.len());
+    let span_line = source.position(start).line;
+    let first = span_line.saturating_sub(1).max(1);
+    let last = (source.position(end).line.min(span_line + 7) + 1).min(source.line_count());
+    let from = source.line_start(first);
+    let to = source.line_start(last + 1);
+    let text = source.text[from..to].trim_end_matches(['\n', '\r']);
+    (text, from, first)
+}
+
+fn shift(span: &Span, offset: usize, len: usize) -> Span {
+    let start = span.start.saturating_sub(offset).min(len);
+    let end = span.end.saturating_sub(offset).clamp(start, len);
+    if start == end && end < len {
+        start..end + 1
+    } else {
+        start..end
+    }
+}

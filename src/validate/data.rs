@@ -1,0 +1,683 @@
+//! Data models and bindings: every screen's `data` declaration (flow-json.md §2.2), and every
+//! `${data.…}`, `${form.…}`, `${screen.ID.…}` reference and backtick expression resolved and
+//! type-checked against it (flow-json.md §3).
+
+use super::schema::inner_span;
+use super::{Ctx, suggest};
+use crate::diagnostic::Diagnostic;
+use crate::flow::expr::{self, PropText, Ref, Scope, Store, Type};
+use crate::flow::json::{Member, Node, Value};
+use crate::flow::model::{Component, Schema, Screen};
+use crate::flow::path::Path;
+use crate::flow::spec::{Kind, Ty};
+use crate::flow::version::v;
+
+pub(super) fn check(ctx: &mut Ctx) {
+    for screen in &ctx.flow.screens {
+        if let Some(data) = screen.get("data") {
+            data_model(ctx, screen, data);
+        }
+        if let Some(title) = screen.get("title") {
+            binding(
+                ctx,
+                screen,
+                title,
+                &screen.path.key("title"),
+                &[Type::String],
+            );
+        }
+        for c in screen.all_components() {
+            component(ctx, screen, c);
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Data model declarations.
+
+fn data_model(ctx: &mut Ctx, screen: &Screen, data: &Node) {
+    let path = screen.path.key("data");
+    for m in data.members() {
+        let fpath = path.key(&m.key);
+        if m.key == "required" {
+            if !m.value.is_array() {
+                ctx.push(Diagnostic::error(
+                    "INVALID_SCREEN_DATA",
+                    m.value.span.clone(),
+                    &fpath,
+                    "a data-model key named `required` must be an array of field names",
+                ));
+            }
+            continue;
+        }
+        if !m
+            .key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_')
+            || m.key.is_empty()
+        {
+            ctx.push(
+                Diagnostic::error(
+                    "INVALID_SCREEN_DATA",
+                    m.key_span.clone(),
+                    &fpath,
+                    format!("`{}` is not a valid data field name", m.key),
+                )
+                .help("use letters, digits and underscores (no `-`, spaces, quotes or backticks)"),
+            );
+        }
+        if !m.value.is_object() {
+            ctx.push(
+                Diagnostic::error(
+                    "INVALID_SCREEN_DATA",
+                    m.value.span.clone(),
+                    &fpath,
+                    format!("data field `{}` must be a schema object", m.key),
+                )
+                .help("write `{ \"type\": \"string\", \"__example__\": \"…\" }`"),
+            );
+            continue;
+        }
+        if schema_node(ctx, &m.value, &fpath, true) {
+            match m.value.member("__example__") {
+                None => ctx.push(
+                    Diagnostic::error(
+                        "INVALID_SCREEN_DATA",
+                        m.key_span.clone(),
+                        &fpath,
+                        format!("data field `{}` has no `__example__`", m.key),
+                    )
+                    .help("add an `__example__` value: previews (and flowsim) show it when no real data is given"),
+                ),
+                Some(ex) => {
+                    let schema = Schema::from_node(&m.value);
+                    if !schema.accepts(&ex.value.to_json()) {
+                        ctx.push(Diagnostic::error(
+                            "INVALID_SCREEN_DATA",
+                            ex.value.span.clone(),
+                            &fpath.key("__example__"),
+                            format!(
+                                "the `__example__` of `{}` does not match its declared type `{}`",
+                                m.key,
+                                schema.type_name()
+                            ),
+                        ));
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Checks one schema object; returns whether it is usable. `top` allows `__example__`.
+fn schema_node(ctx: &mut Ctx, node: &Node, path: &Path, top: bool) -> bool {
+    if !top && let Some(m) = node.member("__example__") {
+        ctx.push(
+            Diagnostic::error(
+                "INVALID_SCREEN_DATA",
+                m.key_span.clone(),
+                &path.key("__example__"),
+                "`__example__` is only allowed on top-level data fields",
+            )
+            .help("move the example up to the field's top-level declaration"),
+        );
+    }
+    let Some(ty) = node.member("type") else {
+        ctx.push(
+            Diagnostic::error(
+                "INVALID_SCREEN_DATA",
+                node.span.start..node.span.start + 1,
+                path,
+                "the schema has no `type`",
+            )
+            .help("add `\"type\"`: string, number, boolean, object or array"),
+        );
+        return false;
+    };
+    match ty.value.as_str() {
+        Some("string" | "number" | "integer" | "boolean") => true,
+        Some("array") => match node.member("items") {
+            None => {
+                ctx.push(
+                    Diagnostic::error(
+                        "INVALID_SCREEN_DATA",
+                        ty.value.span.clone(),
+                        path,
+                        "an `array` schema needs `items`",
+                    )
+                    .help("add `\"items\": { \"type\": \"object\", \"properties\": { … } }`"),
+                );
+                false
+            }
+            Some(items) if items.value.is_object() => {
+                schema_node(ctx, &items.value, &path.key("items"), false)
+            }
+            Some(items) if items.value.as_bool().is_some() => true,
+            Some(items) => {
+                ctx.push(Diagnostic::error(
+                    "INVALID_SCREEN_DATA",
+                    items.value.span.clone(),
+                    &path.key("items"),
+                    "`items` must be a schema object",
+                ));
+                false
+            }
+        },
+        Some("object") => {
+            let mut ok = true;
+            if let Some(props) = node.get("properties") {
+                for p in props.members() {
+                    if p.value.is_object() {
+                        ok &=
+                            schema_node(ctx, &p.value, &path.key("properties").key(&p.key), false);
+                    } else {
+                        ctx.push(Diagnostic::error(
+                            "INVALID_SCREEN_DATA",
+                            p.value.span.clone(),
+                            &path.key("properties").key(&p.key),
+                            "each property must be a schema object",
+                        ));
+                        ok = false;
+                    }
+                }
+            }
+            ok
+        }
+        Some(other) => {
+            ctx.push(
+                Diagnostic::error(
+                    "INVALID_SCREEN_DATA",
+                    ty.value.span.clone(),
+                    &path.key("type"),
+                    format!("`{other}` is not a data type"),
+                )
+                .help("use string, number, integer, boolean, object or array"),
+            );
+            false
+        }
+        None => {
+            ctx.push(Diagnostic::error(
+                "INVALID_SCREEN_DATA",
+                ty.value.span.clone(),
+                &path.key("type"),
+                "`type` must be a string",
+            ));
+            false
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// References and expressions.
+
+/// The type of a schema, as the expression checker sees it.
+pub(super) fn schema_type(schema: &Schema) -> Type {
+    match schema {
+        Schema::String => Type::String,
+        Schema::Number | Schema::Integer => Type::Number,
+        Schema::Boolean => Type::Boolean,
+        Schema::Object(_) => Type::Object,
+        Schema::Array(_) => Type::Array,
+        Schema::Unknown => Type::Unknown,
+    }
+}
+
+/// The type of `${form.<name>}` for an input (flow-json.md §3.3).
+pub(super) fn form_type(c: &Component) -> Type {
+    match c.kind {
+        Some(Kind::TextInput) if c.prop("input-type").and_then(Node::as_str) == Some("number") => {
+            Type::Number
+        }
+        Some(
+            Kind::CheckboxGroup | Kind::ChipsSelector | Kind::PhotoPicker | Kind::DocumentPicker,
+        ) => Type::Array,
+        Some(Kind::OptIn) => Type::Boolean,
+        Some(Kind::CalendarPicker) if c.prop("mode").and_then(Node::as_str) == Some("range") => {
+            Type::Object
+        }
+        _ => Type::String,
+    }
+}
+
+/// Resolves a reference made on `screen`; the error is a ready diagnostic.
+pub(super) fn resolve(
+    ctx: &Ctx,
+    screen: &Screen,
+    r: &Ref,
+    span: std::ops::Range<usize>,
+    path: &Path,
+) -> Result<Type, Diagnostic> {
+    let flow = ctx.flow;
+    let target = match &r.scope {
+        Scope::Local => screen,
+        Scope::Screen(id) => {
+            if flow.version < v(4, 0) {
+                return Err(Diagnostic::error(
+                    "INVALID_PROPERTY_VALUE",
+                    span,
+                    path,
+                    format!(
+                        "`${{screen.{id}…}}` references need Flow JSON 4.0; this flow is {}",
+                        flow.version
+                    ),
+                )
+                .help("relay the value through the navigate payload, or raise `version`"));
+            }
+            if *id == screen.id {
+                return Err(Diagnostic::error(
+                    "INVALID_SCREEN_DYNAMIC_DATA",
+                    span,
+                    path,
+                    format!("`${{screen.{id}.…}}` points at the current screen"),
+                )
+                .help(format!(
+                    "use the local form: `${{{}.{}}}`",
+                    store_name(r.store),
+                    r.path.join(".")
+                )));
+            }
+            match flow.screen(id) {
+                Some(s) => s,
+                None => {
+                    let mut d = Diagnostic::error(
+                        "INVALID_SCREEN_DATA",
+                        span,
+                        path,
+                        format!("screen `{id}` referenced here does not exist"),
+                    );
+                    if let Some(s) = suggest(id, flow.screens.iter().map(|s| s.id.as_str())) {
+                        d = d.help(format!("did you mean `{s}`?"));
+                    }
+                    return Err(d);
+                }
+            }
+        }
+    };
+    let global = !matches!(r.scope, Scope::Local);
+    match r.store {
+        Store::Data => {
+            let first = &r.path[0];
+            let Some(field) = target.data.field(first) else {
+                let code = if global {
+                    "INVALID_SCREEN_DATA"
+                } else {
+                    "INVALID_SCREEN_DYNAMIC_DATA"
+                };
+                let mut d = Diagnostic::error(
+                    code,
+                    span,
+                    path,
+                    format!(
+                        "`{first}` is not declared in the data model of screen `{}`",
+                        target.id
+                    ),
+                );
+                d = match suggest(first, target.data.fields.iter().map(|f| f.name.as_str())) {
+                    Some(s) => d.help(format!("did you mean `{s}`?")),
+                    None => d.help(format!(
+                        "declare it in screen `{}`'s `data`: `\"{first}\": {{ \"type\": \"string\", \"__example__\": \"…\" }}`",
+                        target.id
+                    )),
+                };
+                return Err(d);
+            };
+            let mut schema = &field.schema;
+            for seg in &r.path[1..] {
+                schema = match schema {
+                    Schema::Object(props) => match props.iter().find(|(k, _)| k == seg) {
+                        Some((_, s)) => s,
+                        None => {
+                            return Err(Diagnostic::error(
+                                "INVALID_SCREEN_DYNAMIC_DATA",
+                                span,
+                                path,
+                                format!("`{}` has no declared member `{seg}`", r.path[0]),
+                            )
+                            .help("declare it under `properties` in the data model"));
+                        }
+                    },
+                    Schema::Array(_) => {
+                        return Err(Diagnostic::error(
+                            "INVALID_SCREEN_DYNAMIC_DATA",
+                            span,
+                            path,
+                            format!(
+                                "`{}` is an array: its members cannot be reached with `.{seg}`",
+                                r.path[0]
+                            ),
+                        ));
+                    }
+                    Schema::Unknown => return Ok(Type::Unknown),
+                    _ => {
+                        return Err(Diagnostic::error(
+                            "INVALID_SCREEN_DYNAMIC_DATA",
+                            span,
+                            path,
+                            format!(
+                                "`{}` is a {}: it has no member `{seg}`",
+                                r.path[0],
+                                schema.type_name()
+                            ),
+                        ));
+                    }
+                };
+            }
+            Ok(schema_type(schema))
+        }
+        Store::Form => {
+            let name = &r.path[0];
+            let comps = target.all_components();
+            match comps
+                .iter()
+                .find(|c| c.kind.is_some_and(Kind::is_input) && c.name() == Some(name.as_str()))
+            {
+                Some(c) if r.path.len() == 1 => Ok(form_type(c)),
+                Some(_) => Err(Diagnostic::error(
+                    "INVALID_ON_CLICK_ACTION_PAYLOAD",
+                    span,
+                    path,
+                    format!("form value `{name}` has no members"),
+                )),
+                None => {
+                    let is_form = comps
+                        .iter()
+                        .any(|c| c.kind == Some(Kind::Form) && c.name() == Some(name.as_str()));
+                    let message = if is_form {
+                        format!("`${{form.{name}}}` names the Form itself, not an input")
+                    } else {
+                        format!("screen `{}` has no input named `{name}`", target.id)
+                    };
+                    let mut d =
+                        Diagnostic::error("INVALID_ON_CLICK_ACTION_PAYLOAD", span, path, message);
+                    let names = comps
+                        .iter()
+                        .filter(|c| c.kind.is_some_and(Kind::is_input))
+                        .filter_map(|c| c.name());
+                    if let Some(s) = suggest(name, names) {
+                        d = d.help(format!("did you mean `{s}`?"));
+                    }
+                    Err(d)
+                }
+            }
+        }
+    }
+}
+
+fn store_name(store: Store) -> &'static str {
+    match store {
+        Store::Data => "data",
+        Store::Form => "form",
+    }
+}
+
+fn type_name(t: Type) -> &'static str {
+    match t {
+        Type::String => "string",
+        Type::Number => "number",
+        Type::Boolean => "boolean",
+        Type::Array => "array",
+        Type::Object => "object",
+        Type::Unknown => "unknown",
+    }
+}
+
+/// Checks a dynamic string value (binding or backtick expression): references resolve and
+/// the value's type is one of `expected` (empty: anything). Returns the value's type when it
+/// is dynamic.
+pub(super) fn binding(
+    ctx: &mut Ctx,
+    screen: &Screen,
+    node: &Node,
+    path: &Path,
+    expected: &[Type],
+) -> Option<Type> {
+    let text = node.as_str()?;
+    let ty = match expr::classify(text) {
+        PropText::Binding(r) => {
+            let span = inner_span(node, text, &r.span);
+            match resolve(ctx, screen, &r, span.clone(), path) {
+                Ok(t) => t,
+                Err(d) => {
+                    ctx.push(d);
+                    return Some(Type::Unknown);
+                }
+            }
+        }
+        PropText::Nested(e) if ctx.flow.version >= v(6, 0) => {
+            let mut failed = false;
+            for r in expr::refs(&e) {
+                let span = inner_span(node, text, &r.span);
+                if let Err(d) = resolve(ctx, screen, r, span, path) {
+                    ctx.push(d);
+                    failed = true;
+                }
+            }
+            if failed {
+                return Some(Type::Unknown);
+            }
+            let lookup = |r: &Ref| resolve(ctx, screen, r, 0..0, path).ok();
+            match expr::type_of(&e, &lookup) {
+                Ok(t) => t,
+                Err(err) => {
+                    ctx.push(Diagnostic::error(
+                        "INVALID_PROPERTY_VALUE",
+                        inner_span(node, text, &err.span),
+                        path,
+                        format!("invalid expression: {}", err.message),
+                    ));
+                    return Some(Type::Unknown);
+                }
+            }
+        }
+        _ => return None,
+    };
+    let compatible = ty == Type::Unknown || expected.is_empty() || expected.contains(&ty);
+    if !compatible {
+        ctx.push(
+            Diagnostic::error(
+                "INVALID_SCREEN_DYNAMIC_DATA",
+                node.span.clone(),
+                path,
+                format!(
+                    "expected {} here, but this value is {} {}",
+                    expected
+                        .iter()
+                        .map(|t| type_name(*t))
+                        .collect::<Vec<_>>()
+                        .join(" or "),
+                    super::article(type_name(ty)),
+                    type_name(ty)
+                ),
+            )
+            .help(
+                "change the declared type in the data model, or bind a value of the expected type",
+            ),
+        );
+    }
+    Some(ty)
+}
+
+fn expected_types(ty: &Ty) -> &'static [Type] {
+    match ty {
+        Ty::Str | Ty::Enum(_) => &[Type::String],
+        Ty::Bool => &[Type::Boolean],
+        Ty::Int | Ty::Num => &[Type::Number],
+        Ty::Text => &[Type::String, Type::Array],
+        Ty::StrArray(_) | Ty::ObjArray { .. } => &[Type::Array],
+        Ty::Obj(_) | Ty::FormMap => &[Type::Object],
+        Ty::StrOrRange | Ty::StrOrMap => &[Type::String, Type::Object],
+        Ty::BoolOrRange => &[Type::Boolean, Type::Object],
+        Ty::Action(_) | Ty::Children | Ty::Cases => &[],
+    }
+}
+
+fn component(ctx: &mut Ctx, screen: &Screen, c: &Component) {
+    let Some(kind) = c.kind else { return };
+    let spec = kind.spec();
+    for m in &c.props {
+        let Some(prop) = spec.prop(&m.key) else {
+            continue;
+        };
+        let path = c.path.key(&m.key);
+        match (kind, m.key.as_str()) {
+            (Kind::If, "condition") => condition(ctx, screen, m, &path),
+            (Kind::Switch, "value") => switch_value(ctx, screen, m, &path),
+            _ if prop.dynamic => {
+                if let Some(Type::Array) =
+                    binding(ctx, screen, &m.value, &path, expected_types(&prop.ty))
+                    && matches!(prop.ty, Ty::ObjArray { .. })
+                {
+                    bound_items(ctx, screen, c, m, prop, &path);
+                }
+                nested_values(ctx, screen, &m.value, &path);
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Bindings inside array/object literals (data-source items, list items, range objects).
+fn nested_values(ctx: &mut Ctx, screen: &Screen, node: &Node, path: &Path) {
+    match &node.value {
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                nested_values(ctx, screen, item, &path.index(i));
+            }
+        }
+        Value::Object(members) => {
+            for m in members {
+                if m.key.starts_with("on-") {
+                    continue; // actions are checked with their trigger
+                }
+                let p = path.key(&m.key);
+                if binding(ctx, screen, &m.value, &p, &[]).is_none() {
+                    nested_values(ctx, screen, &m.value, &p);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// A `data-source` / `list-items` bound to data must declare the members items need.
+fn bound_items(
+    ctx: &mut Ctx,
+    screen: &Screen,
+    c: &Component,
+    m: &Member,
+    prop: &crate::flow::spec::Prop,
+    path: &Path,
+) {
+    let Some(text) = m.value.as_str() else { return };
+    let PropText::Binding(r) = expr::classify(text) else {
+        return;
+    };
+    let target = match &r.scope {
+        Scope::Local => Some(screen),
+        Scope::Screen(id) => ctx.flow.screen(id),
+    };
+    let Some(Schema::Array(item)) = target
+        .and_then(|s| s.data.lookup(&r.path))
+        .filter(|_| r.store == Store::Data)
+    else {
+        return;
+    };
+    let Ty::ObjArray { fields, .. } = prop.ty else {
+        return;
+    };
+    let Schema::Object(members) = item.as_ref() else {
+        if **item != Schema::Unknown {
+            ctx.push(Diagnostic::error(
+                "INVALID_SCREEN_DYNAMIC_DATA",
+                m.value.span.clone(),
+                path,
+                format!("the items of `{}` must be objects", r.path.join(".")),
+            ));
+        }
+        return;
+    };
+    for f in fields.iter().filter(|f| f.required.is_some()) {
+        if !members.iter().any(|(k, _)| k == f.name) {
+            ctx.push(
+                Diagnostic::error(
+                    "INVALID_SCREEN_DYNAMIC_DATA",
+                    m.value.span.clone(),
+                    path,
+                    format!(
+                        "data model schema is invalid: items of `{}` bound to {} `{}` are missing schema for `{}`",
+                        r.path.join("."),
+                        c.type_name.as_deref().unwrap_or("the component"),
+                        m.key,
+                        f.name
+                    ),
+                )
+                .help(format!("declare `\"{}\": {{ \"type\": \"string\" }}` under `items.properties`", f.name)),
+            );
+        }
+    }
+}
+
+fn condition(ctx: &mut Ctx, screen: &Screen, m: &Member, path: &Path) {
+    let Some(text) = m.value.as_str() else { return };
+    let node = &m.value;
+    if text.trim().starts_with('`') {
+        ctx.push(
+            Diagnostic::error(
+                "INVALID_PROPERTY_VALUE",
+                node.span.clone(),
+                path,
+                "an If condition is written without backticks",
+            )
+            .help("remove the backticks: `\"condition\": \"${form.age} >= 18\"`"),
+        );
+        return;
+    }
+    let e = match expr::parse_condition(text) {
+        Ok(e) => e,
+        Err(err) => {
+            ctx.push(Diagnostic::error(
+                "INVALID_PROPERTY_VALUE",
+                inner_span(node, text, &err.span),
+                path,
+                format!("invalid condition: {}", err.message),
+            ));
+            return;
+        }
+    };
+    let mut failed = false;
+    for r in expr::refs(&e) {
+        if let Err(d) = resolve(ctx, screen, r, inner_span(node, text, &r.span), path) {
+            ctx.push(d);
+            failed = true;
+        }
+    }
+    if failed {
+        return;
+    }
+    let lookup = |r: &Ref| resolve(ctx, screen, r, 0..0, path).ok();
+    if let Err(err) = expr::check_condition(&e, &lookup) {
+        ctx.push(Diagnostic::error(
+            "INVALID_PROPERTY_VALUE",
+            inner_span(node, text, &err.span),
+            path,
+            format!("invalid condition: {}", err.message),
+        ));
+    }
+}
+
+fn switch_value(ctx: &mut Ctx, screen: &Screen, m: &Member, path: &Path) {
+    let Some(text) = m.value.as_str() else { return };
+    if let PropText::Binding(_) = expr::classify(text) {
+        binding(ctx, screen, &m.value, path, &[]);
+    } else {
+        ctx.push(
+            Diagnostic::error(
+                "INVALID_PROPERTY_VALUE",
+                m.value.span.clone(),
+                path,
+                "a Switch `value` must be a single `${…}` reference",
+            )
+            .help("for example `\"value\": \"${form.plan}\"`"),
+        );
+    }
+}

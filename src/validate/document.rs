@@ -1,0 +1,264 @@
+//! Top-level rules: known keys, `version`, `data_api_version`, `routing_model` presence and
+//! the number of screens (flow-json.md §1.2–1.6).
+
+use super::{Ctx, suggest};
+use crate::diagnostic::Diagnostic;
+use crate::flow::json::Node;
+use crate::flow::path::Path;
+use crate::flow::version::{self, FROZEN, Version, v};
+
+const ROOT_KEYS: &[&str] = &[
+    "version",
+    "screens",
+    "data_api_version",
+    "routing_model",
+    "data_channel_uri",
+    "meta",
+];
+
+/// Meta's limit on screens per flow.
+pub const MAX_SCREENS: usize = 100;
+
+pub(super) fn check(ctx: &mut Ctx) {
+    let flow = ctx.flow;
+    let root = Path::root();
+    for m in &flow.members {
+        let path = root.key(&m.key);
+        match m.key.as_str() {
+            "data_channel_uri" if flow.version >= v(3, 0) => ctx.push(
+                Diagnostic::error(
+                    "INVALID_PROPERTY_KEY",
+                    m.key_span.clone(),
+                    &path,
+                    "`data_channel_uri` is no longer supported as of Flow JSON 3.0",
+                )
+                .help("remove it and set the endpoint URL in the Flow Builder or as `endpoint_uri` through the Flows API"),
+            ),
+            "data_channel_uri" => {
+                let ok = m.value.as_str().is_some_and(|s| {
+                    s.starts_with("https://") || s.starts_with("http://")
+                });
+                if !ok {
+                    ctx.push(Diagnostic::error(
+                        "INVALID_PROPERTY_VALUE_FORMAT",
+                        m.value.span.clone(),
+                        &path,
+                        "`data_channel_uri` must be a URI such as `https://example.com/flow`",
+                    ));
+                }
+            }
+            "screens" => ctx.push(Diagnostic::error(
+                "INVALID_PROPERTY_TYPE",
+                m.value.span.clone(),
+                &path,
+                format!("`screens` must be an array of screens, not {}", m.value.type_name()),
+            )),
+            "routing_model" if !m.value.is_object() => ctx.push(Diagnostic::error(
+                "INVALID_PROPERTY_TYPE",
+                m.value.span.clone(),
+                &path,
+                "`routing_model` must be an object mapping each screen id to the screens it leads to",
+            )),
+            "meta" if !m.value.is_object() => ctx.push(Diagnostic::error(
+                "INVALID_PROPERTY_TYPE",
+                m.value.span.clone(),
+                &path,
+                "`meta` must be an object",
+            )),
+            "version" | "data_api_version" | "routing_model" | "meta" => {}
+            other => {
+                let mut d = Diagnostic::error(
+                    "INVALID_PROPERTY_KEY",
+                    m.key_span.clone(),
+                    &path,
+                    format!("`{other}` is not a Flow JSON top-level property"),
+                );
+                if let Some(s) = suggest(other, ROOT_KEYS.iter().copied()) {
+                    d = d.help(format!("did you mean `{s}`?"));
+                } else {
+                    d = d.help("top-level properties are `version`, `screens`, `data_api_version` and `routing_model`");
+                }
+                ctx.push(d);
+            }
+        }
+    }
+    check_version(ctx);
+    check_data_api(ctx);
+    check_screen_count(ctx);
+}
+
+fn check_version(ctx: &mut Ctx) {
+    let flow = ctx.flow;
+    let path = Path::root().key("version");
+    let Some(member) = flow.member("version") else {
+        ctx.push(
+            Diagnostic::error(
+                "MISSING_FLOW_JSON_VERSION",
+                flow.span.start..flow.span.start + 1,
+                &Path::root(),
+                "the flow has no `version`",
+            )
+            .help(format!(
+                "add `\"version\": \"{}\"` (the newest version) at the top",
+                version::NEWEST
+            )),
+        );
+        return;
+    };
+    let node: &Node = &member.value;
+    let Some(text) = node.as_str() else {
+        ctx.push(
+            Diagnostic::error(
+                "INVALID_FLOW_JSON_VERSION",
+                node.span.clone(),
+                &path,
+                format!(
+                    "`version` must be a string such as \"7.3\", not {}",
+                    node.type_name()
+                ),
+            )
+            .help("put the version in quotes"),
+        );
+        return;
+    };
+    match Version::parse(text) {
+        None => ctx.push(
+            Diagnostic::error(
+                "INVALID_FLOW_JSON_VERSION",
+                node.span.clone(),
+                &path,
+                format!("`{text}` is not a Flow JSON version"),
+            )
+            .help(format!("use a version like \"{}\"", version::NEWEST)),
+        ),
+        Some(v) if v.is_known() => {
+            if FROZEN.contains(&v) {
+                ctx.push(
+                    Diagnostic::warning(
+                        "INVALID_FLOW_JSON_VERSION_STATE",
+                        node.span.clone(),
+                        &path,
+                        format!("Flow JSON {v} is frozen: flows using it can be sent but no longer published"),
+                    )
+                    .help(format!("move to \"{}\" to publish changes", version::NEWEST)),
+                );
+            }
+        }
+        Some(v) if v > version::NEWEST => ctx.push(
+            Diagnostic::warning(
+                "INVALID_FLOW_JSON_VERSION",
+                node.span.clone(),
+                &path,
+                format!(
+                    "flowsim does not know Flow JSON {v} yet; it is checked and run as {}",
+                    version::NEWEST
+                ),
+            )
+            .help("update flowsim, or check Meta's changelog for what this version changed"),
+        ),
+        Some(v) => ctx.push(
+            Diagnostic::error(
+                "INVALID_FLOW_JSON_VERSION",
+                node.span.clone(),
+                &path,
+                format!("Flow JSON {v} does not exist or is no longer supported"),
+            )
+            .help(format!(
+                "known versions are {}",
+                version::KNOWN
+                    .iter()
+                    .map(|v| v.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+        ),
+    }
+}
+
+fn check_data_api(ctx: &mut Ctx) {
+    let flow = ctx.flow;
+    let root = Path::root();
+    if let Some(m) = flow.member("data_api_version") {
+        let path = root.key("data_api_version");
+        match m.value.as_str() {
+            Some("3.0") => {}
+            Some("4.0") if flow.version >= v(7, 3) => {}
+            Some("4.0") => ctx.push(
+                Diagnostic::error(
+                    "INVALID_DATA_API_VERSION",
+                    m.value.span.clone(),
+                    &path,
+                    format!(
+                        "Data API 4.0 needs Flow JSON 7.3 or newer; this flow is {}",
+                        flow.version
+                    ),
+                )
+                .help("use \"3.0\", or raise `version` to \"7.3\""),
+            ),
+            Some(other) => ctx.push(
+                Diagnostic::error(
+                    "INVALID_DATA_API_VERSION",
+                    m.value.span.clone(),
+                    &path,
+                    format!("`{other}` is not a Data API version"),
+                )
+                .help("use \"3.0\" (or \"4.0\" with Flow JSON 7.3)"),
+            ),
+            None => ctx.push(Diagnostic::error(
+                "INVALID_DATA_API_VERSION",
+                m.value.span.clone(),
+                &path,
+                format!(
+                    "`data_api_version` must be a string such as \"3.0\", not {}",
+                    m.value.type_name()
+                ),
+            )),
+        }
+        if flow.routing_model.is_none() {
+            ctx.push(
+                Diagnostic::error(
+                    "MISSING_REQUIRED_PROPERTY",
+                    m.key_span.clone(),
+                    &path,
+                    "an endpoint flow (one with `data_api_version`) needs a `routing_model`",
+                )
+                .help("add `\"routing_model\": { \"FIRST\": [\"NEXT\"], … }` listing each screen's forward routes"),
+            );
+        }
+    }
+}
+
+fn check_screen_count(ctx: &mut Ctx) {
+    let flow = ctx.flow;
+    let path = Path::root().key("screens");
+    match flow.member("screens") {
+        Some(_) => {} // wrong type, reported above
+        None if flow.screens.is_empty() && flow.screens_span == flow.span => ctx.push(
+            Diagnostic::error(
+                "MISSING_REQUIRED_PROPERTY",
+                flow.span.start..flow.span.start + 1,
+                &Path::root(),
+                "the flow has no `screens`",
+            )
+            .help(
+                "add `\"screens\": [ { \"id\": \"FIRST\", \"title\": \"…\", \"layout\": { … } } ]`",
+            ),
+        ),
+        None if flow.screens.is_empty() => ctx.push(Diagnostic::error(
+            "MIN_ITEMS_REQUIRED",
+            flow.screens_span.clone(),
+            &path,
+            "a flow needs at least one screen",
+        )),
+        None if flow.screens.len() > MAX_SCREENS => ctx.push(Diagnostic::error(
+            "MAX_SCREENS_NUMBER",
+            flow.screens_span.clone(),
+            &path,
+            format!(
+                "the flow has {} screens; WhatsApp allows at most {MAX_SCREENS}",
+                flow.screens.len()
+            ),
+        )),
+        None => {}
+    }
+}
