@@ -5,7 +5,10 @@
 
 pub mod cli;
 pub mod diagnostic;
+pub mod files;
 pub mod flow;
 pub mod load;
 pub mod report;
+pub mod scenario;
+pub mod sim;
 pub mod validate;

@@ -2,6 +2,7 @@
 //! shell over the pure core and returns its exit code.
 
 mod schema;
+mod test;
 mod validate;
 
 use std::process::ExitCode;
@@ -39,6 +40,9 @@ pub enum Command {
     /// Print a JSON Schema of Flow JSON, for editor completion and inline errors.
     #[command(after_help = schema::AFTER_HELP)]
     Schema(schema::Args),
+    /// Run scripted scenarios against flows, offline (for CI).
+    #[command(after_help = test::AFTER_HELP)]
+    Test(test::Args),
 }
 
 /// When to colour the output.
@@ -77,5 +81,6 @@ pub fn main() -> ExitCode {
     ExitCode::from(match cli.command {
         Command::Validate(args) => validate::run(&args),
         Command::Schema(args) => schema::run(&args),
+        Command::Test(args) => test::run(&args),
     })
 }

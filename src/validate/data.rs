@@ -485,7 +485,7 @@ pub(super) fn binding(
                         .map(|t| type_name(*t))
                         .collect::<Vec<_>>()
                         .join(" or "),
-                    super::article(type_name(ty)),
+                    super::article_for(type_name(ty)),
                     type_name(ty)
                 ),
             )

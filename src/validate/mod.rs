@@ -63,7 +63,7 @@ pub fn check(source: &Source) -> Checked {
                     &Path::root(),
                     format!(
                         "a Flow JSON document is a JSON object, but this file holds {} {}",
-                        article(root.type_name()),
+                        article_for(root.type_name()),
                         root.type_name()
                     ),
                 )
@@ -112,7 +112,7 @@ impl Ctx<'_> {
     }
 }
 
-pub(crate) fn article(word: &str) -> &'static str {
+pub fn article_for(word: &str) -> &'static str {
     if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
         "an"
     } else {

@@ -129,7 +129,7 @@ fn check_keys(ctx: &mut Ctx, screen: &Screen) {
                 format!(
                     "screen property `{}` must be {} {expected}, not {}",
                     m.key,
-                    super::article(expected),
+                    super::article_for(expected),
                     m.value.type_name()
                 ),
             ));

@@ -1,0 +1,224 @@
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde_json::{Value, json};
+
+use super::{Color, exit};
+use crate::files::LocalFiles;
+use crate::flow::model::Flow;
+use crate::load;
+use crate::scenario::{self, Endpoint, Outcome, Scenario};
+use crate::sim::Request;
+use crate::sim::mock::Mock;
+use crate::validate::check;
+
+pub const AFTER_HELP: &str = "\
+Examples:
+  flowsim test sample-flows/*.test.json
+  flowsim test --format json booking.test.json
+  flowsim test --flow draft.json --mock answers.json checkout.test.json
+
+Exit codes: 0 every test passed, 1 a test failed, 2 usage error or a flow, mock or
+scenario that cannot be loaded. The scenario format is described in the README.";
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Scenario files.
+    #[arg(required = true, value_name = "SCENARIO")]
+    pub scenarios: Vec<PathBuf>,
+    /// Use this flow instead of the scenario's `flow`.
+    #[arg(long, value_name = "FILE")]
+    pub flow: Option<PathBuf>,
+    /// Answer endpoint requests from this mock file instead of the scenario's `mock`.
+    #[arg(long, value_name = "FILE")]
+    pub mock: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = TestFormat::Human)]
+    pub format: TestFormat,
+    /// When to use colour in human output.
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum TestFormat {
+    /// A readable report per test.
+    Human,
+    /// One JSON object per test per line.
+    Json,
+}
+
+/// Answers from a mock file, or an error for every request when there is none.
+struct MockEndpoint(Option<Mock>);
+
+impl Endpoint for MockEndpoint {
+    fn call(&mut self, request: &Request, _version: &str) -> Result<Value, String> {
+        match &self.0 {
+            Some(mock) => mock.answer(request),
+            None => {
+                Err("no endpoint to answer: give the scenario a `mock`, or pass --mock FILE".into())
+            }
+        }
+    }
+}
+
+pub fn run(args: &Args) -> u8 {
+    let color = args.color.enabled(std::io::stdout().is_terminal());
+    let mut stdout = std::io::stdout().lock();
+    let (mut passed, mut failed) = (0, 0);
+    let mut code = exit::OK;
+    for path in &args.scenarios {
+        let loaded = match load_scenario(path, args) {
+            Ok(l) => l,
+            Err(message) => {
+                eprintln!("error: {message}");
+                code = exit::USAGE;
+                continue;
+            }
+        };
+        let (scenario, flow, mock, base) = loaded;
+        if args.format == TestFormat::Human {
+            let _ = writeln!(stdout, "{}", paint(color, "1", &path.display().to_string()));
+        }
+        for case in &scenario.tests {
+            let mut endpoint = MockEndpoint(mock.clone());
+            let files = LocalFiles { base: base.clone() };
+            let outcome = scenario::run(Arc::clone(&flow), case, &mut endpoint, &files);
+            if outcome.failure.is_some() {
+                failed += 1;
+            } else {
+                passed += 1;
+            }
+            let text = match args.format {
+                TestFormat::Human => human(&outcome, color),
+                TestFormat::Json => json(path, &outcome) + "\n",
+            };
+            let _ = stdout.write_all(text.as_bytes());
+        }
+    }
+    if args.format == TestFormat::Human {
+        let _ = writeln!(stdout, "\n{passed} passed, {failed} failed");
+    }
+    if code == exit::OK && failed > 0 {
+        code = exit::INVALID;
+    }
+    code
+}
+
+type Loaded = (Scenario, Arc<Flow>, Option<Mock>, PathBuf);
+
+fn load_scenario(path: &Path, args: &Args) -> Result<Loaded, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let scenario: Scenario = serde_json::from_str(&text).map_err(|e| {
+        format!(
+            "{}:{}:{}: not a valid scenario: {e}",
+            path.display(),
+            e.line(),
+            e.column()
+        )
+    })?;
+    let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    let flow_path = args
+        .flow
+        .clone()
+        .unwrap_or_else(|| base.join(&scenario.flow));
+    let source = load::read(&flow_path).map_err(|e| match e {
+        load::LoadError::Io(m) => m,
+        load::LoadError::Invalid(b) => format!("{}: {}", b.0.name, b.1.message),
+    })?;
+    let checked = check(&source);
+    let Some(flow) = checked.flow else {
+        let first = checked
+            .diagnostics
+            .first()
+            .map(|d| d.message.clone())
+            .unwrap_or_default();
+        return Err(format!(
+            "{}: cannot be loaded: {first}",
+            flow_path.display()
+        ));
+    };
+    let errors = checked.diagnostics.iter().filter(|d| d.is_error()).count();
+    if errors > 0 {
+        eprintln!(
+            "warning: {} has {errors} validation error{} (see `flowsim validate`); running it anyway",
+            flow_path.display(),
+            if errors == 1 { "" } else { "s" }
+        );
+    }
+    let mock_path = args
+        .mock
+        .clone()
+        .or_else(|| scenario.mock.as_ref().map(|m| base.join(m)));
+    let mock = match mock_path {
+        Some(p) => {
+            let text = std::fs::read_to_string(&p).map_err(|e| format!("{}: {e}", p.display()))?;
+            Some(
+                Mock::parse(&text)
+                    .map_err(|e| format!("{}: not a valid mock: {e}", p.display()))?,
+            )
+        }
+        None => None,
+    };
+    Ok((scenario, Arc::new(flow), mock, base))
+}
+
+fn paint(color: bool, sgr: &str, text: &str) -> String {
+    if color {
+        format!("\x1b[{sgr}m{text}\x1b[0m")
+    } else {
+        text.to_string()
+    }
+}
+
+fn human(o: &Outcome, color: bool) -> String {
+    let trail = o.trail.join(" → ");
+    match &o.failure {
+        None => format!("  {} {}  ({trail})\n", paint(color, "32", "✓"), o.name),
+        Some(f) => {
+            let mut s = format!("  {} {}\n", paint(color, "31", "✗"), o.name);
+            let at = if f.step == 0 {
+                "start".to_string()
+            } else {
+                format!("step {}", f.step)
+            };
+            s.push_str(&format!("      {at}: {}\n", f.message));
+            if let Some(e) = &f.expected {
+                s.push_str(&format!("      expected: {e}\n"));
+            }
+            if let Some(a) = &f.actual {
+                s.push_str(&format!("      actual:   {a}\n"));
+            }
+            s.push_str(&format!(
+                "      screens:  {}\n",
+                if trail.is_empty() { "none" } else { &trail }
+            ));
+            if let Some(last) = o.trace.iter().rev().find(|t| {
+                t.starts_with("ignored")
+                    || t.starts_with("not submitted")
+                    || t.starts_with("client error")
+            }) {
+                s.push_str(&format!("      note:     {last}\n"));
+            }
+            s
+        }
+    }
+}
+
+fn json(path: &Path, o: &Outcome) -> String {
+    json!({
+        "scenario": path.display().to_string(),
+        "name": o.name,
+        "passed": o.failure.is_none(),
+        "failure": o.failure.as_ref().map(|f| json!({
+            "step": f.step,
+            "message": f.message,
+            "expected": f.expected,
+            "actual": f.actual,
+        })),
+        "trail": o.trail,
+        "trace": o.trace,
+    })
+    .to_string()
+}

@@ -1,0 +1,305 @@
+//! The client's own checks before an action runs: required inputs, input types, lengths,
+//! patterns, selection counts, dates and file counts. Meta does not publish the client's
+//! exact rules or wording; these follow the documented properties (components.md §5), and the
+//! README lists them as approximate.
+
+use std::collections::BTreeMap;
+
+use jiff::civil::Date;
+use serde_json::Value;
+
+use super::is_empty;
+use super::view::{Item, ScreenView};
+use crate::flow::spec::Kind;
+use crate::flow::version::{Version, v};
+
+/// Names (or labels) of visible required inputs that have no value yet.
+pub fn missing_required(view: &ScreenView) -> Vec<String> {
+    view.items
+        .iter()
+        .filter(|i| i.kind.is_input() && i.required && i.enabled)
+        .filter(|i| match (&i.value, i.kind) {
+            (None, _) => true,
+            (Some(Value::Bool(b)), Kind::OptIn) => !b,
+            (Some(v), Kind::CalendarPicker) if v.is_object() => {
+                let wants = |k: &str| match i.props.get("required") {
+                    Some(Value::Object(r)) => r.get(k) == Some(&Value::Bool(true)),
+                    _ => true,
+                };
+                (wants("start-date") && v.get("start-date").is_none_or(is_empty))
+                    || (wants("end-date") && v.get("end-date").is_none_or(is_empty))
+            }
+            (Some(v), _) => is_empty(v),
+        })
+        .map(|i| i.name.clone().unwrap_or_default())
+        .collect()
+}
+
+/// Errors of the visible inputs, by name; empty when the screen may be submitted.
+pub fn field_errors(view: &ScreenView, version: Version) -> BTreeMap<String, String> {
+    let mut errors = BTreeMap::new();
+    for item in view.items.iter().filter(|i| i.kind.is_input() && i.enabled) {
+        let Some(name) = &item.name else { continue };
+        if let Some(message) = check(item, version) {
+            errors.insert(name.clone(), message);
+        }
+    }
+    errors
+}
+
+fn check(item: &Item, version: Version) -> Option<String> {
+    let value = item.value.as_ref()?;
+    match item.kind {
+        Kind::TextInput => text_input(item, value.as_str()?),
+        Kind::TextArea => {
+            let max = item.int("max-length").unwrap_or(600);
+            let n = value.as_str()?.chars().count() as i64;
+            (n > max).then(|| format!("Enter at most {max} characters"))
+        }
+        Kind::CheckboxGroup | Kind::ChipsSelector => {
+            let n = value.as_array().map_or(0, Vec::len) as i64;
+            if let Some(min) = item.int("min-selected-items")
+                && n < min
+            {
+                return Some(format!("Select at least {min}"));
+            }
+            if let Some(max) = item.int("max-selected-items")
+                && n > max
+            {
+                return Some(format!("Select at most {max}"));
+            }
+            None
+        }
+        Kind::DatePicker => date_picker(item, value.as_str()?, version),
+        Kind::CalendarPicker => calendar(item, value),
+        Kind::PhotoPicker | Kind::DocumentPicker => {
+            let (min_key, max_key, what) = if item.kind == Kind::PhotoPicker {
+                ("min-uploaded-photos", "max-uploaded-photos", "photo")
+            } else {
+                (
+                    "min-uploaded-documents",
+                    "max-uploaded-documents",
+                    "document",
+                )
+            };
+            let files = value.as_array().map_or(&[][..], Vec::as_slice);
+            let n = files.len() as i64;
+            let min = item.int(min_key).unwrap_or(0);
+            let max = item.int(max_key).unwrap_or(30);
+            let max_kb = item.int("max-file-size-kb").unwrap_or(25600);
+            if n < min {
+                return Some(format!(
+                    "Add at least {min} {what}{}",
+                    if min == 1 { "" } else { "s" }
+                ));
+            }
+            if n > max {
+                return Some(format!(
+                    "Add at most {max} {what}{}",
+                    if max == 1 { "" } else { "s" }
+                ));
+            }
+            files
+                .iter()
+                .find(|f| {
+                    f.get("size")
+                        .and_then(Value::as_i64)
+                        .is_some_and(|s| s > max_kb * 1024)
+                })
+                .map(|f| {
+                    format!(
+                        "{} is larger than {} KB",
+                        f.get("file_name")
+                            .and_then(Value::as_str)
+                            .unwrap_or("a file"),
+                        max_kb
+                    )
+                })
+        }
+        _ => None,
+    }
+}
+
+fn text_input(item: &Item, text: &str) -> Option<String> {
+    let input_type = item.text("input-type").unwrap_or_else(|| "text".into());
+    let n = text.chars().count() as i64;
+    let type_error = match input_type.as_str() {
+        "email" => (!is_email(text)).then(|| "Enter a valid email address".to_string()),
+        "phone" => (!is_phone(text)).then(|| "Enter a valid phone number".to_string()),
+        "number" => text
+            .trim()
+            .parse::<f64>()
+            .is_err()
+            .then(|| "Enter a number".to_string()),
+        "passcode" => {
+            (!text.chars().all(|c| c.is_ascii_digit())).then(|| "Enter digits only".to_string())
+        }
+        _ => None,
+    };
+    if type_error.is_some() {
+        return type_error;
+    }
+    if let Some(min) = item.int("min-chars")
+        && n < min
+    {
+        return Some(format!("Enter at least {min} characters"));
+    }
+    let max = item.int("max-chars").unwrap_or(80);
+    if n > max {
+        return Some(format!("Enter at most {max} characters"));
+    }
+    if let Some(pattern) = item.text("pattern")
+        && let Ok(re) = regex::Regex::new(&format!("^(?:{pattern})$"))
+        && !re.is_match(text)
+    {
+        return Some(
+            item.text("helper-text")
+                .unwrap_or_else(|| "Invalid format".into()),
+        );
+    }
+    None
+}
+
+/// A pragmatic e-mail check: something@domain.tld without spaces.
+fn is_email(s: &str) -> bool {
+    let Some((local, domain)) = s.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && !s.contains(char::is_whitespace)
+        && domain.split('.').count() >= 2
+        && domain.split('.').all(|p| !p.is_empty())
+        && !domain.contains('@')
+}
+
+/// Digits with an optional leading `+` and common separators; 5 to 15 digits.
+fn is_phone(s: &str) -> bool {
+    let body = s.strip_prefix('+').unwrap_or(s);
+    let digits = body.chars().filter(char::is_ascii_digit).count();
+    body.chars()
+        .all(|c| c.is_ascii_digit() || " -()".contains(c))
+        && (5..=15).contains(&digits)
+}
+
+/// A date from a DatePicker/CalendarPicker value or bound: `YYYY-MM-DD`, or (before 5.0) a
+/// millisecond timestamp read as a UTC date.
+pub fn parse_date(s: &str) -> Option<Date> {
+    if let Ok(d) = s.parse::<Date>() {
+        return Some(d);
+    }
+    let ms: i64 = s.trim().parse().ok()?;
+    let ts = jiff::Timestamp::from_millisecond(ms).ok()?;
+    Some(ts.to_zoned(jiff::tz::TimeZone::UTC).date())
+}
+
+fn date_list(item: &Item, key: &str) -> Vec<Date> {
+    match item.props.get(key) {
+        Some(Value::Array(items)) => items
+            .iter()
+            .filter_map(|v| v.as_str().and_then(parse_date))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Whether `date` may be picked: inside min/max, not unavailable, an included weekday.
+pub fn date_allowed(item: &Item, date: Date) -> bool {
+    let min = item.text("min-date").and_then(|s| parse_date(&s));
+    let max = item.text("max-date").and_then(|s| parse_date(&s));
+    if min.is_some_and(|m| date < m) || max.is_some_and(|m| date > m) {
+        return false;
+    }
+    if date_list(item, "unavailable-dates").contains(&date) {
+        return false;
+    }
+    match item.props.get("include-days") {
+        Some(Value::Array(days)) => {
+            let name = weekday_name(date);
+            days.iter().any(|d| d.as_str() == Some(name))
+        }
+        _ => true,
+    }
+}
+
+pub fn weekday_name(date: Date) -> &'static str {
+    match date.weekday() {
+        jiff::civil::Weekday::Monday => "Mon",
+        jiff::civil::Weekday::Tuesday => "Tue",
+        jiff::civil::Weekday::Wednesday => "Wed",
+        jiff::civil::Weekday::Thursday => "Thu",
+        jiff::civil::Weekday::Friday => "Fri",
+        jiff::civil::Weekday::Saturday => "Sat",
+        jiff::civil::Weekday::Sunday => "Sun",
+    }
+}
+
+fn date_picker(item: &Item, value: &str, version: Version) -> Option<String> {
+    let Some(date) = parse_date(value) else {
+        return Some(if version >= v(5, 0) {
+            "Enter a date as YYYY-MM-DD".into()
+        } else {
+            "Enter a date".into()
+        });
+    };
+    (!date_allowed(item, date)).then(|| "This date is not available".into())
+}
+
+fn calendar(item: &Item, value: &Value) -> Option<String> {
+    match value {
+        Value::String(s) => match parse_date(s) {
+            Some(d) if date_allowed(item, d) => None,
+            Some(_) => Some("This date is not available".into()),
+            None => Some("Enter a date as YYYY-MM-DD".into()),
+        },
+        Value::Object(range) => {
+            let get = |k: &str| range.get(k).and_then(Value::as_str).and_then(parse_date);
+            let (start, end) = (get("start-date"), get("end-date"));
+            for d in [start, end].into_iter().flatten() {
+                if !date_allowed(item, d) {
+                    return Some(format!("{d} is not available"));
+                }
+            }
+            if let (Some(s), Some(e)) = (start, end) {
+                if e < s {
+                    return Some("The end date is before the start date".into());
+                }
+                let days = (e - s).get_days() as i64;
+                if let Some(min) = item.int("min-days")
+                    && days < min
+                {
+                    return Some(format!("Choose at least {min} days"));
+                }
+                if let Some(max) = item.int("max-days")
+                    && days > max
+                {
+                    return Some(format!("Choose at most {max} days"));
+                }
+            }
+            None
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn email_and_phone_checks() {
+        assert!(is_email("ada@example.com"));
+        assert!(!is_email("ada@example"));
+        assert!(!is_email("ada example.com"));
+        assert!(is_phone("+44 20 7946 0958"));
+        assert!(!is_phone("12"));
+        assert!(!is_phone("call me"));
+    }
+
+    #[test]
+    fn dates_in_both_formats() {
+        assert_eq!(parse_date("2024-10-21"), "2024-10-21".parse().ok());
+        // 2024-10-21T00:00:00Z in milliseconds.
+        assert_eq!(parse_date("1729468800000"), "2024-10-21".parse().ok());
+        assert_eq!(parse_date("21/10/2024"), None);
+    }
+}

@@ -1,0 +1,77 @@
+//! Resolving references and evaluating dynamic values against a session's stores.
+
+use serde_json::{Map, Value};
+
+use super::Session;
+use crate::flow::expr::{self, PropText, Ref, Scope, Store};
+
+impl Session {
+    /// The current value of a reference made on screen `on`, or `None` when it is not set.
+    pub fn lookup(&self, on: &str, r: &Ref) -> Option<Value> {
+        let screen = match &r.scope {
+            Scope::Local => on,
+            Scope::Screen(id) => id.as_str(),
+        };
+        let store = self.stores.get(screen)?;
+        let root = match r.store {
+            Store::Data => &store.data,
+            Store::Form => &store.form,
+        };
+        let (first, rest) = r.path.split_first()?;
+        let mut value = root.get(first)?;
+        for seg in rest {
+            value = value.as_object()?.get(seg)?;
+        }
+        Some(value.clone())
+    }
+
+    /// Resolves every binding and nested expression inside a JSON value, as seen from screen
+    /// `on`. Actions (`on-…` members) are kept as written: they are resolved when they run.
+    pub fn resolve(&self, on: &str, value: &Value) -> Value {
+        match value {
+            Value::String(s) => match expr::classify(s) {
+                PropText::Binding(r) => self.lookup(on, &r).unwrap_or(Value::Null),
+                PropText::Nested(e) => expr::eval(&e, &|r| self.lookup(on, r)),
+                PropText::Literal | PropText::Invalid(_) => value.clone(),
+            },
+            Value::Array(items) => {
+                Value::Array(items.iter().map(|v| self.resolve(on, v)).collect())
+            }
+            Value::Object(map) => Value::Object(
+                map.iter()
+                    .map(|(k, v)| {
+                        let v = if k.starts_with("on-") {
+                            v.clone()
+                        } else {
+                            self.resolve(on, v)
+                        };
+                        (k.clone(), v)
+                    })
+                    .collect(),
+            ),
+            _ => value.clone(),
+        }
+    }
+
+    /// Evaluates an `If` condition (written without backticks) on screen `on`.
+    pub fn condition(&self, on: &str, text: &str) -> bool {
+        match expr::parse_condition(text) {
+            Ok(e) => expr::eval(&e, &|r| self.lookup(on, r)) == Value::Bool(true),
+            Err(_) => false,
+        }
+    }
+
+    /// Resolves an action payload: bindings replaced by values; keys whose value is not set
+    /// (an untouched optional field) are left out, as the WhatsApp client does.
+    pub fn resolve_payload(&self, on: &str, payload: Option<&Value>) -> Map<String, Value> {
+        let Some(Value::Object(map)) = payload else {
+            return Map::new();
+        };
+        map.iter()
+            .filter_map(|(k, v)| match self.resolve(on, v) {
+                Value::Null => None,
+                resolved => Some((k.clone(), resolved)),
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,729 @@
+//! The simulation engine: a flow run exactly as the WhatsApp client runs it, as a pure state
+//! machine. [`Session::update`] takes one [`Input`] (the user typed, tapped, went back; the
+//! endpoint answered) and returns the [`Effect`]s the shell must carry out (send a request,
+//! open a URL, deliver the completion). Same state and input, same result: no clock, no IO.
+//!
+//! Semantics follow flow-json.md §2.2, §4.9 and endpoint.md §4–5; where Meta is silent the
+//! choices are listed in the README ("What is approximate").
+
+mod answer;
+pub mod checks;
+mod eval;
+pub mod mock;
+mod view;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
+
+use serde_json::{Map, Value, json};
+
+pub use answer::ClientError;
+pub use view::{Item, ScreenView};
+
+use crate::flow::model::{Children, Component, Flow};
+use crate::flow::spec::Kind;
+use crate::flow::version::v;
+
+/// The stores of one screen: readable after leaving it through `${screen.ID.…}`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ScreenStore {
+    pub data: Map<String, Value>,
+    pub form: Map<String, Value>,
+    /// Errors from client-side checks on submit, by input name.
+    pub errors: BTreeMap<String, String>,
+    /// Inputs the user changed since the screen was rendered: their `error-message` from the
+    /// data is hidden, as the client clears it on edit.
+    pub edited: BTreeSet<String>,
+}
+
+/// How a flow is opened (flow-json.md §4.8).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Start {
+    /// `flow_action: navigate`: show `screen` (default: the first entry screen) with `data`
+    /// (default: its `__example__` data).
+    Navigate {
+        screen: Option<String>,
+        data: Option<Map<String, Value>>,
+    },
+    /// `flow_action: data_exchange`: ask the endpoint with `INIT`.
+    DataExchange,
+}
+
+/// What the user (or the endpoint) did.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Input {
+    Start(Start),
+    /// Set an input's value, as the user would: typed text, a picked date, the selected id(s),
+    /// an OptIn's boolean, chosen files. `Value::Null` clears it.
+    Set {
+        name: String,
+        value: Value,
+    },
+    /// Tap something on the screen.
+    Tap(Tap),
+    /// The phone's back button.
+    Back,
+    /// The endpoint answered the pending request (decrypted), or failed.
+    Answer(Result<Value, String>),
+}
+
+/// What can be tapped.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Tap {
+    Footer,
+    /// An EmbeddedLink, by the component key from the view.
+    Link(String),
+    /// The "Read more" link of the OptIn named so.
+    ReadMore(String),
+    /// A NavigationList item: the list's name and the item id.
+    ListItem {
+        name: String,
+        id: String,
+    },
+}
+
+/// What the shell must do.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    /// Send this request to the endpoint, then feed the answer back as [`Input::Answer`].
+    /// Error notifications are sent too, but expect no input back.
+    Request(Request),
+    /// The flow asked to open a URL (never opened silently).
+    OpenUrl(String),
+    /// The flow ended: what the business receives.
+    Complete(Completion),
+}
+
+/// A request to the endpoint, before encryption (endpoint.md §4).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Request {
+    pub action: String,
+    pub screen: String,
+    pub data: Map<String, Value>,
+    pub flow_token: String,
+    /// Error notifications (endpoint.md §4.6) get no answer that changes the screen.
+    pub notification: bool,
+}
+
+impl Request {
+    /// The decrypted payload, members in the order the WhatsApp client sends them
+    /// (endpoint.md §4.1): `data, flow_token, screen, action, version`.
+    pub fn payload(&self, version: &str) -> Value {
+        json!({
+            "data": self.data,
+            "flow_token": self.flow_token,
+            "screen": self.screen,
+            "action": self.action,
+            "version": version,
+        })
+    }
+}
+
+/// The end of a flow (flow-json.md §7.2).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Completion {
+    /// The screen the flow ended on.
+    pub screen: String,
+    /// `response_json` of the `nfm_reply` message, as an object (flow token included).
+    pub response: Map<String, Value>,
+}
+
+impl Completion {
+    /// The `nfm_reply` part of the webhook the business receives.
+    pub fn nfm_reply(&self) -> Value {
+        json!({
+            "type": "nfm_reply",
+            "nfm_reply": {
+                "name": "flow",
+                "body": "Sent",
+                "response_json": Value::Object(self.response.clone()).to_string(),
+            }
+        })
+    }
+}
+
+/// Where the session is.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Phase {
+    NotStarted,
+    Running,
+    /// Waiting for the endpoint's answer to this request.
+    Waiting(Pending),
+    Completed(Completion),
+    /// The user closed the flow (back on the first screen) or the client gave up.
+    Closed(String),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pending {
+    pub request: Request,
+    /// The screen the request was made from (`None` for INIT).
+    pub from: Option<String>,
+}
+
+/// One step of a session, for traces and the side panel.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    pub message: String,
+}
+
+/// A running flow.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub flow: Arc<Flow>,
+    pub flow_token: String,
+    /// Visited screens, the current one last.
+    pub stack: Vec<String>,
+    pub stores: HashMap<String, ScreenStore>,
+    pub phase: Phase,
+    /// A transient message at the bottom of the screen (endpoint `error_message`, client
+    /// errors).
+    pub snackbar: Option<String>,
+    /// The last request sent to the endpoint.
+    pub last_request: Option<Request>,
+    /// The last client-side error about an endpoint answer.
+    pub client_error: Option<ClientError>,
+    pub events: Vec<Event>,
+}
+
+impl Session {
+    pub fn new(flow: Arc<Flow>, flow_token: impl Into<String>) -> Session {
+        Session {
+            flow,
+            flow_token: flow_token.into(),
+            stack: Vec::new(),
+            stores: HashMap::new(),
+            phase: Phase::NotStarted,
+            snackbar: None,
+            last_request: None,
+            client_error: None,
+            events: Vec::new(),
+        }
+    }
+
+    /// The current screen id.
+    pub fn current(&self) -> Option<&str> {
+        self.stack.last().map(String::as_str)
+    }
+
+    pub fn store(&self) -> Option<&ScreenStore> {
+        self.current().and_then(|id| self.stores.get(id))
+    }
+
+    fn store_mut(&mut self) -> Option<&mut ScreenStore> {
+        let id = self.stack.last()?.clone();
+        self.stores.get_mut(&id)
+    }
+
+    fn note(&mut self, message: impl Into<String>) {
+        self.events.push(Event {
+            message: message.into(),
+        });
+    }
+
+    /// The flow's data API version (`"3.0"` when the flow declares none).
+    pub fn data_api_version(&self) -> &str {
+        self.flow.data_api_version.as_deref().unwrap_or("3.0")
+    }
+
+    /// Whether the Footer can be tapped: `enabled`, and every visible required input has a
+    /// value. (Meta documents that a navigate CTA waits for the data the next screen needs;
+    /// the client greys the button out while required fields are empty.)
+    pub fn footer_enabled(&self) -> bool {
+        let view = self.view();
+        let Some(footer) = &view.footer else {
+            return false;
+        };
+        footer.enabled && checks::missing_required(&view).is_empty()
+    }
+
+    /// Applies one input. Inputs that make no sense now (typing while a request is pending,
+    /// tapping a disabled Footer) change nothing and are noted in [`Session::events`].
+    pub fn update(&mut self, input: Input) -> Vec<Effect> {
+        let mut effects = Vec::new();
+        match input {
+            Input::Start(start) => self.start(start, &mut effects),
+            Input::Answer(answer) => self.answer(answer, &mut effects),
+            _ if matches!(self.phase, Phase::Waiting(_)) => {
+                self.note("ignored: waiting for the endpoint");
+            }
+            _ if self.phase != Phase::Running => {
+                self.note("ignored: the flow is not running");
+            }
+            Input::Set { name, value } => self.set(&name, value, &mut effects),
+            Input::Tap(tap) => self.tap(tap, &mut effects),
+            Input::Back => self.back(&mut effects),
+        }
+        effects
+    }
+
+    fn start(&mut self, start: Start, effects: &mut Vec<Effect>) {
+        self.stack.clear();
+        self.stores.clear();
+        self.snackbar = None;
+        self.client_error = None;
+        self.phase = Phase::Running;
+        match start {
+            Start::Navigate { screen, data } => {
+                let id = screen
+                    .or_else(|| self.flow.entry_screens().first().map(|s| s.id.clone()))
+                    .or_else(|| self.flow.screens.first().map(|s| s.id.clone()));
+                let Some(id) = id else {
+                    self.phase = Phase::Closed("the flow has no screens".into());
+                    return;
+                };
+                let data = data.unwrap_or_else(|| {
+                    self.flow
+                        .screen(&id)
+                        .map(|s| s.data.example())
+                        .unwrap_or_default()
+                });
+                self.note(format!("open {id}"));
+                self.enter(&id, data, effects);
+            }
+            Start::DataExchange => {
+                self.note("open with INIT");
+                self.send("INIT", String::new(), Map::new(), None, effects);
+            }
+        }
+    }
+
+    /// Pushes screen `id` with `data` as a fresh instance.
+    fn enter(&mut self, id: &str, data: Map<String, Value>, effects: &mut Vec<Effect>) {
+        self.stores.insert(
+            id.to_string(),
+            ScreenStore {
+                data,
+                ..ScreenStore::default()
+            },
+        );
+        self.stack.push(id.to_string());
+        self.init_values(id);
+        self.on_render(effects);
+    }
+
+    /// Sets `init-value` / Form `init-values` for inputs that have no value yet.
+    fn init_values(&mut self, id: &str) {
+        let flow = Arc::clone(&self.flow);
+        let Some(screen) = flow.screen(id) else {
+            return;
+        };
+        let mut inits: Vec<(String, Value)> = Vec::new();
+        for c in screen.children() {
+            self.collect_inits(id, c, None, &mut inits);
+        }
+        if let Some(store) = self.stores.get_mut(id) {
+            for (name, value) in inits {
+                if !store.form.contains_key(&name) && !is_empty(&value) {
+                    store.form.insert(name, value);
+                }
+            }
+        }
+    }
+
+    fn collect_inits(
+        &self,
+        on: &str,
+        c: &Component,
+        form_inits: Option<&Value>,
+        out: &mut Vec<(String, Value)>,
+    ) {
+        match (&c.kind, &c.children) {
+            (Some(Kind::Form), Children::List(children)) => {
+                let inits = c
+                    .prop("init-values")
+                    .map(|n| self.resolve(on, &n.to_json()));
+                for child in children {
+                    self.collect_inits(on, child, inits.as_ref(), out);
+                }
+            }
+            _ => {
+                if let Some(name) = c.name().filter(|_| c.kind.is_some_and(Kind::is_input)) {
+                    let value = form_inits
+                        .and_then(|i| i.get(name).cloned())
+                        .or_else(|| c.prop("init-value").map(|n| self.resolve(on, &n.to_json())));
+                    if let Some(value) = value {
+                        out.push((name.to_string(), value));
+                    }
+                }
+                for list in c.child_lists() {
+                    for child in list {
+                        self.collect_inits(on, child, form_inits, out);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Flow JSON 6.x fires component-level `on-select-action`s when a screen is rendered
+    /// (flow-json.md §4.6); 7.0 stopped that. Only `update_data` ones run here: a request on
+    /// every render would be noise (see the README).
+    fn on_render(&mut self, effects: &mut Vec<Effect>) {
+        let version = self.flow.version;
+        if !(v(6, 0) <= version && version < v(7, 0)) {
+            return;
+        }
+        let view = self.view();
+        for item in &view.items {
+            if let Some(action) = item.actions.get("on-select-action")
+                && action.get("name").and_then(Value::as_str) == Some("update_data")
+                && item.value.is_some()
+            {
+                let action = action.clone();
+                self.run(&action, effects);
+            }
+        }
+    }
+
+    fn set(&mut self, name: &str, value: Value, effects: &mut Vec<Effect>) {
+        let view = self.view();
+        let Some(item) = view.item_named(name) else {
+            self.note(format!("ignored: no visible input named `{name}`"));
+            return;
+        };
+        if !item.enabled {
+            self.note(format!("ignored: `{name}` is disabled"));
+            return;
+        }
+        let before = item.selected();
+        let kind = item.kind;
+        let item = item.clone();
+        if let Some(store) = self.store_mut() {
+            if is_empty(&value) {
+                store.form.remove(name);
+            } else {
+                store.form.insert(name.to_string(), value);
+            }
+            store.errors.remove(name);
+            store.edited.insert(name.to_string());
+        }
+        self.snackbar = None;
+        if matches!(
+            kind,
+            Kind::RadioButtonsGroup | Kind::Dropdown | Kind::CheckboxGroup | Kind::ChipsSelector
+        ) {
+            let after = self
+                .view()
+                .item_named(name)
+                .map(Item::selected)
+                .unwrap_or_default();
+            self.selection_actions(&item, &before, &after, effects);
+        } else if matches!(kind, Kind::OptIn | Kind::DatePicker | Kind::CalendarPicker) {
+            let now = self.store().and_then(|s| s.form.get(name)).cloned();
+            let selected = match (kind, &now) {
+                (Kind::OptIn, Some(Value::Bool(b))) => *b,
+                (Kind::OptIn, _) => false,
+                (_, v) => v.is_some(),
+            };
+            self.select_action(&item.actions, selected, effects);
+        }
+    }
+
+    /// Fires on-select/on-unselect actions for a change of selection: the component's own,
+    /// then those of the items that changed (components.md §3.5).
+    fn selection_actions(
+        &mut self,
+        item: &Item,
+        before: &[String],
+        after: &[String],
+        effects: &mut Vec<Effect>,
+    ) {
+        let added: Vec<&String> = after.iter().filter(|id| !before.contains(id)).collect();
+        let removed: Vec<&String> = before.iter().filter(|id| !after.contains(id)).collect();
+        if !added.is_empty() {
+            self.select_action(&item.actions, true, effects);
+        } else if !removed.is_empty() {
+            self.select_action(&item.actions, false, effects);
+        }
+        for option in item.list("data-source") {
+            let Some(id) = option.get("id").map(crate::flow::expr::display) else {
+                continue;
+            };
+            let key = if added.contains(&&id) {
+                "on-select-action"
+            } else if removed.contains(&&id) {
+                "on-unselect-action"
+            } else {
+                continue;
+            };
+            if let Some(action) = option.get(key) {
+                let action = action.clone();
+                self.run(&action, effects);
+            }
+        }
+    }
+
+    /// `on-select-action` handles unselection too unless `on-unselect-action` is given.
+    fn select_action(
+        &mut self,
+        actions: &Map<String, Value>,
+        selected: bool,
+        effects: &mut Vec<Effect>,
+    ) {
+        let action = if selected {
+            actions.get("on-select-action")
+        } else {
+            actions
+                .get("on-unselect-action")
+                .or_else(|| actions.get("on-select-action"))
+        };
+        if let Some(action) = action.cloned() {
+            self.run(&action, effects);
+        }
+    }
+
+    fn tap(&mut self, tap: Tap, effects: &mut Vec<Effect>) {
+        let view = self.view();
+        match tap {
+            Tap::Footer => {
+                let Some(footer) = &view.footer else {
+                    self.note("ignored: the screen has no Footer");
+                    return;
+                };
+                if !footer.enabled {
+                    self.note("ignored: the Footer is disabled");
+                    return;
+                }
+                let missing = checks::missing_required(&view);
+                if !missing.is_empty() {
+                    self.note(format!(
+                        "ignored: the Footer is disabled until {} filled",
+                        missing.join(", ")
+                    ));
+                    return;
+                }
+                let errors = checks::field_errors(&view, self.flow.version);
+                if !errors.is_empty() {
+                    self.note(format!(
+                        "not submitted: {}",
+                        errors
+                            .iter()
+                            .map(|(k, v)| format!("{k}: {v}"))
+                            .collect::<Vec<_>>()
+                            .join("; ")
+                    ));
+                    if let Some(store) = self.store_mut() {
+                        store.errors = errors;
+                    }
+                    return;
+                }
+                if let Some(action) = footer.actions.get("on-click-action").cloned() {
+                    self.run(&action, effects);
+                }
+            }
+            Tap::Link(key) => {
+                let action = view
+                    .items
+                    .iter()
+                    .find(|i| i.key == key && i.kind == Kind::EmbeddedLink)
+                    .and_then(|i| i.actions.get("on-click-action").cloned());
+                match action {
+                    Some(action) => self.run(&action, effects),
+                    None => self.note("ignored: no such link on the screen"),
+                }
+            }
+            Tap::ReadMore(name) => {
+                let action = view
+                    .item_named(&name)
+                    .and_then(|i| i.actions.get("on-click-action").cloned());
+                match action {
+                    Some(action) => self.run(&action, effects),
+                    None => self.note(format!("ignored: `{name}` has no \"Read more\" link")),
+                }
+            }
+            Tap::ListItem { name, id } => {
+                let Some(list) = view.item_named(&name) else {
+                    self.note(format!("ignored: no NavigationList named `{name}`"));
+                    return;
+                };
+                let action = list
+                    .list("list-items")
+                    .into_iter()
+                    .find(|i| i.get("id").and_then(Value::as_str) == Some(id.as_str()))
+                    .and_then(|i| i.get("on-click-action").cloned())
+                    .or_else(|| list.actions.get("on-click-action").cloned());
+                let list = list.clone();
+                if let Some(store) = self.store_mut() {
+                    store.form.insert(name.clone(), Value::String(id.clone()));
+                }
+                match action {
+                    Some(action) => self.run(&action, effects),
+                    None => self.note(format!(
+                        "ignored: item `{id}` of `{}` has no action",
+                        list.key
+                    )),
+                }
+            }
+        }
+    }
+
+    /// Runs an action object from the current screen.
+    fn run(&mut self, action: &Value, effects: &mut Vec<Effect>) {
+        let Some(on) = self.current().map(str::to_string) else {
+            return;
+        };
+        let name = action
+            .get("name")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let payload = self.resolve_payload(&on, action.get("payload"));
+        match name {
+            "navigate" => {
+                let Some(target) = action.pointer("/next/name").and_then(Value::as_str) else {
+                    self.note("ignored: navigate without `next.name`");
+                    return;
+                };
+                if self.flow.screen(target).is_none() {
+                    self.note(format!("ignored: navigate to unknown screen `{target}`"));
+                    return;
+                }
+                self.note(format!("navigate {on} → {target}"));
+                self.enter(target, payload, effects);
+            }
+            "complete" => {
+                let mut response = Map::new();
+                response.insert("flow_token".into(), Value::String(self.flow_token.clone()));
+                response.extend(media_for(payload, MediaUse::Complete));
+                let completion = Completion {
+                    screen: on.clone(),
+                    response,
+                };
+                self.note(format!("complete on {on}"));
+                self.phase = Phase::Completed(completion.clone());
+                effects.push(Effect::Complete(completion));
+            }
+            "data_exchange" => {
+                let payload = media_for(payload, MediaUse::Endpoint);
+                self.send("data_exchange", on.clone(), payload, Some(on), effects);
+            }
+            "update_data" => {
+                self.note(format!("update_data {}", Value::Object(payload.clone())));
+                if let Some(store) = self.store_mut() {
+                    store.data.extend(payload);
+                }
+            }
+            "open_url" => {
+                let url = action
+                    .get("url")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_string();
+                self.note(format!("open_url {url}"));
+                effects.push(Effect::OpenUrl(url));
+            }
+            other => self.note(format!("ignored: unknown action `{other}`")),
+        }
+    }
+
+    /// Queues a request and waits for its answer.
+    fn send(
+        &mut self,
+        action: &str,
+        screen: String,
+        data: Map<String, Value>,
+        from: Option<String>,
+        effects: &mut Vec<Effect>,
+    ) {
+        let request = Request {
+            action: action.to_string(),
+            screen,
+            data,
+            flow_token: self.flow_token.clone(),
+            notification: false,
+        };
+        self.note(format!("request {} {}", request.action, request.screen));
+        self.last_request = Some(request.clone());
+        self.phase = Phase::Waiting(Pending {
+            request: request.clone(),
+            from,
+        });
+        self.snackbar = None;
+        effects.push(Effect::Request(request));
+    }
+
+    fn back(&mut self, effects: &mut Vec<Effect>) {
+        let Some(current) = self.current().map(str::to_string) else {
+            return;
+        };
+        let refresh = self.flow.is_endpoint_flow()
+            && self
+                .flow
+                .screen(&current)
+                .is_some_and(|s| s.refresh_on_back());
+        if refresh {
+            self.send("BACK", current.clone(), Map::new(), Some(current), effects);
+            return;
+        }
+        if self.stack.len() <= 1 {
+            self.note(format!("back on {current}: the flow is closed"));
+            self.phase = Phase::Closed("closed with Back on the first screen".into());
+            return;
+        }
+        self.stack.pop();
+        self.snackbar = None;
+        let to = self.current().unwrap_or_default().to_string();
+        self.note(format!("back {current} → {to}"));
+        if let Some(store) = self.store_mut() {
+            store.errors.clear();
+        }
+        self.on_render(effects);
+    }
+}
+
+/// Values that count as "no value" for an input.
+pub(crate) fn is_empty(value: &Value) -> bool {
+    match value {
+        Value::Null => true,
+        Value::String(s) => s.is_empty(),
+        Value::Array(a) => a.is_empty(),
+        _ => false,
+    }
+}
+
+/// Where a media picker value is going.
+#[derive(Clone, Copy)]
+enum MediaUse {
+    Complete,
+    Endpoint,
+}
+
+/// Picker values are stored as local file descriptors; each destination receives them in its
+/// own shape (endpoint.md §8, flow-json.md §7.2).
+fn media_for(payload: Map<String, Value>, to: MediaUse) -> Map<String, Value> {
+    payload
+        .into_iter()
+        .map(|(k, v)| {
+            let converted = match (&v, to) {
+                (Value::Array(files), _) if !files.is_empty() && files.iter().all(is_media) => {
+                    Value::Array(files.iter().map(|f| media_shape(f, to)).collect())
+                }
+                _ => v,
+            };
+            (k, converted)
+        })
+        .collect()
+}
+
+/// A local media descriptor, as the shells build it: `{"file_name", "mime_type", "sha256",
+/// "size", "media_id"}`.
+fn is_media(v: &Value) -> bool {
+    v.get("file_name").is_some() && v.get("media_id").is_some()
+}
+
+fn media_shape(file: &Value, to: MediaUse) -> Value {
+    let get = |k: &str| file.get(k).cloned().unwrap_or(Value::Null);
+    match to {
+        MediaUse::Endpoint => json!({
+            "media_id": get("media_id"),
+            "cdn_url": get("cdn_url"),
+            "file_name": get("file_name"),
+            "encryption_metadata": get("encryption_metadata"),
+        }),
+        MediaUse::Complete => json!({
+            "file_name": get("file_name"),
+            "mime_type": get("mime_type"),
+            "sha256": get("sha256"),
+            "id": get("media_id"),
+        }),
+    }
+}
