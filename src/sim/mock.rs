@@ -80,3 +80,40 @@ pub fn is_subset(want: &Value, have: &Value) -> bool {
         _ => want == have,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request(action: &str, screen: &str, data: Value) -> Request {
+        Request {
+            action: action.into(),
+            screen: screen.into(),
+            data: data.as_object().cloned().unwrap_or_default(),
+            flow_token: "t".into(),
+            notification: false,
+        }
+    }
+
+    #[test]
+    fn first_matching_rule_answers() {
+        let mock = Mock::parse(
+            r#"{ "responses": [
+                { "action": "data_exchange", "screen": "A", "match": { "plan": "pro" }, "response": { "screen": "PRO" } },
+                { "action": "data_exchange", "screen": "A", "response": { "screen": "A" } } ] }"#,
+        )
+        .unwrap();
+        let pro = request("data_exchange", "A", json!({ "plan": "pro", "x": 1 }));
+        assert_eq!(mock.answer(&pro).unwrap()["screen"], "PRO");
+        let other = request("data_exchange", "A", json!({ "plan": "free" }));
+        assert_eq!(mock.answer(&other).unwrap()["screen"], "A");
+        let err = mock.answer(&request("INIT", "", json!({}))).unwrap_err();
+        assert!(err.contains("no answer for INIT"), "{err}");
+    }
+
+    #[test]
+    fn unknown_keys_are_refused_with_a_position() {
+        let err = Mock::parse(r#"{ "responses": [], "extra": 1 }"#).unwrap_err();
+        assert!(err.starts_with("line 1, column"), "{err}");
+    }
+}

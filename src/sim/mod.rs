@@ -727,3 +727,6 @@ fn media_shape(file: &Value, to: MediaUse) -> Value {
         }),
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,468 @@
+//! Unit tests of the engine, one behaviour each, on small inline flows.
+
+use std::sync::Arc;
+
+use serde_json::{Value, json};
+
+use super::*;
+use crate::flow::json;
+use crate::flow::model::Flow;
+
+fn flow(doc: Value) -> Arc<Flow> {
+    Arc::new(Flow::from_node(json::parse(&doc.to_string()).unwrap()))
+}
+
+fn started(doc: Value) -> Session {
+    let mut s = Session::new(flow(doc), "tok");
+    s.update(Input::Start(Start::Navigate {
+        screen: None,
+        data: None,
+    }));
+    s
+}
+
+fn set(s: &mut Session, name: &str, value: Value) -> Vec<Effect> {
+    s.update(Input::Set {
+        name: name.into(),
+        value,
+    })
+}
+
+fn footer(action: Value) -> Value {
+    json!({ "type": "Footer", "label": "Go", "on-click-action": action })
+}
+
+fn nav(to: &str, payload: Value) -> Value {
+    json!({ "name": "navigate", "next": { "type": "screen", "name": to }, "payload": payload })
+}
+
+fn two_screens(first: Vec<Value>, second: Vec<Value>, second_data: Value) -> Value {
+    json!({
+        "version": "7.3",
+        "screens": [
+            { "id": "A", "title": "A", "layout": { "type": "SingleColumnLayout", "children": first } },
+            { "id": "B", "title": "B", "terminal": true, "data": second_data,
+              "layout": { "type": "SingleColumnLayout", "children": second } }
+        ]
+    })
+}
+
+fn endpoint_flow() -> Value {
+    json!({
+        "version": "7.3",
+        "data_api_version": "3.0",
+        "routing_model": { "A": ["B"], "B": [] },
+        "screens": [
+            { "id": "A", "title": "A",
+              "data": { "greeting": { "type": "string", "__example__": "Hi" } },
+              "layout": { "type": "SingleColumnLayout", "children": [
+                { "type": "TextBody", "text": "${data.greeting}" },
+                { "type": "TextInput", "name": "code", "label": "Code" },
+                footer(json!({ "name": "data_exchange", "payload": { "code": "${form.code}", "step": "a" } }))
+              ] } },
+            { "id": "B", "title": "B", "terminal": true, "refresh_on_back": true,
+              "data": { "total": { "type": "number", "__example__": 1 } },
+              "layout": { "type": "SingleColumnLayout", "children": [
+                { "type": "TextBody", "text": "`'Total: ' ${data.total}`" },
+                footer(json!({ "name": "data_exchange", "payload": {} }))
+              ] } }
+        ]
+    })
+}
+
+#[test]
+fn starts_on_the_first_entry_screen_with_example_data() {
+    let s = started(endpoint_flow());
+    assert_eq!(s.current(), Some("A"));
+    assert_eq!(s.store().unwrap().data["greeting"], "Hi");
+    assert!(s.view().texts().contains(&"Hi".to_string()));
+}
+
+#[test]
+fn navigate_payload_becomes_the_next_screens_data() {
+    let doc = two_screens(
+        vec![
+            json!({ "type": "TextInput", "name": "name", "label": "Name" }),
+            footer(nav("B", json!({ "who": "${form.name}" }))),
+        ],
+        vec![
+            json!({ "type": "TextBody", "text": "`'Hi ' ${data.who} ' / ' ${screen.A.form.name}`" }),
+            footer(json!({ "name": "complete", "payload": {} })),
+        ],
+        json!({ "who": { "type": "string", "__example__": "x" } }),
+    );
+    let mut s = started(doc);
+    set(&mut s, "name", json!("Ada"));
+    s.update(Input::Tap(Tap::Footer));
+    assert_eq!(s.current(), Some("B"));
+    assert_eq!(s.store().unwrap().data["who"], "Ada");
+    assert_eq!(
+        s.view().items[0].text("text").as_deref(),
+        Some("Hi Ada / Ada")
+    );
+}
+
+#[test]
+fn numbers_print_like_whatsapp() {
+    let doc = two_screens(
+        vec![
+            json!({ "type": "TextBody", "text": "`${data.n} * 2`" }),
+            json!({ "type": "TextBody", "text": "`${data.n} / 4`" }),
+            footer(nav("B", json!({}))),
+        ],
+        vec![footer(json!({ "name": "complete" }))],
+        json!({}),
+    );
+    let mut doc = doc;
+    doc["screens"][0]["data"] = json!({ "n": { "type": "number", "__example__": 18.0 } });
+    let s = started(doc);
+    let view = s.view();
+    assert_eq!(view.items[0].text("text").as_deref(), Some("36"));
+    assert_eq!(view.items[1].text("text").as_deref(), Some("4.5"));
+}
+
+#[test]
+fn if_switch_and_visible_follow_the_form() {
+    let doc = two_screens(
+        vec![
+            json!({ "type": "OptIn", "name": "agree", "label": "Agree" }),
+            json!({ "type": "RadioButtonsGroup", "name": "plan", "label": "Plan",
+                    "data-source": [{ "id": "pro", "title": "Pro" }, { "id": "free", "title": "Free" }] }),
+            json!({ "type": "If", "condition": "${form.agree}",
+                    "then": [{ "type": "TextBody", "text": "Thanks" }],
+                    "else": [{ "type": "TextBody", "text": "Please agree" }] }),
+            json!({ "type": "Switch", "value": "${form.plan}",
+                    "cases": { "pro": [{ "type": "TextBody", "text": "Pro plan" }],
+                               "default": [{ "type": "TextBody", "text": "No plan" }] } }),
+            json!({ "type": "TextCaption", "text": "Shown", "visible": "`${form.plan} == 'free'`" }),
+            footer(nav("B", json!({}))),
+        ],
+        vec![footer(json!({ "name": "complete" }))],
+        json!({}),
+    );
+    let mut s = started(doc);
+    let texts = s.view().texts();
+    assert!(texts.contains(&"Please agree".into()) && texts.contains(&"No plan".into()));
+    assert!(!texts.contains(&"Shown".into()));
+    set(&mut s, "agree", json!(true));
+    set(&mut s, "plan", json!("pro"));
+    let texts = s.view().texts();
+    assert!(texts.contains(&"Thanks".into()) && texts.contains(&"Pro plan".into()));
+    set(&mut s, "plan", json!("free"));
+    assert!(s.view().texts().contains(&"Shown".into()));
+}
+
+#[test]
+fn required_inputs_disable_the_footer_and_checks_run_on_submit() {
+    let doc = two_screens(
+        vec![
+            json!({ "type": "TextInput", "name": "email", "label": "Email", "input-type": "email", "required": true }),
+            footer(nav("B", json!({}))),
+        ],
+        vec![footer(json!({ "name": "complete" }))],
+        json!({}),
+    );
+    let mut s = started(doc);
+    assert!(!s.footer_enabled());
+    s.update(Input::Tap(Tap::Footer));
+    assert_eq!(s.current(), Some("A"));
+    set(&mut s, "email", json!("not-an-email"));
+    assert!(s.footer_enabled());
+    s.update(Input::Tap(Tap::Footer));
+    assert_eq!(s.current(), Some("A"));
+    assert_eq!(
+        s.view().items[0].error.as_deref(),
+        Some("Enter a valid email address")
+    );
+    set(&mut s, "email", json!("ada@example.com"));
+    assert_eq!(s.view().items[0].error, None, "editing clears the error");
+    s.update(Input::Tap(Tap::Footer));
+    assert_eq!(s.current(), Some("B"));
+}
+
+#[test]
+fn back_restores_the_previous_screen_with_its_input() {
+    let doc = two_screens(
+        vec![
+            json!({ "type": "TextInput", "name": "name", "label": "Name" }),
+            footer(nav("B", json!({}))),
+        ],
+        vec![footer(json!({ "name": "complete" }))],
+        json!({}),
+    );
+    let mut s = started(doc);
+    set(&mut s, "name", json!("Ada"));
+    s.update(Input::Tap(Tap::Footer));
+    s.update(Input::Back);
+    assert_eq!(s.current(), Some("A"));
+    assert_eq!(s.store().unwrap().form["name"], "Ada");
+    s.update(Input::Back);
+    assert!(
+        matches!(s.phase, Phase::Closed(_)),
+        "back on the first screen closes the flow"
+    );
+}
+
+#[test]
+fn complete_delivers_payload_with_flow_token_and_omits_unset_fields() {
+    let doc = two_screens(
+        vec![footer(nav("B", json!({})))],
+        vec![
+            json!({ "type": "TextInput", "name": "note", "label": "Note" }),
+            json!({ "type": "TextInput", "name": "age", "label": "Age", "input-type": "number" }),
+            footer(
+                json!({ "name": "complete", "payload": { "note": "${form.note}", "age": "${form.age}", "src": "app" } }),
+            ),
+        ],
+        json!({}),
+    );
+    let mut s = started(doc);
+    s.update(Input::Tap(Tap::Footer));
+    set(&mut s, "age", json!("36"));
+    let effects = s.update(Input::Tap(Tap::Footer));
+    let Some(Effect::Complete(c)) = effects.first() else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(
+        Value::Object(c.response.clone()),
+        json!({ "flow_token": "tok", "age": "36", "src": "app" })
+    );
+    let reply = c.nfm_reply();
+    assert_eq!(
+        reply["nfm_reply"]["response_json"],
+        r#"{"flow_token":"tok","age":"36","src":"app"}"#
+    );
+}
+
+#[test]
+fn update_data_and_selection_actions() {
+    let mut doc = two_screens(
+        vec![
+            json!({ "type": "CheckboxGroup", "name": "extras", "label": "Extras",
+                    "data-source": [
+                        { "id": "a", "title": "A",
+                          "on-select-action": { "name": "update_data", "payload": { "show": true } },
+                          "on-unselect-action": { "name": "update_data", "payload": { "show": false } } },
+                        { "id": "b", "title": "B" } ] }),
+            json!({ "type": "OptIn", "name": "news", "label": "News",
+                    "on-select-action": { "name": "update_data", "payload": { "note": "yes" } },
+                    "on-unselect-action": { "name": "update_data", "payload": { "note": "no" } } }),
+            json!({ "type": "EmbeddedLink", "text": "Terms", "on-click-action": { "name": "open_url", "url": "https://example.com/t" } }),
+            footer(nav("B", json!({}))),
+        ],
+        vec![footer(json!({ "name": "complete" }))],
+        json!({}),
+    );
+    doc["screens"][0]["data"] = json!({
+        "show": { "type": "boolean", "__example__": false },
+        "note": { "type": "string", "__example__": "-" }
+    });
+    let mut s = started(doc);
+    set(&mut s, "extras", json!(["a"]));
+    assert_eq!(s.store().unwrap().data["show"], true);
+    set(&mut s, "extras", json!(["b"]));
+    assert_eq!(s.store().unwrap().data["show"], false);
+    set(&mut s, "news", json!(true));
+    assert_eq!(s.store().unwrap().data["note"], "yes");
+    set(&mut s, "news", json!(false));
+    assert_eq!(s.store().unwrap().data["note"], "no");
+    let link = s
+        .view()
+        .items
+        .iter()
+        .find(|i| i.kind == Kind::EmbeddedLink)
+        .unwrap()
+        .key
+        .clone();
+    let effects = s.update(Input::Tap(Tap::Link(link)));
+    assert_eq!(
+        effects,
+        vec![Effect::OpenUrl("https://example.com/t".into())]
+    );
+}
+
+#[test]
+fn data_exchange_sends_the_clients_request_and_follows_the_answer() {
+    let mut s = started(endpoint_flow());
+    set(&mut s, "code", json!("42"));
+    let effects = s.update(Input::Tap(Tap::Footer));
+    let Some(Effect::Request(r)) = effects.first() else {
+        panic!()
+    };
+    assert_eq!(
+        r.payload("3.0").to_string(),
+        r#"{"data":{"code":"42","step":"a"},"flow_token":"tok","screen":"A","action":"data_exchange","version":"3.0"}"#
+    );
+    assert!(matches!(s.phase, Phase::Waiting(_)));
+    assert!(
+        s.update(Input::Set {
+            name: "code".into(),
+            value: json!("x")
+        })
+        .is_empty()
+    );
+    s.update(Input::Answer(Ok(
+        json!({ "screen": "B", "data": { "total": 36 } }),
+    )));
+    assert_eq!(s.current(), Some("B"));
+    assert_eq!(s.view().items[0].text("text").as_deref(), Some("Total: 36"));
+}
+
+#[test]
+fn same_screen_answers_refresh_and_show_a_snackbar() {
+    let mut s = started(endpoint_flow());
+    set(&mut s, "code", json!("1"));
+    s.update(Input::Tap(Tap::Footer));
+    s.update(Input::Answer(Ok(
+        json!({ "screen": "A", "data": { "greeting": "Again", "error_message": "Wrong code" } }),
+    )));
+    assert_eq!(s.current(), Some("A"));
+    assert_eq!(s.snackbar.as_deref(), Some("Wrong code"));
+    assert_eq!(s.store().unwrap().data["greeting"], "Again");
+    assert_eq!(
+        s.store().unwrap().form["code"],
+        "1",
+        "the user's input stays"
+    );
+}
+
+#[test]
+fn answers_that_break_the_routing_or_data_model_are_rejected_and_reported() {
+    let mut doc = endpoint_flow();
+    doc["routing_model"] = json!({ "A": [], "B": [] });
+    let mut s = started(doc);
+    s.update(Input::Tap(Tap::Footer));
+    let effects = s.update(Input::Answer(Ok(
+        json!({ "screen": "B", "data": { "total": 1 } }),
+    )));
+    assert_eq!(s.current(), Some("A"));
+    let Some(Effect::Request(n)) = effects.first() else {
+        panic!("{effects:?}")
+    };
+    assert!(n.notification);
+    assert_eq!(n.data["error"], "invalid-screen-transition");
+
+    let mut s = started(endpoint_flow());
+    s.update(Input::Tap(Tap::Footer));
+    let effects = s.update(Input::Answer(Ok(
+        json!({ "screen": "B", "data": { "total": "many" } }),
+    )));
+    let Some(Effect::Request(n)) = effects.first() else {
+        panic!()
+    };
+    assert_eq!(n.data["error"], "payload-schema-error");
+    assert!(s.snackbar.as_deref().unwrap().contains("total"));
+}
+
+#[test]
+fn success_completes_and_refresh_on_back_asks_the_endpoint() {
+    let mut s = started(endpoint_flow());
+    s.update(Input::Tap(Tap::Footer));
+    s.update(Input::Answer(Ok(
+        json!({ "screen": "B", "data": { "total": 2 } }),
+    )));
+    let effects = s.update(Input::Back);
+    let Some(Effect::Request(r)) = effects.first() else {
+        panic!()
+    };
+    assert_eq!((r.action.as_str(), r.screen.as_str()), ("BACK", "B"));
+    s.update(Input::Answer(Ok(
+        json!({ "screen": "A", "data": { "greeting": "Back" } }),
+    )));
+    assert_eq!(s.current(), Some("A"));
+    assert_eq!(s.store().unwrap().data["greeting"], "Back");
+    s.update(Input::Tap(Tap::Footer));
+    s.update(Input::Answer(Ok(
+        json!({ "screen": "B", "data": { "total": 3 } }),
+    )));
+    s.update(Input::Tap(Tap::Footer));
+    let effects = s.update(Input::Answer(Ok(json!({
+        "screen": "SUCCESS",
+        "data": { "extension_message_response": { "params": { "flow_token": "tok", "id": 7 } } }
+    }))));
+    assert!(matches!(effects.first(), Some(Effect::Complete(c)) if c.response["id"] == 7));
+    assert!(matches!(s.phase, Phase::Completed(_)));
+}
+
+#[test]
+fn init_opens_the_screen_the_endpoint_names() {
+    let mut s = Session::new(flow(endpoint_flow()), "tok");
+    let effects = s.update(Input::Start(Start::DataExchange));
+    let Some(Effect::Request(r)) = effects.first() else {
+        panic!()
+    };
+    assert_eq!(
+        r.payload("3.0").to_string(),
+        r#"{"data":{},"flow_token":"tok","screen":"","action":"INIT","version":"3.0"}"#
+    );
+    s.update(Input::Answer(Ok(
+        json!({ "screen": "A", "data": { "greeting": "Hello" } }),
+    )));
+    assert_eq!(s.current(), Some("A"));
+    let mut s = Session::new(flow(endpoint_flow()), "tok");
+    s.update(Input::Start(Start::DataExchange));
+    s.update(Input::Answer(Ok(json!({ "screen": "B", "data": {} }))));
+    assert!(
+        matches!(s.phase, Phase::Closed(_)),
+        "INIT must land on an entry screen"
+    );
+    let mut s = Session::new(flow(endpoint_flow()), "tok");
+    s.update(Input::Start(Start::DataExchange));
+    s.update(Input::Answer(Err("connection refused".into())));
+    assert!(matches!(s.phase, Phase::Closed(_)));
+}
+
+#[test]
+fn form_init_values_and_error_messages_apply() {
+    let doc = json!({
+        "version": "3.1",
+        "screens": [{ "id": "A", "title": "A", "terminal": true,
+            "layout": { "type": "SingleColumnLayout", "children": [
+                { "type": "Form", "name": "f",
+                  "init-values": { "name": "Ada" }, "error-messages": { "name": "Taken" },
+                  "children": [
+                    { "type": "TextInput", "name": "name", "label": "Name" },
+                    footer(json!({ "name": "complete", "payload": { "name": "${form.name}" } })) ] } ] } }]
+    });
+    let mut s = started(doc);
+    let view = s.view();
+    assert_eq!(view.items[0].value, Some(json!("Ada")));
+    assert_eq!(view.items[0].error.as_deref(), Some("Taken"));
+    set(&mut s, "name", json!("Bob"));
+    assert_eq!(s.view().items[0].error, None);
+}
+
+#[test]
+fn picker_files_reach_completion_and_endpoint_in_their_shapes() {
+    let file = json!({ "file_name": "a.png", "mime_type": "image/png", "sha256": "x", "size": 3,
+                       "media_id": "m1", "cdn_url": "file:///a.png" });
+    let out = media_for(
+        json!({ "p": [file.clone()] }).as_object().unwrap().clone(),
+        MediaUse::Complete,
+    );
+    assert_eq!(
+        out["p"],
+        json!([{ "file_name": "a.png", "mime_type": "image/png", "sha256": "x", "id": "m1" }])
+    );
+    let out = media_for(
+        json!({ "p": [file] }).as_object().unwrap().clone(),
+        MediaUse::Endpoint,
+    );
+    assert_eq!(out["p"][0]["media_id"], "m1");
+    assert!(out["p"][0].get("encryption_metadata").is_some());
+}
+
+#[test]
+fn flow_json_6_fires_update_data_on_render_but_7_does_not() {
+    let make = |version: &str| {
+        json!({ "version": version, "screens": [{ "id": "A", "title": "A", "terminal": true,
+            "data": { "shown": { "type": "boolean", "__example__": false } },
+            "layout": { "type": "SingleColumnLayout", "children": [
+                { "type": "RadioButtonsGroup", "name": "r", "label": "R", "init-value": "a",
+                  "data-source": [{ "id": "a", "title": "A" }],
+                  "on-select-action": { "name": "update_data", "payload": { "shown": true } } },
+                footer(json!({ "name": "complete" })) ] } }] })
+    };
+    assert_eq!(started(make("6.3")).store().unwrap().data["shown"], true);
+    assert_eq!(started(make("7.0")).store().unwrap().data["shown"], false);
+}
