@@ -1493,8 +1493,9 @@ fn literal_pair(expr: &Expr) -> Option<(BinaryOp, Span)> {
 /// * `&&`, `||`, `!` use truthiness (missing/null, `false`, `0`, `""` are false) and short-circuit;
 /// * `==`/`!=` compare numerically when both sides are numbers or numeric strings; a missing
 ///   value equals the empty value of the other side (`""`, `0`, `false`, `[]`, `{}`);
-/// * arithmetic and ordering convert numeric strings to numbers and count missing values and
-///   `""` as 0; any other operand makes arithmetic yield null and ordering yield `false`;
+/// * arithmetic and ordering convert numeric strings to numbers; arithmetic counts missing
+///   values and `""` as 0, ordering with a missing value is `false`; any other operand makes
+///   arithmetic yield null and ordering yield `false`;
 /// * division or modulo by zero yields 0;
 /// * concatenation joins the [`display`] text of each member.
 pub fn eval(expr: &Expr, resolve: &dyn Fn(&Ref) -> Option<Value>) -> Value {
@@ -1512,8 +1513,9 @@ pub fn eval(expr: &Expr, resolve: &dyn Fn(&Ref) -> Option<Value>) -> Value {
                 BinaryOp::Eq => Value::Bool(loosely_equal(&value(lhs), &value(rhs))),
                 BinaryOp::Ne => Value::Bool(!loosely_equal(&value(lhs), &value(rhs))),
                 BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge => {
-                    let (Some(a), Some(b)) = (to_number(&value(lhs)), to_number(&value(rhs)))
-                    else {
+                    // A value that is not set yet is neither smaller nor larger than anything:
+                    // `${form.age} >= 18` stays false until the user types an age.
+                    let (Some(a), Some(b)) = (numeric(&value(lhs)), numeric(&value(rhs))) else {
                         return Value::Bool(false);
                     };
                     Value::Bool(match op {
@@ -2660,7 +2662,8 @@ mod tests {
             ("${form.age} < 18", false),
             ("${form.qty} > 2", true),
             ("${form.qty} <= 2.5", false),
-            ("${form.missing} < 1", true),
+            ("${form.missing} < 1", false),
+            ("${form.missing} >= 0", false),
             ("${form.first} < 3", false),
             ("${form.first} >= 3", false),
             ("${form.missing} && true", false),

@@ -19,7 +19,7 @@ pub fn human(source: &Source, diagnostics: &[Diagnostic], color: bool) -> String
             Severity::Warning => Level::WARNING,
         };
         let (text, offset, line) = window(source, &d.span);
-        let primary = shift(&d.span, offset, text.len());
+        let primary = shift(&d.span, offset, text);
         let mut snippet = Snippet::source(text)
             .line_start(line)
             .path(source.name.as_str())
@@ -29,7 +29,7 @@ pub fn human(source: &Source, diagnostics: &[Diagnostic], color: bool) -> String
             .iter()
             .map(|r| {
                 let (t, o, l) = window(source, &r.span);
-                let s = shift(&r.span, o, t.len());
+                let s = shift(&r.span, o, t);
                 (t.to_string(), o, l, s, r.message.as_str())
             })
             .collect();
@@ -108,12 +108,23 @@ fn window<'a>(source: &'a Source, span: &Span) -> (&'a str, usize, usize) {
     (text, from, first)
 }
 
-fn shift(span: &Span, offset: usize, len: usize) -> Span {
-    let start = span.start.saturating_sub(offset).min(len);
-    let end = span.end.saturating_sub(offset).clamp(start, len);
+/// A span relative to a window of text, snapped to character boundaries and at least one
+/// character wide where the text allows.
+fn shift(span: &Span, offset: usize, text: &str) -> Span {
+    let len = text.len();
+    let floor = |mut i: usize| {
+        while !text.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    };
+    let start = floor(span.start.saturating_sub(offset).min(len));
+    let mut end = floor(span.end.saturating_sub(offset).clamp(start, len));
     if start == end && end < len {
-        start..end + 1
-    } else {
-        start..end
+        end = text[end..]
+            .chars()
+            .next()
+            .map_or(len, |c| end + c.len_utf8());
     }
+    start..end
 }

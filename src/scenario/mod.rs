@@ -79,9 +79,24 @@ pub struct Expect {
     pub data: Option<Map<String, Value>>,
     pub errors: Option<Map<String, Value>>,
     pub footer_enabled: Option<bool>,
-    pub snackbar: Option<String>,
-    pub request: Option<Value>,
-    pub completed: Option<Value>,
+    /// A substring of the snackbar; `null`: no snackbar.
+    #[serde(default, deserialize_with = "present")]
+    pub snackbar: Option<Option<String>>,
+    /// A subset of the last request; `null`: no request was sent.
+    #[serde(default, deserialize_with = "present")]
+    pub request: Option<Option<Value>>,
+    /// A subset of the completion payload; `null`: the flow has not completed.
+    #[serde(default, deserialize_with = "present")]
+    pub completed: Option<Option<Value>>,
+}
+
+/// Tells a key given as `null` (`Some(None)`) from a missing key (`None`).
+fn present<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(d).map(Some)
 }
 
 /// Answers endpoint requests: the mock, a recording, or a real endpoint.
@@ -420,8 +435,19 @@ impl Runner<'_> {
         }
         if let Some(errors) = &e.errors {
             for (name, want) in errors {
-                let want = expr::display(want);
                 let actual = view.item_named(name).and_then(|i| i.error.clone());
+                if want.is_null() {
+                    if let Some(a) = actual {
+                        return Some(Failure::diff(
+                            n,
+                            format!("expect.errors: `{name}` shows an error"),
+                            "no error".into(),
+                            a,
+                        ));
+                    }
+                    continue;
+                }
+                let want = expr::display(want);
                 let ok = match &actual {
                     Some(a) => a.contains(&want),
                     None => false,
@@ -452,28 +478,35 @@ impl Runner<'_> {
             }
         }
         if let Some(want) = &e.snackbar {
-            let actual = session.snackbar.clone().unwrap_or_default();
-            if !actual.contains(want.as_str()) || (want.is_empty() && actual.is_empty()) {
+            let actual = session.snackbar.clone();
+            let ok = match (want, &actual) {
+                (None, None) => true,
+                (Some(w), Some(a)) => a.contains(w.as_str()),
+                _ => false,
+            };
+            if !ok {
                 return Some(Failure::diff(
                     n,
                     "expect.snackbar",
-                    want.clone(),
-                    if actual.is_empty() {
-                        "no snackbar".into()
-                    } else {
-                        actual
-                    },
+                    want.clone().unwrap_or_else(|| "no snackbar".into()),
+                    actual.unwrap_or_else(|| "no snackbar".into()),
                 ));
             }
         }
         if let Some(want) = &e.request {
             let version = session.data_api_version();
             let actual = session.last_request.as_ref().map(|r| r.payload(version));
-            if !actual.as_ref().is_some_and(|a| is_subset(want, a)) {
+            let ok = match (want, &actual) {
+                (None, None) => true,
+                (Some(w), Some(a)) => is_subset(w, a),
+                _ => false,
+            };
+            if !ok {
                 return Some(Failure::diff(
                     n,
                     "expect.request: the last endpoint request differs",
-                    want.to_string(),
+                    want.as_ref()
+                        .map_or_else(|| "no request".into(), Value::to_string),
                     actual.map_or_else(|| "no request".into(), |a| a.to_string()),
                 ));
             }
@@ -483,11 +516,17 @@ impl Runner<'_> {
                 Phase::Completed(c) => Some(Value::Object(c.response.clone())),
                 _ => None,
             };
-            if !actual.as_ref().is_some_and(|a| is_subset(want, a)) {
+            let ok = match (want, &actual) {
+                (None, None) => true,
+                (Some(w), Some(a)) => is_subset(w, a),
+                _ => false,
+            };
+            if !ok {
                 return Some(Failure::diff(
                     n,
                     "expect.completed: the completion payload differs",
-                    want.to_string(),
+                    want.as_ref()
+                        .map_or_else(|| "not completed".into(), Value::to_string),
                     actual.map_or_else(|| describe_phase(session, &screen), |a| a.to_string()),
                 ));
             }

@@ -122,6 +122,7 @@ impl Session {
                 store.errors.clear();
             }
             self.init_values(screen);
+            self.prune_selections();
             self.note(format!("endpoint refreshed {screen}"));
         } else {
             self.note(format!("endpoint answered: go to {screen}"));

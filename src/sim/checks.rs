@@ -221,6 +221,10 @@ pub fn date_allowed(item: &Item, date: Date) -> bool {
     }
 }
 
+fn plural(n: i64, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
 pub fn weekday_name(date: Date) -> &'static str {
     match date.weekday() {
         jiff::civil::Weekday::Monday => "Mon",
@@ -263,16 +267,28 @@ fn calendar(item: &Item, value: &Value) -> Option<String> {
                 if e < s {
                     return Some("The end date is before the start date".into());
                 }
-                let days = (e - s).get_days() as i64;
+                let days = s.until(e).map_or(0, |span| i64::from(span.get_days()));
                 if let Some(min) = item.int("min-days")
                     && days < min
                 {
-                    return Some(format!("Choose at least {min} days"));
+                    return Some(format!("Choose at least {}", plural(min, "day")));
                 }
                 if let Some(max) = item.int("max-days")
                     && days > max
                 {
-                    return Some(format!("Choose at most {max} days"));
+                    return Some(format!("Choose at most {}", plural(max, "day")));
+                }
+                // A range may not span a day that cannot be picked (bounded: ranges longer
+                // than two years are not walked).
+                if days <= 731
+                    && let Some(blocked) = s
+                        .series(jiff::Span::new().days(1))
+                        .take_while(|d| *d <= e)
+                        .find(|d| !date_allowed(item, *d))
+                {
+                    return Some(format!(
+                        "The range includes {blocked}, which is not available"
+                    ));
                 }
             }
             None

@@ -1,5 +1,7 @@
 //! Resolving references and evaluating dynamic values against a session's stores.
 
+use std::collections::HashMap;
+
 use serde_json::{Map, Value};
 
 use super::Session;
@@ -61,17 +63,67 @@ impl Session {
         }
     }
 
-    /// Resolves an action payload: bindings replaced by values; keys whose value is not set
-    /// (an untouched optional field) are left out, as the WhatsApp client does.
+    /// Resolves an action payload: bindings replaced by values. Keys whose value is not set
+    /// (an untouched optional field) are left out, and so are the values of inputs that are
+    /// not shown (hidden by `visible`, or in an `If`/`Switch` branch not taken): the client
+    /// only submits what is on screen.
     pub fn resolve_payload(&self, on: &str, payload: Option<&Value>) -> Map<String, Value> {
         let Some(Value::Object(map)) = payload else {
             return Map::new();
         };
+        let mut shown: HashMap<String, Vec<String>> = HashMap::new();
+        let lookup = |r: &Ref| -> Option<Value> {
+            if r.store == Store::Form {
+                let screen = match &r.scope {
+                    Scope::Local => on,
+                    Scope::Screen(id) => id.as_str(),
+                };
+                let names = shown.entry(screen.to_string()).or_insert_with(|| {
+                    self.view_of(screen)
+                        .items
+                        .into_iter()
+                        .filter_map(|i| i.name)
+                        .collect()
+                });
+                if !names.contains(&r.path[0]) {
+                    return None;
+                }
+            }
+            self.lookup(on, r)
+        };
+        let lookup = std::cell::RefCell::new(lookup);
         map.iter()
-            .filter_map(|(k, v)| match self.resolve(on, v) {
-                Value::Null => None,
-                resolved => Some((k.clone(), resolved)),
+            .filter_map(|(k, v)| {
+                let resolved = resolve_with(v, &|r| (lookup.borrow_mut())(r));
+                (!resolved.is_null()).then(|| (k.clone(), resolved))
             })
             .collect()
+    }
+}
+
+/// Resolves bindings and expressions in a JSON value with a reference lookup.
+fn resolve_with(value: &Value, lookup: &dyn Fn(&Ref) -> Option<Value>) -> Value {
+    match value {
+        Value::String(s) => match expr::classify(s) {
+            PropText::Binding(r) => lookup(&r).unwrap_or(Value::Null),
+            PropText::Nested(e) => expr::eval(&e, lookup),
+            PropText::Literal | PropText::Invalid(_) => value.clone(),
+        },
+        Value::Array(items) => {
+            Value::Array(items.iter().map(|v| resolve_with(v, lookup)).collect())
+        }
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(k, v)| {
+                    let v = if k.starts_with("on-") {
+                        v.clone()
+                    } else {
+                        resolve_with(v, lookup)
+                    };
+                    (k.clone(), v)
+                })
+                .collect(),
+        ),
+        _ => value.clone(),
     }
 }

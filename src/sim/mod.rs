@@ -201,6 +201,41 @@ impl Session {
         }
     }
 
+    /// The same session on a new version of the flow (live reload): the navigation stack,
+    /// data and form values are kept wherever their screens still exist, so nothing the user
+    /// typed is lost. A pending request is kept too: its answer still applies.
+    pub fn rebase(&self, flow: Arc<Flow>) -> Session {
+        let stack: Vec<String> = self
+            .stack
+            .iter()
+            .filter(|id| flow.screen(id).is_some())
+            .cloned()
+            .collect();
+        let stores = self
+            .stores
+            .iter()
+            .filter(|(id, _)| flow.screen(id).is_some())
+            .map(|(id, s)| (id.clone(), s.clone()))
+            .collect();
+        let mut next = Session {
+            flow,
+            stack,
+            stores,
+            ..self.clone()
+        };
+        if next.stack.is_empty() && next.phase == Phase::Running {
+            // Every visited screen is gone: start over.
+            next.update(Input::Start(Start::Navigate {
+                screen: None,
+                data: None,
+            }));
+        }
+        if let Some(id) = next.current().map(str::to_string) {
+            next.init_values(&id);
+        }
+        next
+    }
+
     /// The current screen id.
     pub fn current(&self) -> Option<&str> {
         self.stack.last().map(String::as_str)
@@ -371,6 +406,54 @@ impl Session {
             {
                 let action = action.clone();
                 self.run(&action, effects);
+            }
+        }
+    }
+
+    /// Drops selected ids that are no longer options (the data-source changed under them).
+    fn prune_selections(&mut self) {
+        let view = self.view();
+        let mut changes = Vec::new();
+        for item in &view.items {
+            if !matches!(
+                item.kind,
+                Kind::RadioButtonsGroup
+                    | Kind::Dropdown
+                    | Kind::CheckboxGroup
+                    | Kind::ChipsSelector
+            ) {
+                continue;
+            }
+            let (Some(name), Some(value)) = (&item.name, &item.value) else {
+                continue;
+            };
+            let ids: Vec<String> = item
+                .list("data-source")
+                .iter()
+                .filter_map(|o| o.get("id").map(crate::flow::expr::display))
+                .collect();
+            let kept = match value {
+                Value::Array(sel) => {
+                    let kept: Vec<Value> = sel
+                        .iter()
+                        .filter(|v| ids.contains(&crate::flow::expr::display(v)))
+                        .cloned()
+                        .collect();
+                    (kept.len() != sel.len()).then_some(Value::Array(kept))
+                }
+                v => (!ids.contains(&crate::flow::expr::display(v))).then_some(Value::Null),
+            };
+            if let Some(kept) = kept {
+                changes.push((name.clone(), kept));
+            }
+        }
+        if let Some(store) = self.store_mut() {
+            for (name, value) in changes {
+                if is_empty(&value) {
+                    store.form.remove(&name);
+                } else {
+                    store.form.insert(name, value);
+                }
             }
         }
     }
@@ -601,6 +684,7 @@ impl Session {
                 if let Some(store) = self.store_mut() {
                     store.data.extend(payload);
                 }
+                self.prune_selections();
             }
             "open_url" => {
                 let url = action

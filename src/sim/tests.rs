@@ -466,3 +466,110 @@ fn flow_json_6_fires_update_data_on_render_but_7_does_not() {
     assert_eq!(started(make("6.3")).store().unwrap().data["shown"], true);
     assert_eq!(started(make("7.0")).store().unwrap().data["shown"], false);
 }
+
+#[test]
+fn rebase_keeps_stack_and_values_where_screens_still_exist() {
+    let doc = two_screens(
+        vec![
+            json!({ "type": "TextInput", "name": "name", "label": "Name" }),
+            footer(nav("B", json!({}))),
+        ],
+        vec![
+            json!({ "type": "TextInput", "name": "city", "label": "City" }),
+            footer(json!({ "name": "complete" })),
+        ],
+        json!({}),
+    );
+    let mut s = started(doc.clone());
+    set(&mut s, "name", json!("Ada"));
+    s.update(Input::Tap(Tap::Footer));
+    set(&mut s, "city", json!("Paris"));
+    let mut edited = doc.clone();
+    edited["screens"][1]["title"] = json!("B2");
+    let r = s.rebase(flow(edited));
+    assert_eq!(r.stack, vec!["A", "B"]);
+    assert_eq!(r.store().unwrap().form["city"], "Paris");
+    assert_eq!(r.view().title, "B2");
+    let mut renamed = doc;
+    renamed["screens"][1]["id"] = json!("C");
+    renamed["screens"][0]["layout"]["children"][1] = footer(nav("C", json!({})));
+    let r = s.rebase(flow(renamed));
+    assert_eq!(r.stack, vec!["A"]);
+    assert_eq!(r.stores["A"].form["name"], "Ada");
+}
+
+#[test]
+fn hidden_inputs_are_not_submitted_and_unset_bindings_hide() {
+    let doc = json!({ "version": "7.3", "screens": [{ "id": "A", "title": "A", "terminal": true,
+        "layout": { "type": "SingleColumnLayout", "children": [
+            { "type": "OptIn", "name": "x", "label": "Tick" },
+            { "type": "TextBody", "text": "shown when ticked", "visible": "${form.x}" },
+            { "type": "TextInput", "name": "t", "label": "T", "visible": "${form.x}" },
+            footer(json!({ "name": "complete", "payload": { "t": "${form.t}" } })) ] } }] });
+    let mut s = started(doc);
+    assert!(!s.view().texts().contains(&"shown when ticked".to_string()));
+    set(&mut s, "x", json!(true));
+    set(&mut s, "t", json!("secret"));
+    set(&mut s, "x", json!(false));
+    let effects = s.update(Input::Tap(Tap::Footer));
+    let Some(Effect::Complete(c)) = effects.first() else {
+        panic!()
+    };
+    assert!(!c.response.contains_key("t"), "{:?}", c.response);
+}
+
+#[test]
+fn selections_of_removed_options_are_dropped() {
+    let mut doc = two_screens(
+        vec![
+            json!({ "type": "RadioButtonsGroup", "name": "r", "label": "R", "data-source": "${data.opts}" }),
+            json!({ "type": "EmbeddedLink", "text": "Fewer", "on-click-action": { "name": "update_data",
+                    "payload": { "opts": [{ "id": "b", "title": "B" }] } } }),
+            footer(nav("B", json!({}))),
+        ],
+        vec![footer(json!({ "name": "complete" }))],
+        json!({}),
+    );
+    doc["screens"][0]["data"] = json!({ "opts": { "type": "array",
+        "items": { "type": "object", "properties": { "id": { "type": "string" }, "title": { "type": "string" } } },
+        "__example__": [{ "id": "a", "title": "A" }, { "id": "b", "title": "B" }] } });
+    let mut s = started(doc);
+    set(&mut s, "r", json!("a"));
+    let link = s.view().items[1].key.clone();
+    s.update(Input::Tap(Tap::Link(link)));
+    assert_eq!(s.store().unwrap().form.get("r"), None);
+}
+
+#[test]
+fn a_range_may_not_span_an_unavailable_day() {
+    let doc = json!({ "version": "7.3", "screens": [{ "id": "A", "title": "A", "terminal": true,
+        "layout": { "type": "SingleColumnLayout", "children": [
+            { "type": "CalendarPicker", "name": "stay", "mode": "range",
+              "label": { "start-date": "In", "end-date": "Out" }, "min-days": 1,
+              "unavailable-dates": ["2027-06-11"] },
+            footer(json!({ "name": "complete" })) ] } }] });
+    let mut s = started(doc);
+    set(
+        &mut s,
+        "stay",
+        json!({ "start-date": "2027-06-07", "end-date": "2027-06-13" }),
+    );
+    s.update(Input::Tap(Tap::Footer));
+    assert!(
+        s.view().items[0]
+            .error
+            .as_deref()
+            .unwrap()
+            .contains("2027-06-11")
+    );
+    set(
+        &mut s,
+        "stay",
+        json!({ "start-date": "2027-06-12", "end-date": "2027-06-12" }),
+    );
+    s.update(Input::Tap(Tap::Footer));
+    assert_eq!(
+        s.view().items[0].error.as_deref(),
+        Some("Choose at least 1 day")
+    );
+}

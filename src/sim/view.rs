@@ -55,9 +55,12 @@ impl Item {
         }
     }
 
+    /// A boolean property; `default` when it is not given. A binding to a value that is not
+    /// set (an untouched OptIn, a missing data field) counts as false.
     pub fn bool(&self, key: &str, default: bool) -> bool {
         match self.props.get(key) {
             Some(Value::Bool(b)) => *b,
+            Some(Value::Null) => false,
             Some(Value::String(s)) if s == "true" => true,
             Some(Value::String(s)) if s == "false" => false,
             _ => default,
