@@ -58,7 +58,7 @@ pub fn read(path: &Path) -> Result<Source, LoadError> {
             let source = Source::new(name, text);
             let d = Diagnostic::error(
                 "INVALID_FLOW_JSON",
-                valid..valid + 1,
+                valid..valid + char::REPLACEMENT_CHARACTER.len_utf8(),
                 &JsonPath::root(),
                 format!("the file is not UTF-8 text (invalid byte at offset {valid})"),
             )

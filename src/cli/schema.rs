@@ -36,7 +36,9 @@ pub fn run(args: &Args) -> u8 {
     let schema = json_schema::schema(args.version.unwrap_or(version::NEWEST));
     match serde_json::to_string_pretty(&schema) {
         Ok(text) => {
-            println!("{text}");
+            use std::io::Write;
+            // A closed pipe (`flowsim schema | head`) is not an error worth a panic.
+            let _ = writeln!(std::io::stdout().lock(), "{text}");
             exit::OK
         }
         Err(e) => {

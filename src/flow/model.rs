@@ -76,6 +76,8 @@ pub struct Component {
     /// Members other than the component lists moved into `children`.
     pub props: Vec<Member>,
     pub children: Children,
+    /// Keys of the members moved into `children`, with their spans.
+    pub moved: Vec<(String, Span)>,
 }
 
 /// Components nested in a container.
@@ -143,8 +145,10 @@ impl Flow {
             .find(|m| m.key == "version")
             .and_then(|m| m.value.as_str())
             .and_then(Version::parse);
+        // Unknown versions (older or newer) are checked and run as the newest one, so a typo
+        // in `version` gives one finding, not one per property.
         let version = match declared_version {
-            Some(v) if v.is_known() || v < version::NEWEST => v,
+            Some(v) if v.is_known() => v,
             _ => version::NEWEST,
         };
         let data_api_version = members
@@ -403,11 +407,13 @@ impl Component {
             .and_then(|m| m.value.as_str())
             .map(str::to_string);
         let kind = type_name.as_deref().and_then(Kind::parse);
+        let mut moved = Vec::new();
         let mut take_list = |key: &str| -> Option<Vec<Component>> {
             let pos = props
                 .iter()
                 .position(|m| m.key == key && m.value.is_array())?;
             let member = props.remove(pos);
+            moved.push((key.to_string(), member.key_span.clone()));
             Some(components(path.key(key), member.value))
         };
         let children = match kind {
@@ -427,6 +433,7 @@ impl Component {
                     Some(pos) => {
                         let cases_path = path.key("cases");
                         let member = props.remove(pos);
+                        moved.push(("cases".to_string(), member.key_span.clone()));
                         let Value::Object(cases) = member.value.value else {
                             unreachable!("checked is_object above")
                         };
@@ -454,6 +461,7 @@ impl Component {
             span,
             props,
             children,
+            moved,
         }
     }
 
@@ -471,13 +479,17 @@ impl Component {
 
     /// Whether the component has member `key`, including the lists moved into `children`.
     pub fn has_member(&self, key: &str) -> bool {
-        self.member(key).is_some()
-            || match (&self.children, key) {
-                (Children::List(_), "children") | (Children::Cases(_), "cases") => true,
-                (Children::Branches { .. }, "then") => true,
-                (Children::Branches { otherwise, .. }, "else") => otherwise.is_some(),
-                _ => false,
-            }
+        self.key_span(key).is_some()
+    }
+
+    /// The span of member `key`'s key, including the lists moved into `children`.
+    pub fn key_span(&self, key: &str) -> Option<Span> {
+        self.member(key).map(|m| m.key_span.clone()).or_else(|| {
+            self.moved
+                .iter()
+                .find(|(k, _)| k == key)
+                .map(|(_, s)| s.clone())
+        })
     }
 
     /// The value of property `key`.

@@ -44,8 +44,8 @@ impl Source {
         }
     }
 
-    /// Start and end positions of a span. The end is inclusive of the last character, as
-    /// the Flows API reports it (`column_end` of `"ab"` at column 1 is 4).
+    /// Start and end positions of a span. The end is the position just past the last
+    /// character (`"ab"` starting at column 1 ends at column 5).
     pub fn range(&self, span: &Span) -> (Position, Position) {
         (self.position(span.start), self.position(span.end))
     }

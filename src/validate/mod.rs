@@ -39,16 +39,34 @@ pub fn check(source: &Source) -> Checked {
     let root = match json::parse(&source.text) {
         Ok(root) => root,
         Err(e) => {
+            let empty = source.text.trim().is_empty();
+            let (message, help) = if empty {
+                (
+                    e.message,
+                    "start with `{ \"version\": \"7.3\", \"screens\": [ … ] }`",
+                )
+            } else if e.message.contains("nesting depth") {
+                (
+                    format!(
+                        "the file is not valid JSON: {}",
+                        lowercase_first(&e.message)
+                    ),
+                    "Flow JSON never nests this deep: look for a runaway bracket",
+                )
+            } else {
+                (
+                    format!(
+                        "the file is not valid JSON: {}",
+                        lowercase_first(&e.message)
+                    ),
+                    "fix the JSON syntax at this position",
+                )
+            };
             return Checked {
                 flow: None,
                 diagnostics: vec![
-                    Diagnostic::error(
-                        "INVALID_FLOW_JSON",
-                        e.span,
-                        &Path::root(),
-                        format!("the file is not valid JSON: {}", e.message),
-                    )
-                    .help("fix the JSON syntax at this position"),
+                    Diagnostic::error("INVALID_FLOW_JSON", e.span, &Path::root(), message)
+                        .help(help),
                 ],
             };
         }
@@ -109,6 +127,14 @@ pub(crate) struct Ctx<'a> {
 impl Ctx<'_> {
     pub fn push(&mut self, d: Diagnostic) {
         self.diags.push(d);
+    }
+}
+
+fn lowercase_first(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) => c.to_lowercase().chain(chars).collect(),
+        None => String::new(),
     }
 }
 

@@ -70,18 +70,16 @@ pub(super) fn check(ctx: &mut Ctx) {
                         Diagnostic::error(CODE, span.clone(), &p, format!("screen `{to}` routes to itself"))
                             .help("remove it: an endpoint may always answer with the current screen to refresh it"),
                     );
-                } else if model
-                    .routes
-                    .iter()
-                    .any(|r| r.from == *to && r.to.iter().any(|(t, _)| *t == route.from))
-                    && route.from < *to
-                {
+                } else if backward(flow, model, &route.from, to) {
                     ctx.push(
                         Diagnostic::error(
                             CODE,
                             span.clone(),
                             &p,
-                            format!("routes `{}` → `{to}` and `{to}` → `{}` both exist: backward routes are not allowed", route.from, route.from),
+                            format!(
+                                "backward route `{}` → `{to}`: `{to}` already leads to `{}`",
+                                route.from, route.from
+                            ),
                         )
                         .help("list only the forward route; Back always returns along it"),
                     );
@@ -132,7 +130,12 @@ pub(super) fn check(ctx: &mut Ctx) {
                     );
                 }
             }
-            if let Some(cycle) = find_cycle(&flow.edges()) {
+            let forward: Vec<(String, String)> = flow
+                .edges()
+                .into_iter()
+                .filter(|(a, b)| !backward(flow, model, a, b))
+                .collect();
+            if let Some(cycle) = find_cycle(&forward) {
                 ctx.push(
                     Diagnostic::error(
                         CODE,
@@ -217,6 +220,33 @@ pub(super) fn check(ctx: &mut Ctx) {
                     "navigate to it from another screen, or remove it"
                 }),
             );
+        }
+    }
+}
+
+/// Whether `from → to` is the backward half of a pair of opposite routes: the one leaving
+/// the screen that comes later in `screens` (ties: the later-listed route).
+fn backward(
+    flow: &crate::flow::model::Flow,
+    model: &crate::flow::model::RoutingModel,
+    from: &str,
+    to: &str,
+) -> bool {
+    let has = |a: &str, b: &str| {
+        model
+            .routes
+            .iter()
+            .any(|r| r.from == a && r.to.iter().any(|(t, _)| t == b))
+    };
+    if from == to || !has(from, to) || !has(to, from) {
+        return false;
+    }
+    let index = |id: &str| flow.screens.iter().position(|s| s.id == id);
+    match (index(from), index(to)) {
+        (Some(f), Some(t)) => f > t,
+        _ => {
+            let order = |id: &str| model.routes.iter().position(|r| r.from == id);
+            order(from) > order(to)
         }
     }
 }

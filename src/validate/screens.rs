@@ -198,16 +198,10 @@ fn check_id(ctx: &mut Ctx, screen: &Screen) {
                 &path,
                 format!("screen id `{id}` may only contain letters and underscores"),
             )
-            .help(format!(
-                "try `{}`",
-                id.chars()
-                    .map(|c| if c.is_ascii_alphabetic() {
-                        c.to_ascii_uppercase()
-                    } else {
-                        '_'
-                    })
-                    .collect::<String>()
-            )),
+            .help(match id_suggestion(id) {
+                Some(s) => format!("try `{s}`"),
+                None => "rename it using letters and underscores only, e.g. `STEP_ONE`".into(),
+            }),
         );
     }
     if id.eq_ignore_ascii_case("success") {
@@ -223,6 +217,22 @@ fn check_id(ctx: &mut Ctx, screen: &Screen) {
             .help("choose another id, such as `CONFIRMATION`"),
         );
     }
+}
+
+/// A valid id close to `id`: separators become underscores, digits and other characters
+/// go. `None` when nothing sensible is left.
+fn id_suggestion(id: &str) -> Option<String> {
+    let mapped: String = id
+        .chars()
+        .filter_map(|c| match c {
+            c if c.is_ascii_alphabetic() => Some(c),
+            ' ' | '-' | '.' | '_' => Some('_'),
+            _ => None,
+        })
+        .collect();
+    let trimmed = mapped.trim_matches('_');
+    let digits_dropped = id.chars().any(|c| c.is_ascii_digit());
+    (!trimmed.is_empty() && !digits_dropped && trimmed != id).then(|| trimmed.to_string())
 }
 
 fn check_layout(ctx: &mut Ctx, screen: &Screen) {
