@@ -1,6 +1,8 @@
 //! The command line: argument parsing and the headless commands. Each command is a thin
 //! shell over the pure core and returns its exit code.
 
+pub mod preview;
+mod render;
 mod schema;
 mod test;
 mod validate;
@@ -25,15 +27,24 @@ pub mod exit {
     version,
     about = "Preview, simulate, validate and test WhatsApp Flows in the terminal",
     long_about = None,
-    after_help = "Exit codes: 0 success, 1 invalid flow or failed test, 2 usage or I/O error.",
+    args_conflicts_with_subcommands = true,
+    after_help = preview::AFTER_HELP,
 )]
 pub struct Cli {
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub preview: preview::Args,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Preview a flow interactively (the same as `flowsim FLOW`).
+    #[command(after_help = preview::AFTER_HELP)]
+    Preview(preview::Args),
+    /// Print a screen as the preview draws it, as text.
+    #[command(after_help = render::AFTER_HELP)]
+    Render(render::Args),
     /// Check Flow JSON files against Meta's rules, offline.
     #[command(after_help = validate::AFTER_HELP)]
     Validate(validate::Args),
@@ -79,8 +90,11 @@ pub fn main() -> ExitCode {
         }
     };
     ExitCode::from(match cli.command {
-        Command::Validate(args) => validate::run(&args),
-        Command::Schema(args) => schema::run(&args),
-        Command::Test(args) => test::run(&args),
+        None => preview::run(&cli.preview),
+        Some(Command::Preview(args)) => preview::run(&args),
+        Some(Command::Render(args)) => render::run(&args),
+        Some(Command::Validate(args)) => validate::run(&args),
+        Some(Command::Schema(args)) => schema::run(&args),
+        Some(Command::Test(args)) => test::run(&args),
     })
 }

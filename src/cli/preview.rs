@@ -1,0 +1,150 @@
+use std::path::PathBuf;
+
+use serde_json::{Map, Value};
+
+use super::exit;
+use crate::sim::Start;
+use crate::sim::mock::Mock;
+use crate::tui::{self, FlowSource, Options};
+use crate::ui::theme::Theme;
+
+pub const AFTER_HELP: &str = "\
+Examples:
+  flowsim                                   pick one of the bundled sample flows
+  flowsim flow.json                         preview a flow; it reloads when you save
+  flowsim flow.json --screen DETAILS --data '{\"name\": \"Ada\"}'
+  flowsim endpoint_flow.json --mock answers.json --flow-action data_exchange
+
+Press ? in the preview for every key.";
+
+#[derive(Debug, Clone, clap::Args, Default)]
+pub struct Args {
+    /// The Flow JSON file (none: choose a bundled sample).
+    #[arg(value_name = "FLOW")]
+    pub flow: Option<PathBuf>,
+    /// Screen to open (default: the first entry screen).
+    #[arg(long, value_name = "ID")]
+    pub screen: Option<String>,
+    /// Data for the first screen: JSON, or @file (default: its __example__ data).
+    #[arg(long, value_name = "JSON|@FILE")]
+    pub data: Option<String>,
+    /// Flow token sent with every request and in the completion.
+    #[arg(long, value_name = "TOKEN", default_value = "flowsim")]
+    pub flow_token: String,
+    /// How the flow opens: `navigate` (no request) or `data_exchange` (INIT).
+    #[arg(long, value_enum, default_value_t = FlowAction::Navigate)]
+    pub flow_action: FlowAction,
+    /// Answer endpoint requests from this mock file (see README, "Mock files").
+    #[arg(long, value_name = "FILE")]
+    pub mock: Option<PathBuf>,
+    /// Colours: WhatsApp's light or dark look; auto follows the terminal (COLORFGBG).
+    #[arg(long, value_enum, default_value_t = ThemeChoice::Auto)]
+    pub theme: ThemeChoice,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
+pub enum FlowAction {
+    #[default]
+    Navigate,
+    DataExchange,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
+pub enum ThemeChoice {
+    #[default]
+    Auto,
+    Light,
+    Dark,
+}
+
+impl ThemeChoice {
+    pub fn theme(self) -> Theme {
+        match self {
+            ThemeChoice::Light => Theme::LIGHT,
+            ThemeChoice::Dark => Theme::DARK,
+            // COLORFGBG is "fg;bg"; a background of 7 or 15 (white) means a light terminal.
+            ThemeChoice::Auto => match std::env::var("COLORFGBG")
+                .ok()
+                .and_then(|v| v.rsplit(';').next().map(str::to_string))
+            {
+                Some(bg) if bg == "7" || bg == "15" => Theme::LIGHT,
+                _ => Theme::DARK,
+            },
+        }
+    }
+}
+
+/// `--data`: inline JSON or `@file`.
+pub fn parse_data(arg: &str) -> Result<Map<String, Value>, String> {
+    let text = match arg.strip_prefix('@') {
+        Some(path) => std::fs::read_to_string(path).map_err(|e| format!("--data {path}: {e}"))?,
+        None => arg.to_string(),
+    };
+    match serde_json::from_str::<Value>(&text) {
+        Ok(Value::Object(map)) => Ok(map),
+        Ok(_) => Err("--data must be a JSON object".into()),
+        Err(e) => Err(format!("--data is not valid JSON: {e}")),
+    }
+}
+
+pub fn load_mock(path: &PathBuf) -> Result<Mock, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    Mock::parse(&text).map_err(|e| format!("{}: not a valid mock file: {e}", path.display()))
+}
+
+pub fn start(args: &Args) -> Result<Start, String> {
+    Ok(match args.flow_action {
+        FlowAction::DataExchange => Start::DataExchange,
+        FlowAction::Navigate => Start::Navigate {
+            screen: args.screen.clone(),
+            data: args.data.as_deref().map(parse_data).transpose()?,
+        },
+    })
+}
+
+pub fn run(args: &Args) -> u8 {
+    let options = (|| -> Result<Options, String> {
+        let source = match &args.flow {
+            Some(path) => {
+                let meta =
+                    std::fs::metadata(path).map_err(|e| format!("{}: {e}", path.display()))?;
+                if meta.is_dir() {
+                    return Err(format!(
+                        "{}: is a directory, not a Flow JSON file",
+                        path.display()
+                    ));
+                }
+                FlowSource::File(path.clone())
+            }
+            None => FlowSource::Samples,
+        };
+        Ok(Options {
+            source,
+            start: start(args)?,
+            flow_token: args.flow_token.clone(),
+            mock: args.mock.as_ref().map(load_mock).transpose()?,
+            theme: args.theme.theme(),
+        })
+    })();
+    let options = match options {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return exit::USAGE;
+        }
+    };
+    if let (FlowSource::File(path), Some(screen)) = (&options.source, &args.screen)
+        && let Ok((flow, _)) = tui::read_flow(path)
+        && flow.screen(screen).is_none()
+    {
+        eprintln!("error: {} has no screen `{screen}`", path.display());
+        return exit::USAGE;
+    }
+    match tui::run(options) {
+        Ok(()) => exit::OK,
+        Err(e) => {
+            eprintln!("error: {e}");
+            exit::INVALID
+        }
+    }
+}

@@ -1,0 +1,98 @@
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use super::preview::{ThemeChoice, parse_data};
+use super::{Color, exit};
+use crate::load::{self, LoadError};
+use crate::report;
+use crate::sim::{Input, Session, Start};
+use crate::ui;
+use crate::validate::check;
+
+pub const AFTER_HELP: &str = "\
+Examples:
+  flowsim render flow.json                      the first screen, as text
+  flowsim render flow.json --screen SUMMARY --data '{\"total\": 42}'
+  flowsim render flow.json --width 36 --height 30 --color always
+
+Prints exactly what the preview shows for that screen (the whole scrollable screen when no
+height is given). Pictures appear as [image: alt-text] without colour.
+Exit codes: 0 printed, 1 the flow cannot be loaded, 2 usage error (unknown screen, bad data).";
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The Flow JSON file.
+    #[arg(value_name = "FLOW")]
+    pub flow: PathBuf,
+    /// Screen to draw (default: the first entry screen).
+    #[arg(long, value_name = "ID")]
+    pub screen: Option<String>,
+    /// The screen's data: JSON, or @file (default: its __example__ data).
+    #[arg(long, value_name = "JSON|@FILE")]
+    pub data: Option<String>,
+    /// Width of the phone in cells.
+    #[arg(long, default_value_t = ui::PHONE_WIDTH, value_parser = clap::value_parser!(u16).range(30..=400))]
+    pub width: u16,
+    /// Height in rows (default: tall enough for the whole screen).
+    #[arg(long, value_parser = clap::value_parser!(u16).range(8..=2000))]
+    pub height: Option<u16>,
+    /// Colours (ANSI) in the output.
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
+    /// Light or dark look for coloured output.
+    #[arg(long, value_enum, default_value_t = ThemeChoice::Auto)]
+    pub theme: ThemeChoice,
+}
+
+pub fn run(args: &Args) -> u8 {
+    let source = match load::read(&args.flow) {
+        Ok(s) => s,
+        Err(LoadError::Io(m)) => {
+            eprintln!("error: {m}");
+            return exit::USAGE;
+        }
+        Err(LoadError::Invalid(b)) => {
+            eprint!("{}", report::human(&b.0, &[b.1], false));
+            return exit::INVALID;
+        }
+    };
+    let checked = check(&source);
+    let Some(flow) = checked.flow else {
+        eprint!("{}", report::human(&source, &checked.diagnostics, false));
+        return exit::INVALID;
+    };
+    if let Some(screen) = &args.screen
+        && flow.screen(screen).is_none()
+    {
+        eprintln!("error: {} has no screen `{screen}`", args.flow.display());
+        return exit::USAGE;
+    }
+    let data = match args.data.as_deref().map(parse_data).transpose() {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return exit::USAGE;
+        }
+    };
+    let mut session = Session::new(Arc::new(flow), "flowsim");
+    session.update(Input::Start(Start::Navigate {
+        screen: args.screen.clone(),
+        data,
+    }));
+    let color = args.color.enabled(std::io::stdout().is_terminal());
+    let buf = ui::render_screen(
+        &session,
+        &args.theme.theme(),
+        args.width,
+        args.height,
+        !color,
+    );
+    let text = if color {
+        ui::to_ansi(&buf)
+    } else {
+        ui::to_text(&buf)
+    };
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    exit::OK
+}

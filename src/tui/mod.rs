@@ -1,0 +1,332 @@
+//! The terminal runtime: the only place that touches the terminal. It restores the terminal
+//! on every exit path (quit, error, panic, SIGTERM), feeds terminal input, file changes and
+//! endpoint answers into one event channel, runs the app's commands and redraws.
+
+mod watch;
+
+use std::io::Stdout;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crossterm::event::{
+    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+    Event as TermEvent, EventStream, KeyCode, KeyEventKind, KeyModifiers,
+};
+use crossterm::execute;
+use crossterm::terminal::{
+    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+};
+use futures::StreamExt;
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
+
+use crate::app::{App, Command, Event, Finding};
+use crate::flow::model::Flow;
+use crate::flow::source::Source;
+use crate::samples::{SAMPLES, Sample};
+use crate::sim::Start;
+use crate::sim::mock::Mock;
+use crate::ui::theme::Theme;
+use crate::validate::check;
+
+/// Where the flow comes from.
+pub enum FlowSource {
+    File(PathBuf),
+    /// Pick one of the bundled samples.
+    Samples,
+}
+
+/// What `flowsim` / `flowsim preview` was asked to do.
+pub struct Options {
+    pub source: FlowSource,
+    pub start: Start,
+    pub flow_token: String,
+    pub mock: Option<Mock>,
+    pub theme: Theme,
+}
+
+type Term = Terminal<CrosstermBackend<Stdout>>;
+
+/// Restores the terminal when dropped; installs a panic hook that restores it first.
+struct Guard;
+
+impl Guard {
+    fn enter() -> std::io::Result<Guard> {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            restore();
+            previous(info);
+        }));
+        enable_raw_mode()?;
+        let guard = Guard;
+        execute!(
+            std::io::stdout(),
+            EnterAlternateScreen,
+            EnableMouseCapture,
+            EnableBracketedPaste
+        )?;
+        Ok(guard)
+    }
+}
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        restore();
+    }
+}
+
+/// Leaves the alternate screen and raw mode; safe to call more than once.
+fn restore() {
+    let _ = execute!(
+        std::io::stdout(),
+        DisableBracketedPaste,
+        DisableMouseCapture,
+        LeaveAlternateScreen,
+        crossterm::cursor::Show
+    );
+    let _ = disable_raw_mode();
+}
+
+/// Runs the interactive previewer until the user quits. Returns an error message when the
+/// terminal cannot be used.
+pub fn run(options: Options) -> Result<(), String> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    runtime.block_on(async {
+        let _guard = Guard::enter().map_err(|e| format!("cannot use the terminal: {e}"))?;
+        let mut terminal =
+            Terminal::new(CrosstermBackend::new(std::io::stdout())).map_err(|e| e.to_string())?;
+        let mut events = EventStream::new();
+        match &options.source {
+            FlowSource::File(path) => {
+                let (name, flow, findings) = load(path)?;
+                run_app(
+                    &mut terminal,
+                    &mut events,
+                    &options,
+                    name,
+                    flow,
+                    findings,
+                    Some(path.clone()),
+                    options.mock.clone(),
+                )
+                .await?;
+            }
+            FlowSource::Samples => loop {
+                let Some(sample) = pick(&mut terminal, &mut events).await? else {
+                    break;
+                };
+                let source = Source::new(sample.file, sample.text);
+                let checked = check(&source);
+                let Some(flow) = checked.flow else { continue };
+                let findings = Finding::from_diagnostics(&source, &checked.diagnostics);
+                let mock = sample
+                    .mock
+                    .and_then(|m| Mock::parse(m).ok())
+                    .or_else(|| options.mock.clone());
+                let exit = run_app(
+                    &mut terminal,
+                    &mut events,
+                    &options,
+                    sample.file.to_string(),
+                    Arc::new(flow),
+                    findings,
+                    None,
+                    mock,
+                )
+                .await?;
+                if exit {
+                    break;
+                }
+            },
+        }
+        Ok(())
+    })
+}
+
+/// Reads and checks a flow file for the preview: the flow must at least be a JSON object.
+fn load(path: &std::path::Path) -> Result<(String, Arc<Flow>, Vec<Finding>), String> {
+    match read_flow(path) {
+        Ok((flow, findings)) => Ok((path.display().to_string(), flow, findings)),
+        Err(findings) => Err(findings
+            .iter()
+            .map(|f| format!("{}: {}: {}", f.location, f.code, f.message))
+            .collect::<Vec<_>>()
+            .join("\n")),
+    }
+}
+
+/// The flow and its findings, or (when it cannot be shown: not JSON, or invalid) the findings.
+pub fn read_flow(path: &std::path::Path) -> Result<(Arc<Flow>, Vec<Finding>), Vec<Finding>> {
+    let source = match crate::load::read(path) {
+        Ok(s) => s,
+        Err(crate::load::LoadError::Io(message)) => {
+            return Err(vec![Finding {
+                severity: crate::diagnostic::Severity::Error,
+                code: "IO",
+                location: path.display().to_string(),
+                path: String::new(),
+                message,
+            }]);
+        }
+        Err(crate::load::LoadError::Invalid(b)) => {
+            return Err(Finding::from_diagnostics(&b.0, &[b.1]));
+        }
+    };
+    let checked = check(&source);
+    let findings = Finding::from_diagnostics(&source, &checked.diagnostics);
+    match checked.flow {
+        Some(flow) => Ok((Arc::new(flow), findings)),
+        None => Err(findings),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn run_app(
+    terminal: &mut Term,
+    events: &mut EventStream,
+    options: &Options,
+    name: String,
+    flow: Arc<Flow>,
+    findings: Vec<Finding>,
+    watch_path: Option<PathBuf>,
+    mock: Option<Mock>,
+) -> Result<bool, String> {
+    let (tx, mut rx) = unbounded_channel::<Event>();
+    let _watcher = match &watch_path {
+        Some(path) => Some(
+            watch::watch(path.clone(), tx.clone())
+                .map_err(|e| format!("cannot watch {}: {e}", path.display()))?,
+        ),
+        None => None,
+    };
+    let mut app = App::new(
+        name,
+        flow,
+        findings,
+        options.start.clone(),
+        &options.flow_token,
+        options.theme,
+    );
+    let commands = app.boot();
+    execute_commands(commands, &tx, &mock);
+    #[cfg(unix)]
+    let mut sigterm = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        .map_err(|e| e.to_string())?;
+    loop {
+        let mut drawn = None;
+        terminal
+            .draw(|frame| drawn = Some(crate::ui::draw(frame, &app)))
+            .map_err(|e| e.to_string())?;
+        if let Some(d) = drawn {
+            app.drawn = d;
+        }
+        #[cfg(unix)]
+        let term = sigterm.recv();
+        #[cfg(not(unix))]
+        let term = std::future::pending::<Option<()>>();
+        let event = tokio::select! {
+            Some(Ok(e)) = events.next() => translate(e),
+            Some(e) = rx.recv() => Some(e),
+            _ = term => return Ok(true),
+        };
+        let mut batch: Vec<Event> = event.into_iter().collect();
+        // Drain what is already waiting (a paste, key repeat, a burst of saves) before the
+        // next frame.
+        while let Ok(e) = rx.try_recv() {
+            batch.push(e);
+        }
+        for e in batch {
+            let commands = app.handle(e);
+            if execute_commands(commands, &tx, &mock) {
+                return Ok(app.exit || watch_path.is_some());
+            }
+        }
+    }
+}
+
+fn translate(e: TermEvent) -> Option<Event> {
+    match e {
+        TermEvent::Key(k) if k.kind != KeyEventKind::Release => Some(Event::Key(k)),
+        TermEvent::Mouse(m) => Some(Event::Mouse(m)),
+        TermEvent::Paste(p) => Some(Event::Paste(p)),
+        _ => None,
+    }
+}
+
+/// Runs commands; returns true when the app quits.
+fn execute_commands(
+    commands: Vec<Command>,
+    tx: &UnboundedSender<Event>,
+    mock: &Option<Mock>,
+) -> bool {
+    let mut quit = false;
+    for c in commands {
+        match c {
+            Command::Quit => quit = true,
+            Command::Request(request) => {
+                if request.notification {
+                    continue;
+                }
+                let answer = match mock {
+                    Some(m) => m.answer(&request),
+                    None => Err("no endpoint to answer: start flowsim with --mock FILE".into()),
+                };
+                let tx = tx.clone();
+                // Answer on the next turn of the loop, as a real endpoint would.
+                tokio::spawn(async move {
+                    tokio::time::sleep(Duration::from_millis(120)).await;
+                    let _ = tx.send(Event::Answer(answer));
+                });
+            }
+            Command::DescribeFile { name, path, index } => {
+                let described = crate::files::describe(std::path::Path::new(&path), index);
+                let _ = tx.send(Event::File { name, described });
+            }
+        }
+    }
+    quit
+}
+
+/// The sample picker shown by `flowsim` with no arguments. `None` when the user quits.
+async fn pick(
+    terminal: &mut Term,
+    events: &mut EventStream,
+) -> Result<Option<&'static Sample>, String> {
+    let mut cursor = 0usize;
+    loop {
+        let mut rows = None;
+        terminal
+            .draw(|f| rows = Some(crate::ui::picker(f, cursor)))
+            .map_err(|e| e.to_string())?;
+        let Some(Ok(e)) = events.next().await else {
+            return Ok(None);
+        };
+        match e {
+            TermEvent::Key(k) if k.kind != KeyEventKind::Release => match k.code {
+                KeyCode::Char('c') if k.modifiers.contains(KeyModifiers::CONTROL) => {
+                    return Ok(None);
+                }
+                KeyCode::Char('q') | KeyCode::Esc => return Ok(None),
+                KeyCode::Up | KeyCode::BackTab => cursor = cursor.saturating_sub(1),
+                KeyCode::Down | KeyCode::Tab => cursor = (cursor + 1).min(SAMPLES.len() - 1),
+                KeyCode::Enter => return Ok(Some(&SAMPLES[cursor])),
+                _ => {}
+            },
+            TermEvent::Mouse(m) if matches!(m.kind, crossterm::event::MouseEventKind::Down(_)) => {
+                if let Some(i) =
+                    rows.and_then(|(top, _)| (m.row as usize).checked_sub(top as usize))
+                    && i < SAMPLES.len()
+                {
+                    return Ok(Some(&SAMPLES[i]));
+                }
+            }
+            _ => {}
+        }
+    }
+}

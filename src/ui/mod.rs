@@ -1,0 +1,1013 @@
+//! Drawing: pure functions from state to a ratatui buffer. Nothing here awaits or does IO.
+//! The interactive app ([`draw`]) and `flowsim render` ([`phone`]) share the phone drawing,
+//! so what `render` prints is what the preview shows.
+
+pub mod body;
+pub mod image;
+pub mod markdown;
+pub mod theme;
+
+use std::collections::BTreeMap;
+
+use ratatui::Frame;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Widget, Wrap};
+use serde_json::Value;
+use tui_input::Input as LineInput;
+use unicode_width::UnicodeWidthStr;
+
+use crate::app::keymap::{self, Mode};
+use crate::app::{App, Drawn, Overlay, Target};
+use crate::diagnostic::Severity;
+use crate::flow::expr::display;
+use crate::flow::spec::Kind;
+use crate::sim::checks::{date_allowed, parse_date, weekday_name};
+use crate::sim::{Phase, ScreenView, Session};
+use body::{Ctx, center, truncate};
+use markdown::{sanitize, wrap};
+use theme::Theme;
+
+/// The phone's width in cells when the terminal has room (Meta's preview is about 360 dp).
+pub const PHONE_WIDTH: u16 = 44;
+/// The narrowest phone drawn.
+pub const MIN_WIDTH: u16 = 30;
+
+/// Everything the phone drawing reads.
+pub struct Phone<'a> {
+    pub session: &'a Session,
+    pub view: &'a ScreenView,
+    pub theme: &'a Theme,
+    pub focus: Option<&'a Target>,
+    pub editor: Option<(&'a str, &'a LineInput)>,
+    pub carousel: &'a BTreeMap<String, usize>,
+    pub overlay: &'a Overlay,
+    /// Requested scroll offset and whether to follow the focus.
+    pub scroll: u16,
+    pub follow: bool,
+    pub plain: bool,
+}
+
+/// Draws the phone into `area` (its full rectangle, border included).
+pub fn phone(p: &Phone, area: Rect, buf: &mut Buffer) -> Drawn {
+    let t = p.theme;
+    let mut drawn = Drawn::default();
+    if area.width < 8 || area.height < 6 {
+        return drawn;
+    }
+    let frame_style = if p.plain { Style::new() } else { t.base() };
+    let block = Block::new()
+        .borders(Borders::ALL)
+        .border_type(BorderType::Rounded)
+        .border_style(if p.plain {
+            Style::new()
+        } else {
+            t.border().bg(t.bg)
+        })
+        .style(frame_style);
+    let inner = block.inner(area);
+    block.render(area, buf);
+
+    // Top bar: close, title, menu.
+    let title_room = inner.width.saturating_sub(6) as usize;
+    let title = center(&truncate(&sanitize(&p.view.title), title_room), title_room);
+    let bar = Line::from(vec![
+        Span::styled(" ✕ ", t.dimmed()),
+        Span::styled(format!("{title:<title_room$}"), t.bold()),
+        Span::styled(" ⋮ ", t.dimmed()),
+    ]);
+    let bar_style = if p.plain {
+        Style::new()
+    } else {
+        Style::new().bg(t.bar)
+    };
+    buf.set_style(Rect { height: 1, ..inner }, bar_style);
+    buf.set_line(inner.x, inner.y, &bar, inner.width);
+    let sep_style = if p.plain {
+        Style::new()
+    } else {
+        t.border().bg(t.bg)
+    };
+    buf.set_string(
+        area.x,
+        inner.y + 1,
+        format!("├{}┤", "─".repeat(inner.width as usize)),
+        sep_style,
+    );
+
+    // Footer block at the bottom.
+    let footer_rows = footer_height(p);
+    let body_area = Rect {
+        x: inner.x + 1,
+        y: inner.y + 2,
+        width: inner.width.saturating_sub(2),
+        height: inner.height.saturating_sub(2 + footer_rows),
+    };
+    let footer_area = Rect {
+        y: body_area.y + body_area.height,
+        height: footer_rows.min(inner.height.saturating_sub(2)),
+        ..inner
+    };
+    draw_footer(p, footer_area, buf, &mut drawn);
+
+    let ctx = Ctx {
+        theme: t,
+        width: body_area.width,
+        focus: p.focus,
+        editor: p.editor,
+        carousel: p.carousel,
+        plain: p.plain,
+    };
+    match (&p.session.phase, p.overlay) {
+        (Phase::Completed(c), _) => {
+            let mut lines = vec![
+                Line::raw(""),
+                Line::styled(center("✓", body_area.width as usize), t.focus()),
+                Line::styled(center("Response sent", body_area.width as usize), t.bold()),
+                Line::raw(""),
+                Line::styled("The business receives (nfm_reply):", t.dimmed()),
+            ];
+            let pretty = serde_json::to_string_pretty(&Value::Object(c.response.clone()))
+                .unwrap_or_default();
+            for l in pretty.lines() {
+                for w in wrap_indented(&compact_images(l), body_area.width) {
+                    lines.push(Line::styled(w, t.text()));
+                }
+            }
+            lines.push(Line::raw(""));
+            lines.push(Line::styled("Press r to start again.", t.dimmed()));
+            scroll_lines(lines, body_area, buf, p.scroll, &mut drawn);
+        }
+        (Phase::Closed(why), _) => {
+            let lines = vec![
+                Line::raw(""),
+                Line::styled(center("Flow closed", body_area.width as usize), t.bold()),
+                Line::raw(""),
+                Line::styled(sanitize(why), t.dimmed()),
+                Line::raw(""),
+                Line::styled("Press r to start again.", t.dimmed()),
+            ];
+            Paragraph::new(lines)
+                .wrap(Wrap { trim: false })
+                .render(body_area, buf);
+        }
+        (_, Overlay::List { key, cursor }) => list_overlay(p, key, *cursor, body_area, buf),
+        (_, Overlay::Calendar { key, cursor, start }) => {
+            calendar_overlay(p, key, *cursor, *start, body_area, buf)
+        }
+        (_, Overlay::Path { key, input }) => path_overlay(p, key, input, body_area, buf),
+        _ => {
+            let laid = body::body(p.view, &ctx);
+            let rows = body_area.height as usize;
+            let max_scroll = laid.lines.len().saturating_sub(rows);
+            let mut scroll = (p.scroll as usize).min(max_scroll);
+            if p.follow
+                && let Some((top, bottom)) = laid.focus_lines(p.focus)
+            {
+                if bottom > scroll + rows {
+                    scroll = bottom.saturating_sub(rows).min(top);
+                }
+                if top < scroll {
+                    scroll = top;
+                }
+            }
+            for (i, line) in laid.lines.iter().skip(scroll).take(rows).enumerate() {
+                buf.set_line(body_area.x, body_area.y + i as u16, line, body_area.width);
+            }
+            for r in &laid.regions {
+                let (top, bottom) = (
+                    r.top as i64 - scroll as i64,
+                    (r.top + r.height) as i64 - scroll as i64,
+                );
+                if bottom <= 0 || top >= rows as i64 {
+                    continue;
+                }
+                let y = body_area.y + top.max(0) as u16;
+                let h = (bottom.min(rows as i64) - top.max(0)) as u16;
+                let x = body_area.x + r.x.min(body_area.width);
+                let w = r.width.min(body_area.width - r.x.min(body_area.width));
+                drawn.hits.push(((x, y, w, h), r.target.clone()));
+            }
+            if laid.lines.len() > rows && rows > 0 && !p.plain {
+                // A thin scroll indicator on the frame's right edge.
+                let track = body_area.height as usize;
+                let thumb = (track * rows / laid.lines.len()).max(1);
+                let pos = (track - thumb) * scroll / max_scroll.max(1);
+                for i in 0..thumb {
+                    buf.set_string(
+                        area.x + area.width - 1,
+                        body_area.y + (pos + i) as u16,
+                        "┃",
+                        t.dimmed().bg(t.bg),
+                    );
+                }
+            }
+            drawn.scroll = scroll as u16;
+            drawn.body_rows = rows as u16;
+            drawn.body_len = laid.lines.len() as u16;
+            drawn.cursor = laid.cursor.and_then(|(col, line)| {
+                let row = line.checked_sub(scroll)?;
+                (row < rows).then_some((body_area.x + col, body_area.y + row as u16))
+            });
+        }
+    }
+
+    // Snackbar over the bottom of the body.
+    if let Some(text) = &p.session.snackbar {
+        let lines = wrap(&sanitize(text), body_area.width.saturating_sub(2));
+        let h = (lines.len() as u16).min(body_area.height);
+        let snack = Rect {
+            y: body_area.y + body_area.height - h,
+            height: h,
+            ..body_area
+        };
+        Clear.render(snack, buf);
+        let style = if p.plain {
+            Style::new()
+        } else {
+            Style::new().fg(t.snackbar_fg).bg(t.snackbar_bg)
+        };
+        buf.set_style(snack, style);
+        for (i, l) in lines.iter().enumerate().take(h as usize) {
+            buf.set_string(snack.x + 1, snack.y + i as u16, l, style);
+        }
+    }
+    if let Phase::Waiting(w) = &p.session.phase {
+        let text = format!(" ⋯ waiting for the endpoint ({}) ", w.request.action);
+        let x = body_area.x + body_area.width.saturating_sub(text.width() as u16) / 2;
+        buf.set_string(
+            x,
+            body_area.y,
+            truncate(&text, body_area.width as usize),
+            Style::new().fg(t.on_accent).bg(t.accent),
+        );
+    }
+    drawn
+}
+
+fn footer_height(p: &Phone) -> u16 {
+    let captions = p.view.footer.as_ref().is_some_and(|f| {
+        ["left-caption", "center-caption", "right-caption"]
+            .iter()
+            .any(|k| f.props.contains_key(*k))
+    });
+    let button = if p.view.footer.is_some()
+        && matches!(p.session.phase, Phase::Running | Phase::Waiting(_))
+    {
+        2
+    } else {
+        0
+    };
+    1 + button + u16::from(captions && button > 0)
+}
+
+fn draw_footer(p: &Phone, area: Rect, buf: &mut Buffer, drawn: &mut Drawn) {
+    let t = p.theme;
+    let w = area.width as usize;
+    let mut y = area.y;
+    let running = matches!(p.session.phase, Phase::Running | Phase::Waiting(_));
+    if let Some(f) = p.view.footer.as_ref().filter(|_| running) {
+        let cap = |k: &str| f.text(k).map(|s| sanitize(&s));
+        if let Some(c) = cap("center-caption") {
+            buf.set_string(area.x, y, center(&c, w), t.dimmed());
+            y += 1;
+        } else if let (Some(l), Some(r)) = (cap("left-caption"), cap("right-caption")) {
+            buf.set_string(area.x + 1, y, &l, t.dimmed());
+            buf.set_string(
+                area.x + area.width.saturating_sub(r.width() as u16 + 1),
+                y,
+                &r,
+                t.dimmed(),
+            );
+            y += 1;
+        } else if cap("left-caption").is_some() || cap("right-caption").is_some() {
+            let c = cap("left-caption")
+                .or(cap("right-caption"))
+                .unwrap_or_default();
+            buf.set_string(area.x + 1, y, c, t.dimmed());
+            y += 1;
+        }
+        let enabled = p.session.footer_enabled();
+        let focused = p.focus == Some(&Target::Footer);
+        let waiting = matches!(p.session.phase, Phase::Waiting(_));
+        let label = sanitize(&f.text("label").unwrap_or_default());
+        let label = if waiting {
+            "⋯".to_string()
+        } else {
+            truncate(&label, w.saturating_sub(6))
+        };
+        let text = if p.plain {
+            format!("[ {label} ]")
+        } else if focused {
+            format!("▸ {label} ◂")
+        } else {
+            label
+        };
+        let row = Rect {
+            x: area.x + 1,
+            y,
+            width: area.width.saturating_sub(2),
+            height: 1,
+        };
+        let style = match (p.plain, enabled) {
+            (true, _) => Style::new(),
+            (false, true) => Style::new()
+                .fg(t.on_accent)
+                .bg(t.accent)
+                .add_modifier(Modifier::BOLD),
+            (false, false) => Style::new().fg(t.dim).bg(t.disabled),
+        };
+        buf.set_style(row, style);
+        buf.set_string(row.x, y, center(&text, row.width as usize), style);
+        drawn
+            .hits
+            .push(((row.x, row.y, row.width, 1), Target::Footer));
+        y += 2;
+    }
+    let managed = "Managed by the business. Learn more";
+    buf.set_string(
+        area.x,
+        y.min(area.y + area.height.saturating_sub(1)),
+        center(&truncate(managed, w), w),
+        t.dimmed(),
+    );
+}
+
+fn scroll_lines(
+    lines: Vec<Line<'static>>,
+    area: Rect,
+    buf: &mut Buffer,
+    scroll: u16,
+    drawn: &mut Drawn,
+) {
+    let max = lines.len().saturating_sub(area.height as usize);
+    let scroll = (scroll as usize).min(max);
+    for (i, l) in lines
+        .iter()
+        .skip(scroll)
+        .take(area.height as usize)
+        .enumerate()
+    {
+        buf.set_line(area.x, area.y + i as u16, l, area.width);
+    }
+    drawn.scroll = scroll as u16;
+    drawn.body_rows = area.height;
+    drawn.body_len = lines.len() as u16;
+}
+
+fn list_overlay(p: &Phone, key: &str, cursor: usize, area: Rect, buf: &mut Buffer) {
+    let t = p.theme;
+    let Some(item) = p.view.items.iter().find(|i| i.key == key) else {
+        return;
+    };
+    let mut lines = vec![
+        Line::styled(
+            truncate(
+                &sanitize(&item.text("label").unwrap_or_default()),
+                area.width as usize,
+            ),
+            t.bold(),
+        ),
+        Line::raw(""),
+    ];
+    let selected = item.selected();
+    let options = item.list("data-source");
+    let rows = area.height.saturating_sub(2) as usize;
+    let first = cursor.saturating_sub(rows.saturating_sub(1));
+    for (i, o) in options.iter().enumerate().skip(first).take(rows) {
+        let id = o.get("id").map(display).unwrap_or_default();
+        let on = selected.contains(&id);
+        let enabled = o.get("enabled") != Some(&Value::Bool(false));
+        let title = sanitize(&o.get("title").map(display).unwrap_or_default());
+        let meta = o
+            .get("description")
+            .or(o.get("metadata"))
+            .map(display)
+            .map(|s| sanitize(&s))
+            .unwrap_or_default();
+        let style = if i == cursor {
+            t.focus().add_modifier(Modifier::REVERSED)
+        } else if !enabled {
+            t.dimmed()
+        } else {
+            t.text()
+        };
+        let mark = if on { "◉ " } else { "○ " };
+        let room = area.width as usize - 2;
+        let main = truncate(&format!("{title}  {meta}"), room);
+        lines.push(Line::from(vec![
+            Span::styled(mark, t.accent()),
+            Span::styled(main, style),
+        ]));
+    }
+    for (i, l) in lines.iter().enumerate().take(area.height as usize) {
+        buf.set_line(area.x, area.y + i as u16, l, area.width);
+    }
+}
+
+fn calendar_overlay(
+    p: &Phone,
+    key: &str,
+    cursor: jiff::civil::Date,
+    start: Option<jiff::civil::Date>,
+    area: Rect,
+    buf: &mut Buffer,
+) {
+    let t = p.theme;
+    let Some(item) = p.view.items.iter().find(|i| i.key == key) else {
+        return;
+    };
+    let label = match item.props.get("label") {
+        Some(Value::Object(m)) => {
+            let k = if start.is_some() {
+                "end-date"
+            } else {
+                "start-date"
+            };
+            m.get(k).map(display).unwrap_or_default()
+        }
+        _ => item.text("label").unwrap_or_default(),
+    };
+    let mut lines = vec![Line::styled(
+        truncate(&sanitize(&label), area.width as usize),
+        t.bold(),
+    )];
+    let month = cursor.first_of_month();
+    lines.push(Line::from(vec![
+        Span::styled("‹ ", t.dimmed()),
+        Span::styled(month.strftime("%B %Y").to_string(), t.bold()),
+        Span::styled(" ›", t.dimmed()),
+    ]));
+    lines.push(Line::styled(" Mo Tu We Th Fr Sa Su", t.dimmed()));
+    let offset = month.weekday().to_monday_zero_offset() as usize;
+    let mut row: Vec<Span<'static>> = vec![Span::raw(" ".repeat(offset * 3))];
+    let selected = item.value.as_ref().and_then(|v| match v {
+        Value::String(s) => parse_date(s).map(|d| (d, d)),
+        Value::Object(r) => {
+            let g = |k: &str| r.get(k).and_then(Value::as_str).and_then(parse_date);
+            g("start-date").zip(g("end-date"))
+        }
+        _ => None,
+    });
+    for day in month
+        .series(jiff::Span::new().days(1))
+        .take_while(|d| d.month() == month.month())
+    {
+        let allowed = date_allowed(item, day);
+        let in_selection =
+            selected.is_some_and(|(a, b)| day >= a && day <= b) || start == Some(day);
+        let mut style = if !allowed {
+            t.dimmed().add_modifier(Modifier::CROSSED_OUT)
+        } else if in_selection {
+            Style::new().fg(t.on_accent).bg(t.accent)
+        } else {
+            t.text()
+        };
+        if day == cursor {
+            style = style.add_modifier(Modifier::REVERSED | Modifier::BOLD);
+        }
+        row.push(Span::raw(" "));
+        row.push(Span::styled(format!("{:>2}", day.day()), style));
+        if weekday_name(day) == "Sun" {
+            lines.push(Line::from(std::mem::take(&mut row)));
+        }
+    }
+    if !row.is_empty() {
+        lines.push(Line::from(row));
+    }
+    lines.push(Line::raw(""));
+    let hint = if start.is_some() {
+        "pick the end date"
+    } else {
+        "Enter picks · PgUp/PgDn month"
+    };
+    lines.push(Line::styled(format!("{cursor}  {hint}"), t.dimmed()));
+    for (i, l) in lines.iter().enumerate().take(area.height as usize) {
+        buf.set_line(area.x, area.y + i as u16, l, area.width);
+    }
+}
+
+fn path_overlay(p: &Phone, key: &str, input: &LineInput, area: Rect, buf: &mut Buffer) {
+    let t = p.theme;
+    let Some(item) = p.view.items.iter().find(|i| i.key == key) else {
+        return;
+    };
+    let what = if item.kind == Kind::PhotoPicker {
+        "photo"
+    } else {
+        "file"
+    };
+    let lines = [
+        Line::styled(
+            truncate(
+                &sanitize(&item.text("label").unwrap_or_default()),
+                area.width as usize,
+            ),
+            t.bold(),
+        ),
+        Line::raw(""),
+        Line::styled(format!("Path of the {what} to attach:"), t.dimmed()),
+        Line::styled(format!("> {}", sanitize(input.value())), t.focus()),
+        Line::raw(""),
+        Line::styled("Enter adds it · Esc cancels", t.dimmed()),
+    ];
+    for (i, l) in lines.iter().enumerate().take(area.height as usize) {
+        buf.set_line(area.x, area.y + i as u16, l, area.width);
+    }
+}
+
+/// Draws the whole interactive screen: status line, phone, side panel, findings, hint bar.
+pub fn draw(frame: &mut Frame, app: &App) -> Drawn {
+    let area = frame.area();
+    let buf = frame.buffer_mut();
+    let t = &app.theme;
+    if area.width < 10 || area.height < 8 {
+        buf.set_string(area.x, area.y, "flowsim: terminal too small", t.dimmed());
+        return Drawn::default();
+    }
+    // Status line.
+    let status = status_line(app);
+    buf.set_line(area.x, area.y, &status, area.width);
+    // Hint bar.
+    let hints = hint_line(app);
+    buf.set_line(area.x, area.y + area.height - 1, &hints, area.width);
+    let mut main = Rect {
+        y: area.y + 1,
+        height: area.height - 2,
+        ..area
+    };
+    // Findings of a broken save, at the bottom.
+    if !app.broken.is_empty() {
+        let h = (app.broken.len() as u16 + 2).min(main.height / 3).max(3);
+        let r = Rect {
+            y: main.y + main.height - h,
+            height: h,
+            ..main
+        };
+        findings_box(app, r, buf);
+        main.height -= h;
+    }
+    // Side panel.
+    let want_panel = app.panel;
+    let phone_w = PHONE_WIDTH.min(main.width).max(MIN_WIDTH.min(main.width));
+    let (phone_area, panel_area) = if want_panel && main.width >= phone_w + 30 {
+        let panel_w = (main.width - phone_w - 2).min(72);
+        (
+            Rect {
+                x: main.x + 1,
+                width: phone_w,
+                ..main
+            },
+            Some(Rect {
+                x: main.x + phone_w + 2,
+                width: panel_w,
+                ..main
+            }),
+        )
+    } else if want_panel {
+        (Rect { width: 0, ..main }, Some(main))
+    } else {
+        (
+            Rect {
+                x: main.x + (main.width - phone_w) / 2,
+                width: phone_w,
+                ..main
+            },
+            None,
+        )
+    };
+    let view = app.view();
+    let mut drawn = Drawn::default();
+    if phone_area.width > 0 {
+        let p = Phone {
+            session: &app.session,
+            view: &view,
+            theme: t,
+            focus: app.focus.as_ref(),
+            editor: app.editor.as_ref().map(|(k, i)| (k.as_str(), i)),
+            carousel: &app.carousel,
+            overlay: &app.overlay,
+            scroll: app.scroll,
+            follow: app.follow,
+            plain: false,
+        };
+        drawn = phone(&p, phone_area, buf);
+        if app.mode() == Mode::Text
+            && let Some(position) = drawn.cursor
+        {
+            frame.set_cursor_position(position);
+        }
+    }
+    let buf = frame.buffer_mut();
+    if let Some(r) = panel_area {
+        panel(app, &view, r, buf);
+    }
+    if let Overlay::Help { scroll } = &app.overlay {
+        help(t, *scroll, area, buf);
+    }
+    drawn
+}
+
+fn status_line(app: &App) -> Line<'static> {
+    let t = &app.theme;
+    let screen = app.session.current().unwrap_or("-").to_string();
+    let errors = app
+        .findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .count();
+    let warnings = app.findings.len() - errors;
+    let state = if !app.broken.is_empty() {
+        Span::styled(
+            format!(" ✗ last save has {} problem(s) ", app.broken.len()),
+            Style::new().fg(t.error).add_modifier(Modifier::BOLD),
+        )
+    } else if errors > 0 {
+        Span::styled(format!(" ✗ {errors} error(s) "), t.error())
+    } else if warnings > 0 {
+        Span::styled(format!(" ✓ valid, {warnings} warning(s) "), t.dimmed())
+    } else {
+        Span::styled(" ✓ valid ", t.accent())
+    };
+    let mut spans = vec![
+        Span::styled(
+            " flowsim ",
+            Style::new()
+                .fg(t.on_accent)
+                .bg(t.accent)
+                .add_modifier(Modifier::BOLD),
+        ),
+        Span::raw(" "),
+        Span::styled(sanitize(&app.name), t.bold()),
+        Span::styled(format!("  {screen}"), t.dimmed()),
+        state,
+    ];
+    if let Some(n) = &app.notice {
+        spans.push(Span::styled(
+            format!(" {} ", sanitize(n)),
+            t.dimmed().add_modifier(Modifier::ITALIC),
+        ));
+    }
+    Line::from(spans)
+}
+
+fn hint_line(app: &App) -> Line<'static> {
+    let t = &app.theme;
+    let mut spans = Vec::new();
+    for (k, h) in keymap::hints(app.mode()) {
+        spans.push(Span::styled(
+            format!(" {k} "),
+            Style::new().fg(t.fg).bg(t.bar),
+        ));
+        spans.push(Span::styled(format!(" {h}  "), t.dimmed()));
+    }
+    Line::from(spans)
+}
+
+fn findings_box(app: &App, area: Rect, buf: &mut Buffer) {
+    let t = &app.theme;
+    let block = Block::bordered()
+        .border_type(BorderType::Rounded)
+        .border_style(t.error())
+        .title(Span::styled(
+            " last save not loaded: fix these (the last good version stays usable) ",
+            t.error(),
+        ));
+    let inner = block.inner(area);
+    Clear.render(area, buf);
+    block.render(area, buf);
+    let lines: Vec<Line> = app
+        .broken
+        .iter()
+        .map(|f| {
+            Line::from(vec![
+                Span::styled(format!("{} ", f.location), t.bold()),
+                Span::styled(format!("{}: ", f.code), t.error()),
+                Span::styled(sanitize(&f.message), t.text()),
+            ])
+        })
+        .collect();
+    Paragraph::new(lines).render(inner, buf);
+}
+
+/// The side panel: where the user is, the stores, findings, requests and the completion.
+fn panel(app: &App, view: &ScreenView, area: Rect, buf: &mut Buffer) {
+    let t = &app.theme;
+    Clear.render(area, buf);
+    let block = Block::bordered()
+        .border_type(BorderType::Rounded)
+        .border_style(t.border())
+        .title(Span::styled(" inspector ", t.bold()));
+    let inner = block.inner(area);
+    block.render(area, buf);
+    let s = &app.session;
+    let mut lines: Vec<Line<'static>> = Vec::new();
+    let heading = |lines: &mut Vec<Line<'static>>, text: &str| {
+        if !lines.is_empty() {
+            lines.push(Line::raw(""));
+        }
+        lines.push(Line::styled(text.to_string(), t.focus()));
+    };
+    let json_lines = |lines: &mut Vec<Line<'static>>, v: &Value| {
+        let pretty = serde_json::to_string_pretty(v).unwrap_or_default();
+        for l in pretty.lines() {
+            for w in wrap_indented(&compact_images(l), inner.width) {
+                lines.push(Line::styled(w, t.text()));
+            }
+        }
+    };
+    heading(&mut lines, "Navigation");
+    lines.push(Line::styled(
+        format!("stack: {}", s.stack.join(" → ")),
+        t.text(),
+    ));
+    lines.push(Line::styled(
+        format!("flow token: {}", sanitize(&s.flow_token)),
+        t.dimmed(),
+    ));
+    if let Phase::Completed(c) = &s.phase {
+        heading(&mut lines, "Completion: what the business receives");
+        json_lines(&mut lines, &c.nfm_reply());
+        heading(&mut lines, "response_json");
+        json_lines(&mut lines, &Value::Object(c.response.clone()));
+        lines.push(Line::styled("r restarts the flow", t.dimmed()));
+    }
+    if let Some(store) = s.store() {
+        heading(&mut lines, &format!("Data of {}", view.screen));
+        json_lines(&mut lines, &Value::Object(store.data.clone()));
+        heading(&mut lines, "Form");
+        json_lines(&mut lines, &Value::Object(store.form.clone()));
+    }
+    if let Some(r) = &s.last_request {
+        heading(&mut lines, "Last endpoint request (decrypted)");
+        json_lines(&mut lines, &r.payload(s.data_api_version()));
+    }
+    let findings: Vec<_> = app.broken.iter().chain(&app.findings).collect();
+    if !findings.is_empty() {
+        heading(&mut lines, "Findings");
+        for f in findings {
+            let style = if f.severity == Severity::Error {
+                t.error()
+            } else {
+                t.dimmed()
+            };
+            for w in wrap(
+                &format!("{} {} {}", f.location, f.code, sanitize(&f.message)),
+                inner.width,
+            ) {
+                lines.push(Line::styled(w, style));
+            }
+        }
+    }
+    heading(&mut lines, "Events");
+    for e in s.events.iter().rev().take(12) {
+        for w in wrap(&sanitize(&e.message), inner.width) {
+            lines.push(Line::styled(w, t.dimmed()));
+        }
+    }
+    for (i, l) in lines.iter().enumerate().take(inner.height as usize) {
+        buf.set_line(inner.x, inner.y + i as u16, l, inner.width);
+    }
+}
+
+/// Wraps a line keeping its leading indentation (for JSON).
+fn wrap_indented(line: &str, width: u16) -> Vec<String> {
+    let line = sanitize(line);
+    let indent = line.len() - line.trim_start_matches(' ').len();
+    let indent = indent.min(width as usize / 2);
+    let pad = " ".repeat(indent);
+    let wrapped = wrap(
+        line.trim_start_matches(' '),
+        width.saturating_sub(indent as u16).max(1),
+    );
+    if wrapped.is_empty() {
+        return vec![String::new()];
+    }
+    wrapped.into_iter().map(|w| format!("{pad}{w}")).collect()
+}
+
+/// Long base64 blobs (images) shortened for display.
+fn compact_images(line: &str) -> String {
+    if line.len() > 200 {
+        format!(
+            "{}… ({} bytes)",
+            &line[..line.floor_char_boundary(60)],
+            line.len()
+        )
+    } else {
+        line.to_string()
+    }
+}
+
+fn help(t: &Theme, scroll: u16, area: Rect, buf: &mut Buffer) {
+    let w = area.width.min(76);
+    let h = area.height.saturating_sub(2);
+    let r = Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + 1,
+        width: w,
+        height: h,
+    };
+    Clear.render(r, buf);
+    let block = Block::bordered()
+        .border_type(BorderType::Rounded)
+        .border_style(t.focus())
+        .title(Span::styled(" keys ", t.bold()))
+        .title_bottom(Span::styled(" Esc or ? closes ", t.dimmed()));
+    let inner = block.inner(r);
+    block.style(t.base()).render(r, buf);
+    let mut lines = Vec::new();
+    for (title, rows) in keymap::help() {
+        if rows.is_empty() {
+            continue;
+        }
+        lines.push(Line::styled(title.to_string(), t.focus()));
+        for (keys, desc) in rows {
+            lines.push(Line::from(vec![
+                Span::styled(format!("  {keys:<22}"), t.bold()),
+                Span::styled(desc.to_string(), t.text()),
+            ]));
+        }
+        lines.push(Line::raw(""));
+    }
+    lines.push(Line::styled(
+        "Mouse: click to focus and press; wheel scrolls.",
+        t.dimmed(),
+    ));
+    Paragraph::new(lines)
+        .wrap(Wrap { trim: false })
+        .scroll((scroll, 0))
+        .render(inner, buf);
+}
+
+/// The sample picker of `flowsim` with no arguments. Returns the first row of the list and
+/// its length, for mouse hits.
+pub fn picker(frame: &mut Frame, cursor: usize) -> (u16, usize) {
+    let area = frame.area();
+    let buf = frame.buffer_mut();
+    let t = Theme::DARK;
+    let mut lines = vec![
+        Line::from(vec![
+            Span::styled(
+                " flowsim ",
+                Style::new()
+                    .fg(t.on_accent)
+                    .bg(t.accent)
+                    .add_modifier(Modifier::BOLD),
+            ),
+            Span::styled("  WhatsApp Flows in your terminal", t.bold()),
+        ]),
+        Line::raw(""),
+        Line::styled(
+            "Pick a sample flow to try (your own: flowsim path/to/flow.json):",
+            t.dimmed(),
+        ),
+        Line::raw(""),
+    ];
+    let top = area.y + lines.len() as u16;
+    for (i, s) in crate::samples::SAMPLES.iter().enumerate() {
+        let style = if i == cursor {
+            t.focus().add_modifier(Modifier::REVERSED)
+        } else {
+            t.text()
+        };
+        lines.push(Line::from(vec![
+            Span::styled(if i == cursor { " ▸ " } else { "   " }, t.focus()),
+            Span::styled(format!("{:<28}", s.file), style),
+            Span::styled(format!(" {}", s.title), t.dimmed()),
+        ]));
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(
+        "↑/↓ move · Enter open · q quit (in a flow: q comes back here)",
+        t.dimmed(),
+    ));
+    Paragraph::new(lines).render(area, buf);
+    (top, crate::samples::SAMPLES.len())
+}
+
+/// A buffer as plain text, one line per row, trailing spaces removed.
+pub fn to_text(buf: &Buffer) -> String {
+    let mut out = String::new();
+    for y in 0..buf.area.height {
+        let mut line = String::new();
+        let mut skip = 0;
+        for x in 0..buf.area.width {
+            if skip > 0 {
+                skip -= 1;
+                continue;
+            }
+            let cell = &buf[(x, y)];
+            line.push_str(cell.symbol());
+            skip = cell.symbol().width().saturating_sub(1);
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+/// A buffer as text with ANSI colours (24-bit), for `flowsim render --color always`.
+pub fn to_ansi(buf: &Buffer) -> String {
+    use ratatui::style::Color;
+    let sgr = |c: Color, fg: bool| -> Option<String> {
+        match c {
+            Color::Rgb(r, g, b) => Some(format!("{};2;{r};{g};{b}", if fg { 38 } else { 48 })),
+            _ => None,
+        }
+    };
+    let mut out = String::new();
+    for y in 0..buf.area.height {
+        let mut last: Option<(Color, Color, Modifier)> = None;
+        let mut skip = 0;
+        for x in 0..buf.area.width {
+            if skip > 0 {
+                skip -= 1;
+                continue;
+            }
+            let cell = &buf[(x, y)];
+            let style = (cell.fg, cell.bg, cell.modifier);
+            if last != Some(style) {
+                let mut codes = vec!["0".to_string()];
+                codes.extend(sgr(cell.fg, true));
+                codes.extend(sgr(cell.bg, false));
+                if cell.modifier.contains(Modifier::BOLD) {
+                    codes.push("1".into());
+                }
+                if cell.modifier.contains(Modifier::DIM) {
+                    codes.push("2".into());
+                }
+                if cell.modifier.contains(Modifier::ITALIC) {
+                    codes.push("3".into());
+                }
+                if cell.modifier.contains(Modifier::UNDERLINED) {
+                    codes.push("4".into());
+                }
+                if cell.modifier.contains(Modifier::REVERSED) {
+                    codes.push("7".into());
+                }
+                if cell.modifier.contains(Modifier::CROSSED_OUT) {
+                    codes.push("9".into());
+                }
+                out.push_str(&format!("\x1b[{}m", codes.join(";")));
+                last = Some(style);
+            }
+            out.push_str(cell.symbol());
+            skip = cell.symbol().width().saturating_sub(1);
+        }
+        out.push_str("\x1b[0m\n");
+    }
+    out
+}
+
+/// Renders one screen of a session as `flowsim render` does: a phone `width` cells wide,
+/// `height` rows tall, or as tall as the whole scrollable screen when `height` is `None`.
+pub fn render_screen(
+    session: &Session,
+    theme: &Theme,
+    width: u16,
+    height: Option<u16>,
+    plain: bool,
+) -> Buffer {
+    let view = session.view();
+    let overlay = Overlay::None;
+    let carousel = BTreeMap::new();
+    let p = Phone {
+        session,
+        view: &view,
+        theme,
+        focus: None,
+        editor: None,
+        carousel: &carousel,
+        overlay: &overlay,
+        scroll: 0,
+        follow: false,
+        plain,
+    };
+    let width = width.max(MIN_WIDTH);
+    let height = height.unwrap_or_else(|| {
+        let ctx = Ctx {
+            theme,
+            width: width.saturating_sub(4),
+            focus: None,
+            editor: None,
+            carousel: &carousel,
+            plain,
+        };
+        let rows = match &session.phase {
+            Phase::Completed(c) => {
+                serde_json::to_string_pretty(&Value::Object(c.response.clone()))
+                    .map_or(0, |s| s.lines().count())
+                    + 8
+            }
+            _ => body::body(&view, &ctx).lines.len(),
+        };
+        (rows as u16).saturating_add(4 + footer_height(&p)).max(8)
+    });
+    let area = Rect::new(0, 0, width, height.max(8));
+    let mut buf = Buffer::empty(area);
+    phone(&p, area, &mut buf);
+    buf
+}

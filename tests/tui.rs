@@ -1,0 +1,394 @@
+//! The interactive app on ratatui's TestBackend: real App, real drawing, synthetic keys.
+
+use std::path::PathBuf;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use flowsim::app::{App, Command, Event, Finding};
+use flowsim::sim::Start;
+use flowsim::sim::mock::Mock;
+use flowsim::ui::{self, theme::Theme};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::style::Color;
+
+fn sample(file: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("sample-flows")
+        .join(file)
+}
+
+fn open_at(path: &std::path::Path, start: Start, theme: Theme) -> App {
+    let (flow, findings) = flowsim::tui::read_flow(path).expect("sample loads");
+    let mut app = App::new(
+        path.file_name().unwrap().to_string_lossy(),
+        flow,
+        findings,
+        start,
+        "flowsim",
+        theme,
+    );
+    let commands = app.boot();
+    run(&mut app, commands, None);
+    app
+}
+
+fn open(file: &str) -> App {
+    open_at(
+        &sample(file),
+        Start::Navigate {
+            screen: None,
+            data: None,
+        },
+        Theme::DARK,
+    )
+}
+
+/// Carries out commands the way the runtime does, synchronously.
+fn run(app: &mut App, commands: Vec<Command>, mock: Option<&Mock>) {
+    for c in commands {
+        match c {
+            Command::Request(r) if !r.notification => {
+                let answer = mock.map_or_else(|| Err("no mock".to_string()), |m| m.answer(&r));
+                let next = app.handle(Event::Answer(answer));
+                run(app, next, mock);
+            }
+            Command::DescribeFile { name, path, index } => {
+                let described = flowsim::files::describe(std::path::Path::new(&path), index);
+                let next = app.handle(Event::File { name, described });
+                run(app, next, mock);
+            }
+            _ => {}
+        }
+    }
+}
+
+fn key(app: &mut App, code: KeyCode) {
+    let commands = app.handle(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+    run(app, commands, None);
+}
+
+fn keys(app: &mut App, codes: &[KeyCode]) {
+    for c in codes {
+        key(app, *c);
+    }
+}
+
+fn type_text(app: &mut App, text: &str) {
+    for c in text.chars() {
+        key(app, KeyCode::Char(c));
+    }
+}
+
+fn draw(app: &mut App, width: u16, height: u16) -> Terminal<TestBackend> {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    let mut drawn = None;
+    terminal.draw(|f| drawn = Some(ui::draw(f, app))).unwrap();
+    app.drawn = drawn.unwrap();
+    terminal
+}
+
+fn screen_text(app: &mut App) -> String {
+    let terminal = draw(app, 100, 44);
+    ui::to_text(terminal.backend().buffer())
+}
+
+use KeyCode::{BackTab, Char, Enter, Esc, Tab};
+
+#[test]
+fn every_sample_screen_at_two_widths() {
+    for s in flowsim::samples::SAMPLES {
+        let path = sample(s.file);
+        let (flow, _) = flowsim::tui::read_flow(&path).unwrap();
+        for screen in &flow.screens {
+            for width in [60, 36] {
+                let mut app = open_at(
+                    &path,
+                    Start::Navigate {
+                        screen: Some(screen.id.clone()),
+                        data: None,
+                    },
+                    Theme::DARK,
+                );
+                let terminal = draw(&mut app, width, 48);
+                let name = format!(
+                    "{}__{}__w{width}",
+                    s.file.trim_end_matches(".json"),
+                    screen.id
+                );
+                insta::assert_snapshot!(name, terminal.backend());
+            }
+        }
+    }
+}
+
+#[test]
+fn themes_paint_the_footer_button_in_whatsapp_green() {
+    for theme in [Theme::LIGHT, Theme::DARK] {
+        let mut app = open_at(
+            &sample("welcome.json"),
+            Start::Navigate {
+                screen: Some("SUMMARY".into()),
+                data: None,
+            },
+            theme,
+        );
+        let terminal = draw(&mut app, 60, 40);
+        let buf = terminal.backend().buffer();
+        let (x, y, _, _) = app
+            .drawn
+            .hits
+            .iter()
+            .find(|(_, t)| *t == flowsim::app::Target::Footer)
+            .unwrap()
+            .0;
+        assert_eq!(buf[(x + 2, y)].bg, theme.accent, "button background");
+        assert_ne!(buf[(x + 2, y)].bg, Color::Reset);
+        // The phone's body uses the theme's background.
+        let (px, py) = (x, y - 3);
+        assert_eq!(buf[(px, py)].bg, theme.bg);
+    }
+}
+
+#[test]
+fn fill_navigate_back_and_complete() {
+    let mut app = open("welcome.json");
+    assert!(screen_text(&mut app).contains("WELCOME"));
+    type_text(&mut app, "Ada");
+    keys(&mut app, &[Tab, Char(' ')]);
+    // The Footer is enabled now: Tab past the other options to it.
+    while app.focus != Some(flowsim::app::Target::Footer) {
+        key(&mut app, Tab);
+    }
+    key(&mut app, Enter);
+    assert_eq!(app.session.current(), Some("INTERESTS"));
+    insta::assert_snapshot!(
+        "welcome_interests_focused",
+        draw(&mut app, 60, 30).backend()
+    );
+    key(&mut app, Esc);
+    assert_eq!(app.session.current(), Some("WELCOME"));
+    let text = screen_text(&mut app);
+    assert!(
+        text.contains("│ Ada"),
+        "typed value kept after back:\n{text}"
+    );
+    assert!(text.contains("◉ Developer"));
+    while app.focus != Some(flowsim::app::Target::Footer) {
+        key(&mut app, Tab);
+    }
+    key(&mut app, Enter);
+    keys(&mut app, &[Char(' ')]);
+    while app.focus != Some(flowsim::app::Target::Footer) {
+        key(&mut app, Tab);
+    }
+    key(&mut app, Enter);
+    assert!(screen_text(&mut app).contains("Nice to meet you, Ada!"));
+    key(&mut app, Tab);
+    key(&mut app, Enter);
+    let text = screen_text(&mut app);
+    assert!(text.contains("Response sent"), "{text}");
+    assert!(text.contains("\"name\": \"Ada\""), "{text}");
+    assert!(
+        app.panel,
+        "the side panel opens on completion with the payload"
+    );
+    key(&mut app, Char('r'));
+    assert_eq!(app.session.current(), Some("WELCOME"));
+}
+
+#[test]
+fn disabled_footer_does_nothing_and_says_why() {
+    let mut app = open("welcome.json");
+    while app.focus != Some(flowsim::app::Target::Footer) {
+        key(&mut app, Tab);
+    }
+    key(&mut app, Enter);
+    assert_eq!(app.session.current(), Some("WELCOME"));
+    assert!(app.notice.as_deref().unwrap_or("").contains("disabled"));
+}
+
+#[test]
+fn text_fields_take_q_and_question_marks_while_typing() {
+    let mut app = open("welcome.json");
+    type_text(&mut app, "q?");
+    assert!(!app.quit);
+    assert!(screen_text(&mut app).contains("│ q?"));
+    key(&mut app, KeyCode::Backspace);
+    assert!(screen_text(&mut app).contains("│ q "));
+    key(&mut app, BackTab);
+}
+
+#[test]
+fn help_lists_the_keymap() {
+    let mut app = open("booking.json");
+    key(&mut app, Tab); // off the first field onto a non-text target
+    key(&mut app, Char('?'));
+    let text = screen_text(&mut app);
+    for desc in [
+        "Quit flowsim",
+        "Show or hide the side panel",
+        "Previous month",
+    ] {
+        assert!(text.contains(desc), "help shows `{desc}`:\n{text}");
+    }
+    insta::assert_snapshot!("help", draw(&mut app, 90, 44).backend());
+    key(&mut app, Esc);
+    assert!(!screen_text(&mut app).contains("Quit flowsim"));
+}
+
+#[test]
+fn dropdown_and_date_pickers_open_full_screen() {
+    let mut app = open("booking.json");
+    // The first focus is the guests Dropdown.
+    key(&mut app, Enter);
+    let text = screen_text(&mut app);
+    assert!(text.contains("Number of guests"), "{text}");
+    keys(&mut app, &[KeyCode::Down, Enter]);
+    let guests = app.session.store().unwrap().form.get("guests").cloned();
+    assert!(guests.is_some(), "a dropdown option was chosen");
+    key(&mut app, Tab);
+    key(&mut app, Enter);
+    let text = screen_text(&mut app);
+    assert!(text.contains("Mo Tu We Th Fr Sa Su"), "{text}");
+    key(&mut app, Esc);
+    assert!(!screen_text(&mut app).contains("Mo Tu We Th Fr Sa Su"));
+}
+
+#[test]
+fn reload_keeps_what_was_typed_and_a_broken_save_keeps_the_last_good_version() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("welcome.json");
+    let original = std::fs::read_to_string(sample("welcome.json")).unwrap();
+    std::fs::write(&path, &original).unwrap();
+    let mut app = open_at(
+        &path,
+        Start::Navigate {
+            screen: None,
+            data: None,
+        },
+        Theme::DARK,
+    );
+    type_text(&mut app, "Ada");
+
+    std::fs::write(&path, original.replace("Hello from flowsim", "Hello again")).unwrap();
+    app.handle(Event::Reload(flowsim::tui::read_flow(&path)));
+    let text = screen_text(&mut app);
+    assert!(
+        text.contains("Hello again") && text.contains("│ Ada"),
+        "{text}"
+    );
+
+    std::fs::write(&path, &original[..original.len() / 2]).unwrap();
+    app.handle(Event::Reload(flowsim::tui::read_flow(&path)));
+    let text = screen_text(&mut app);
+    assert!(text.contains("last save not loaded"), "{text}");
+    assert!(
+        text.contains("welcome.json:"),
+        "the finding is located: {text}"
+    );
+    assert!(
+        text.contains("Hello again"),
+        "the last good version stays: {text}"
+    );
+    type_text(&mut app, "!");
+    assert!(screen_text(&mut app).contains("│ Ada!"), "still usable");
+
+    // A save that parses but breaks a rule is refused too.
+    std::fs::write(
+        &path,
+        original.replace("\"TextHeading\"", "\"TextHeadline\""),
+    )
+    .unwrap();
+    app.handle(Event::Reload(flowsim::tui::read_flow(&path)));
+    let text = screen_text(&mut app);
+    assert!(text.contains("INVALID_PROPERTY_VALUE"), "{text}");
+
+    std::fs::write(&path, &original).unwrap();
+    app.handle(Event::Reload(flowsim::tui::read_flow(&path)));
+    let text = screen_text(&mut app);
+    assert!(
+        !text.contains("last save not loaded") && text.contains("Hello from flowsim"),
+        "{text}"
+    );
+    assert!(text.contains("│ Ada!"));
+    insta::assert_snapshot!("broken_reload", {
+        std::fs::write(&path, &original[..40]).unwrap();
+        app.handle(Event::Reload(flowsim::tui::read_flow(&path)));
+        let mut t = draw(&mut app, 90, 40);
+        let s = ui::to_text(t.backend_mut().buffer());
+        s.replace(&path.display().to_string(), "welcome.json")
+    });
+}
+
+#[test]
+fn endpoint_flow_runs_from_a_mock() {
+    let path = sample("loan_application.json");
+    let mock = Mock::parse(&std::fs::read_to_string(sample("loan_application.mock.json")).unwrap())
+        .unwrap();
+    let (flow, findings) = flowsim::tui::read_flow(&path).unwrap();
+    let mut app = App::new(
+        "loan",
+        flow,
+        findings,
+        Start::DataExchange,
+        "t-1",
+        Theme::DARK,
+    );
+    let commands = app.boot();
+    run(&mut app, commands, Some(&mock));
+    assert_eq!(app.session.current(), Some("LOAN"));
+    let text = screen_text(&mut app);
+    assert!(text.contains("LOAN"), "{text}");
+}
+
+#[test]
+fn findings_are_listed_with_locations() {
+    let finding = Finding {
+        severity: flowsim::diagnostic::Severity::Warning,
+        code: "X",
+        location: "f.json:1:1".into(),
+        path: String::new(),
+        message: "m".into(),
+    };
+    let mut app = open("welcome.json");
+    app.findings.push(finding);
+    key(&mut app, KeyCode::Tab);
+    key(&mut app, Char('p'));
+    let text = screen_text(&mut app);
+    assert!(text.contains("f.json:1:1 X m"), "{text}");
+}
+
+#[test]
+fn mouse_click_focuses_and_presses() {
+    use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+    let mut app = open("welcome.json");
+    draw(&mut app, 80, 40);
+    let (rect, target) = app
+        .drawn
+        .hits
+        .iter()
+        .find(|(_, t)| matches!(t, flowsim::app::Target::Option { .. }))
+        .cloned()
+        .unwrap();
+    let click = MouseEvent {
+        kind: MouseEventKind::Down(MouseButton::Left),
+        column: rect.0 + 3,
+        row: rect.1,
+        modifiers: KeyModifiers::NONE,
+    };
+    app.handle(Event::Mouse(click));
+    assert_eq!(app.focus, Some(target));
+    assert!(
+        app.session.store().unwrap().form.contains_key("role"),
+        "the click selected the option"
+    );
+}
+
+#[test]
+fn narrow_and_short_terminals_still_draw() {
+    let mut app = open("survey.json");
+    for (w, h) in [(30, 12), (20, 8), (9, 5), (200, 60)] {
+        let terminal = draw(&mut app, w, h);
+        assert_eq!(terminal.backend().buffer().area.width, w);
+    }
+}
