@@ -392,3 +392,23 @@ fn narrow_and_short_terminals_still_draw() {
         assert_eq!(terminal.backend().buffer().area.width, w);
     }
 }
+
+#[test]
+fn readme_documents_every_key() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let keys_section = readme
+        .split("#### Keys")
+        .nth(1)
+        .expect("README has a Keys section");
+    for b in flowsim::app::keymap::BINDINGS {
+        for k in b.keys {
+            let label = flowsim::app::keymap::label(*k);
+            assert!(
+                keys_section.contains(&format!("`{label}`")),
+                "README's key table lacks `{label}` ({})",
+                b.desc
+            );
+        }
+    }
+}
