@@ -6,6 +6,7 @@
 pub mod app;
 pub mod cli;
 pub mod diagnostic;
+pub mod endpoint;
 pub mod files;
 pub mod flow;
 pub mod load;

@@ -48,7 +48,9 @@ fn run(app: &mut App, commands: Vec<Command>, mock: Option<&Mock>) {
     for c in commands {
         match c {
             Command::Request(r) if !r.notification => {
-                let answer = mock.map_or_else(|| Err("no mock".to_string()), |m| m.answer(&r));
+                let answer = mock
+                    .map_or_else(|| Err("no mock".to_string()), |m| m.answer(&r))
+                    .map_err(Into::into);
                 let next = app.handle(Event::Answer(answer));
                 run(app, next, mock);
             }
@@ -227,10 +229,27 @@ fn help_lists_the_keymap() {
     for desc in [
         "Quit flowsim",
         "Show or hide the side panel",
-        "Previous month",
+        "Focus the previous one",
     ] {
         assert!(text.contains(desc), "help shows `{desc}`:\n{text}");
     }
+    assert!(
+        !text.contains("answer the request by hand"),
+        "the end of the help is below"
+    );
+    keys(
+        &mut app,
+        &[KeyCode::PageDown, KeyCode::PageDown, KeyCode::PageDown],
+    );
+    let text = screen_text(&mut app);
+    assert!(
+        text.contains("answer the request by hand"),
+        "PgDn scrolls the help:\n{text}"
+    );
+    keys(
+        &mut app,
+        &[KeyCode::PageUp, KeyCode::PageUp, KeyCode::PageUp],
+    );
     insta::assert_snapshot!("help", draw(&mut app, 90, 44).backend());
     key(&mut app, Esc);
     assert!(!screen_text(&mut app).contains("Quit flowsim"));
@@ -411,4 +430,142 @@ fn readme_documents_every_key() {
             );
         }
     }
+}
+
+/// A one-screen endpoint flow and its mock, for step mode and the inspector.
+fn endpoint_app() -> (App, Mock) {
+    let flow = serde_json::json!({
+        "version": "7.3", "data_api_version": "3.0",
+        "routing_model": { "ASK": ["DONE"] },
+        "screens": [
+            { "id": "ASK", "title": "Ask", "layout": { "type": "SingleColumnLayout", "children": [
+                { "type": "TextInput", "name": "code", "label": "Code" },
+                { "type": "Footer", "label": "Send", "on-click-action": { "name": "data_exchange", "payload": { "code": "${form.code}" } } } ] } },
+            { "id": "DONE", "title": "Done", "terminal": true,
+              "data": { "msg": { "type": "string", "__example__": "x" } },
+              "layout": { "type": "SingleColumnLayout", "children": [
+                { "type": "TextBody", "text": "${data.msg}" },
+                { "type": "Footer", "label": "Finish", "on-click-action": { "name": "complete", "payload": {} } } ] } } ]
+    });
+    let mock = Mock::parse(
+        r#"{ "responses": [ { "action": "data_exchange", "screen": "ASK",
+              "response": { "screen": "DONE", "data": { "msg": "Welcome aboard" } } } ] }"#,
+    )
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ask.json");
+    std::fs::write(&path, flow.to_string()).unwrap();
+    let app = open_at(
+        &path,
+        Start::Navigate {
+            screen: None,
+            data: None,
+        },
+        Theme::DARK,
+    );
+    (app, mock)
+}
+
+/// Runs commands through the real Answerer, as the runtime does (exchanges included).
+fn run_live(app: &mut App, commands: Vec<Command>, mock: &Mock) {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let mut answerer =
+        flowsim::endpoint::Answerer::new(flowsim::endpoint::Source::Mock(mock.clone()), None);
+    let mut queue = commands;
+    while let Some(c) = queue.pop() {
+        if let Command::Request(r) = c {
+            let (exchange, answer) = runtime.block_on(answerer.answer(&r, "3.0"));
+            queue.extend(app.handle(Event::Exchange(Box::new(exchange))));
+            if !r.notification {
+                queue.extend(app.handle(Event::Answer(answer)));
+            }
+        }
+    }
+}
+
+fn press(app: &mut App, code: KeyCode, mods: KeyModifiers, mock: &Mock) {
+    let commands = app.handle(Event::Key(KeyEvent::new(code, mods)));
+    run_live(app, commands, mock);
+}
+
+#[test]
+fn step_mode_holds_requests_and_answers_and_the_inspector_shows_them() {
+    let (mut app, mock) = endpoint_app();
+    type_text(&mut app, "42");
+    key(&mut app, Tab); // to the Footer
+    press(&mut app, Char('s'), KeyModifiers::NONE, &mock);
+    assert!(app.step);
+    press(&mut app, Enter, KeyModifiers::NONE, &mock);
+    let text = screen_text(&mut app);
+    assert!(text.contains("step: about to send"), "{text}");
+    assert!(text.contains("\"code\": \"42\""), "{text}");
+    assert!(text.contains("STEP"), "the status line shows step mode");
+    // Edit the payload: the editor holds it as JSON; replace it and send.
+    press(&mut app, Char('e'), KeyModifiers::NONE, &mock);
+    assert!(screen_text(&mut app).contains("edit the payload"));
+    for _ in 0..4 {
+        press(&mut app, KeyCode::End, KeyModifiers::NONE, &mock);
+        press(&mut app, KeyCode::Down, KeyModifiers::NONE, &mock);
+    }
+    press(&mut app, Char('s'), KeyModifiers::CONTROL, &mock);
+    // The answer is held too.
+    let text = screen_text(&mut app);
+    assert!(
+        text.contains("the answer arrived") && text.contains("Welcome aboard"),
+        "{text}"
+    );
+    assert_eq!(app.session.current(), Some("ASK"));
+    press(&mut app, Enter, KeyModifiers::NONE, &mock);
+    assert_eq!(app.session.current(), Some("DONE"));
+    assert!(screen_text(&mut app).contains("Welcome aboard"));
+
+    press(&mut app, Char('i'), KeyModifiers::NONE, &mock);
+    let text = screen_text(&mut app);
+    assert!(
+        text.contains("endpoint inspector") && text.contains("data_exchange"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Request (decrypted)") && text.contains("Answer (decrypted)"),
+        "{text}"
+    );
+    insta::assert_snapshot!("inspector", {
+        let t = draw(&mut app, 90, 36);
+        // The time of day differs between runs.
+        let s = ui::to_text(t.backend().buffer());
+        regex::Regex::new(r"\d\d:\d\d:\d\d")
+            .unwrap()
+            .replace_all(&s, "hh:mm:ss")
+            .into_owned()
+    });
+    press(&mut app, Esc, KeyModifiers::NONE, &mock);
+    assert!(!screen_text(&mut app).contains("endpoint inspector"));
+}
+
+#[test]
+fn step_mode_answers_by_hand_and_cancels() {
+    let (mut app, mock) = endpoint_app();
+    key(&mut app, Tab); // off the text field: `s` would be typed there
+    press(&mut app, Char('s'), KeyModifiers::NONE, &mock);
+    press(&mut app, Enter, KeyModifiers::NONE, &mock);
+    assert!(app.stepping.is_some());
+    press(&mut app, Esc, KeyModifiers::NONE, &mock);
+    assert!(
+        app.session
+            .snackbar
+            .as_deref()
+            .unwrap_or("")
+            .contains("cancelled")
+    );
+    press(&mut app, Enter, KeyModifiers::NONE, &mock);
+    press(&mut app, Char('a'), KeyModifiers::NONE, &mock);
+    assert!(screen_text(&mut app).contains("answer by hand"));
+    // The template answers with the current screen; use it: a refresh of ASK.
+    press(&mut app, Char('s'), KeyModifiers::CONTROL, &mock);
+    assert!(app.stepping.is_none());
+    assert_eq!(app.session.current(), Some("ASK"));
+    assert_eq!(app.exchanges.len(), 1, "the hand-made answer is listed");
 }

@@ -38,6 +38,16 @@ pub enum Action {
     Newline,
     /// Remove the last file of a picker.
     RemoveFile,
+    /// Show or hide the endpoint inspector.
+    Inspector,
+    /// Turn step mode on or off.
+    StepMode,
+    /// Step mode: edit the request's payload.
+    Edit,
+    /// Step mode: answer the request by hand.
+    AnswerByHand,
+    /// Editor: use the text.
+    Apply,
 }
 
 /// Where the user is: decides which bindings apply.
@@ -57,6 +67,12 @@ pub enum Mode {
     Help,
     /// The flow completed or was closed.
     Done,
+    /// The endpoint inspector.
+    Inspector,
+    /// Step mode holds a request or an answer.
+    Step,
+    /// Editing a payload or an answer as JSON.
+    Editor,
 }
 
 /// A key with its modifiers.
@@ -106,6 +122,9 @@ const ALL: &[Mode] = &[
     M::Path,
     M::Help,
     M::Done,
+    M::Inspector,
+    M::Step,
+    M::Editor,
 ];
 const MOVING: &[Mode] = &[M::Body, M::Text];
 
@@ -243,6 +262,104 @@ pub static BINDINGS: &[Binding] = &[
         modes: &[M::Body, M::Done],
         desc: "Restart the flow (outside a text field)",
         hint: "restart",
+    },
+    Binding {
+        keys: &[ch('i'), key(K::F(3))],
+        action: A::Inspector,
+        modes: &[M::Body, M::Done, M::Inspector],
+        desc: "Show or hide the endpoint inspector (every request and answer)",
+        hint: "inspector",
+    },
+    Binding {
+        keys: &[key(K::F(3))],
+        action: A::Inspector,
+        modes: &[M::Text],
+        desc: "Show the endpoint inspector while typing",
+        hint: "",
+    },
+    Binding {
+        keys: &[ch('s'), key(K::F(4))],
+        action: A::StepMode,
+        modes: &[M::Body, M::Done],
+        desc: "Step mode on/off: hold each request and answer for review",
+        hint: "step",
+    },
+    Binding {
+        keys: &[key(K::F(4))],
+        action: A::StepMode,
+        modes: &[M::Text, M::Step],
+        desc: "Step mode on/off while typing or stepping",
+        hint: "",
+    },
+    Binding {
+        keys: &[key(K::Enter)],
+        action: A::Activate,
+        modes: &[M::Step],
+        desc: "Step mode: send the request / apply the answer",
+        hint: "send/apply",
+    },
+    Binding {
+        keys: &[ch('e')],
+        action: A::Edit,
+        modes: &[M::Step],
+        desc: "Step mode: edit the request's payload",
+        hint: "edit",
+    },
+    Binding {
+        keys: &[ch('a')],
+        action: A::AnswerByHand,
+        modes: &[M::Step],
+        desc: "Step mode: answer the request by hand, as the endpoint would",
+        hint: "answer",
+    },
+    Binding {
+        keys: &[key(K::Esc)],
+        action: A::Back,
+        modes: &[M::Step],
+        desc: "Step mode: cancel the request",
+        hint: "cancel",
+    },
+    Binding {
+        keys: &[ctrl('s')],
+        action: A::Apply,
+        modes: &[M::Editor],
+        desc: "Editor: use this JSON",
+        hint: "use",
+    },
+    Binding {
+        keys: &[key(K::Esc)],
+        action: A::Back,
+        modes: &[M::Editor, M::Inspector],
+        desc: "Close the editor or the inspector",
+        hint: "close",
+    },
+    Binding {
+        keys: &[key(K::Up)],
+        action: A::Up,
+        modes: &[M::Inspector],
+        desc: "Inspector: previous exchange",
+        hint: "",
+    },
+    Binding {
+        keys: &[key(K::Down)],
+        action: A::Down,
+        modes: &[M::Inspector],
+        desc: "Inspector: next exchange",
+        hint: "select",
+    },
+    Binding {
+        keys: &[key(K::PageUp)],
+        action: A::PageUp,
+        modes: &[M::Inspector],
+        desc: "Inspector: scroll the details up",
+        hint: "",
+    },
+    Binding {
+        keys: &[key(K::PageDown)],
+        action: A::PageDown,
+        modes: &[M::Inspector],
+        desc: "Inspector: scroll the details down",
+        hint: "scroll",
     },
     Binding {
         keys: &[key(K::Left)],
@@ -405,6 +522,8 @@ pub fn help() -> Vec<(&'static str, Vec<(String, &'static str)>)> {
         "In a text field",
         "In a list or calendar",
         "Choosing a file",
+        "Endpoint: inspector and step mode",
+        "When the flow has ended",
     ];
     let mut sections: Vec<(&'static str, Vec<(String, &'static str)>)> =
         titles.iter().map(|t| (*t, Vec::new())).collect();
@@ -413,10 +532,12 @@ pub fn help() -> Vec<(&'static str, Vec<(String, &'static str)>)> {
             0
         } else {
             match b.modes[0] {
-                M::Body | M::Done | M::Help => 1,
+                M::Done => 6,
+                M::Body | M::Help => 1,
                 M::Text => 2,
                 M::List | M::Calendar => 3,
                 M::Path => 4,
+                M::Inspector | M::Step | M::Editor => 5,
             }
         };
         let keys = b

@@ -16,11 +16,14 @@ use serde_json::{Value, json};
 use tui_input::{Input as LineInput, InputRequest};
 
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::endpoint::client::Exchange;
 use crate::flow::model::Flow;
 use crate::flow::source::Source;
 use crate::flow::spec::Kind;
 use crate::sim::checks::{date_allowed, parse_date};
-use crate::sim::{Effect, Input, Item, Phase, Request, ScreenView, Session, Start, Tap};
+use crate::sim::{
+    Effect, Input, Item, Phase, ReplyError, Request, ScreenView, Session, Start, Tap,
+};
 use crate::ui::theme::Theme;
 use keymap::{Action, Mode};
 
@@ -67,6 +70,26 @@ pub enum Overlay {
         key: String,
         input: LineInput,
     },
+    /// The endpoint inspector: the selected exchange and the details' scroll.
+    Inspector {
+        selected: usize,
+        scroll: u16,
+    },
+}
+
+/// Step mode's hold on an exchange: requests and answers wait for the user.
+pub enum Stepping {
+    /// A request waiting to be sent, edited or answered by hand.
+    Request(Request),
+    /// An answer waiting to be applied.
+    Answer(Result<Value, ReplyError>),
+    /// Editing JSON: the request's payload, or an answer typed by hand.
+    Edit {
+        request: Request,
+        answer: bool,
+        editor: Box<ratatui_textarea::TextArea<'static>>,
+        error: Option<String>,
+    },
 }
 
 /// A validation finding, located for display.
@@ -108,7 +131,9 @@ pub enum Event {
     /// from loading.
     Reload(Result<(Arc<Flow>, Vec<Finding>), Vec<Finding>>),
     /// The endpoint answered (or failed).
-    Answer(Result<Value, String>),
+    Answer(Result<Value, ReplyError>),
+    /// One request and its answer, for the inspector.
+    Exchange(Box<Exchange>),
     /// A file chosen in a picker, described by the runtime (it reads the file).
     File {
         name: String,
@@ -167,6 +192,11 @@ pub struct App {
     pub notice: Option<String>,
     pub theme: Theme,
     pub carousel: BTreeMap<String, usize>,
+    /// Every endpoint exchange of the session, oldest first.
+    pub exchanges: Vec<Exchange>,
+    /// Step mode: hold every request before it is sent and every answer before it applies.
+    pub step: bool,
+    pub stepping: Option<Stepping>,
     pub drawn: Drawn,
     /// The user closed the flow (`q`).
     pub quit: bool,
@@ -199,6 +229,9 @@ impl App {
             notice: None,
             theme,
             carousel: BTreeMap::new(),
+            exchanges: Vec::new(),
+            step: false,
+            stepping: None,
             drawn: Drawn::default(),
             quit: false,
             exit: false,
@@ -231,11 +264,17 @@ impl App {
 
     /// The mode deciding which keys apply.
     pub fn mode(&self) -> Mode {
+        match &self.stepping {
+            Some(Stepping::Edit { .. }) => return Mode::Editor,
+            Some(_) => return Mode::Step,
+            None => {}
+        }
         match &self.overlay {
             Overlay::Help { .. } => return Mode::Help,
             Overlay::List { .. } => return Mode::List,
             Overlay::Calendar { .. } => return Mode::Calendar,
             Overlay::Path { .. } => return Mode::Path,
+            Overlay::Inspector { .. } => return Mode::Inspector,
             Overlay::None => {}
         }
         if matches!(self.session.phase, Phase::Completed(_) | Phase::Closed(_)) {
@@ -366,6 +405,14 @@ impl App {
                 self.reload(result);
                 Vec::new()
             }
+            Event::Exchange(x) => {
+                self.exchanges.push(*x);
+                Vec::new()
+            }
+            Event::Answer(answer) if self.step => {
+                self.stepping = Some(Stepping::Answer(answer));
+                Vec::new()
+            }
             Event::Answer(answer) => {
                 let effects = self.session.update(Input::Answer(answer));
                 self.effects(effects)
@@ -437,6 +484,12 @@ impl App {
     fn key(&mut self, key: KeyEvent) -> Vec<Command> {
         let mode = self.mode();
         self.notice = None;
+        if mode == Mode::Editor && keymap::lookup(&key, mode).is_none() {
+            if let Some(Stepping::Edit { editor, .. }) = &mut self.stepping {
+                editor.input(key);
+            }
+            return Vec::new();
+        }
         if mode == Mode::Text
             && key.code == KeyCode::Enter
             && self
@@ -494,6 +547,45 @@ impl App {
             }
             (Action::TogglePanel, _) => {
                 self.panel = !self.panel;
+                Vec::new()
+            }
+            (Action::Inspector, Mode::Inspector) | (Action::Back, Mode::Inspector) => {
+                self.overlay = Overlay::None;
+                Vec::new()
+            }
+            (Action::Inspector, _) => {
+                self.overlay = Overlay::Inspector {
+                    selected: self.exchanges.len().saturating_sub(1),
+                    scroll: 0,
+                };
+                Vec::new()
+            }
+            (Action::StepMode, _) => {
+                self.step = !self.step;
+                self.notice = Some(if self.step {
+                    "step mode on: each request and answer waits for you".into()
+                } else {
+                    "step mode off".into()
+                });
+                Vec::new()
+            }
+            (_, Mode::Step) => self.step_action(action),
+            (Action::Apply | Action::Back, Mode::Editor) => self.editor_action(action),
+            (Action::Up | Action::Down | Action::PageUp | Action::PageDown, Mode::Inspector) => {
+                if let Overlay::Inspector { selected, scroll } = &mut self.overlay {
+                    match action {
+                        Action::Up => {
+                            *selected = selected.saturating_sub(1);
+                            *scroll = 0;
+                        }
+                        Action::Down => {
+                            *selected = (*selected + 1).min(self.exchanges.len().saturating_sub(1));
+                            *scroll = 0;
+                        }
+                        Action::PageUp => *scroll = scroll.saturating_sub(10),
+                        _ => *scroll = scroll.saturating_add(10),
+                    }
+                }
                 Vec::new()
             }
             (Action::Restart, _) => {
@@ -593,6 +685,9 @@ impl App {
         let mut commands = Vec::new();
         for effect in effects {
             match effect {
+                Effect::Request(r) if self.step && !r.notification => {
+                    self.stepping = Some(Stepping::Request(r));
+                }
                 Effect::Request(r) => commands.push(Command::Request(r)),
                 Effect::OpenUrl(url) => {
                     self.notice = Some(format!(
@@ -1009,6 +1104,100 @@ impl App {
         Vec::new()
     }
 
+    // --- step mode ------------------------------------------------------------------
+
+    fn step_action(&mut self, action: Action) -> Vec<Command> {
+        let Some(stepping) = self.stepping.take() else {
+            return Vec::new();
+        };
+        match (stepping, action) {
+            (Stepping::Request(r), Action::Activate) => vec![Command::Request(r)],
+            (Stepping::Request(r), Action::Edit) => {
+                let text = serde_json::to_string_pretty(&Value::Object(r.data.clone()))
+                    .unwrap_or_default();
+                self.stepping = Some(Stepping::Edit {
+                    request: r,
+                    answer: false,
+                    editor: Box::new(editor(&text)),
+                    error: None,
+                });
+                Vec::new()
+            }
+            (Stepping::Request(r), Action::AnswerByHand) => {
+                let screen = if r.screen.is_empty() {
+                    "FIRST_SCREEN".to_string()
+                } else {
+                    r.screen.clone()
+                };
+                let template =
+                    serde_json::to_string_pretty(&json!({ "screen": screen, "data": {} }))
+                        .unwrap_or_default();
+                self.stepping = Some(Stepping::Edit {
+                    request: r,
+                    answer: true,
+                    editor: Box::new(editor(&template)),
+                    error: None,
+                });
+                Vec::new()
+            }
+            (Stepping::Request(_), Action::Back) => {
+                let effects = self.session.update(Input::Answer(Err(
+                    "the request was cancelled in step mode".into(),
+                )));
+                self.effects(effects)
+            }
+            (Stepping::Answer(answer), Action::Activate | Action::Back) => {
+                let effects = self.session.update(Input::Answer(answer));
+                self.effects(effects)
+            }
+            (other, _) => {
+                self.stepping = Some(other);
+                Vec::new()
+            }
+        }
+    }
+
+    fn editor_action(&mut self, action: Action) -> Vec<Command> {
+        let Some(Stepping::Edit {
+            request,
+            answer,
+            editor,
+            ..
+        }) = self.stepping.take()
+        else {
+            return Vec::new();
+        };
+        if action == Action::Back {
+            self.stepping = Some(Stepping::Request(request));
+            return Vec::new();
+        }
+        let text = editor.lines().join("\n");
+        let problem = match serde_json::from_str::<Value>(&text) {
+            Ok(Value::Object(map)) if !answer => {
+                let mut request = request;
+                request.data = map;
+                self.notice = Some("payload edited".into());
+                return vec![Command::Request(request)];
+            }
+            Ok(value) if answer => {
+                let mut x = Exchange::new(&request.payload(self.session.data_api_version()));
+                x.response = Some(value.clone());
+                self.exchanges.push(x);
+                let effects = self.session.update(Input::Answer(Ok(value)));
+                return self.effects(effects);
+            }
+            Ok(_) => "the payload must be a JSON object".to_string(),
+            Err(e) => format!("not JSON: {e}"),
+        };
+        self.stepping = Some(Stepping::Edit {
+            request,
+            answer,
+            editor,
+            error: Some(problem),
+        });
+        Vec::new()
+    }
+
     // --- mouse ----------------------------------------------------------------------
 
     fn mouse(&mut self, m: MouseEvent) -> Vec<Command> {
@@ -1042,6 +1231,13 @@ impl App {
             _ => Vec::new(),
         }
     }
+}
+
+/// A JSON editor holding `text`.
+fn editor(text: &str) -> ratatui_textarea::TextArea<'static> {
+    let mut editor = ratatui_textarea::TextArea::new(text.lines().map(str::to_string).collect());
+    editor.set_cursor_line_style(ratatui::style::Style::new());
+    editor
 }
 
 /// Text fields take typing directly when focused.

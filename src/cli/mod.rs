@@ -1,6 +1,7 @@
 //! The command line: argument parsing and the headless commands. Each command is a thin
 //! shell over the pure core and returns its exit code.
 
+pub mod endpoint;
 pub mod preview;
 mod render;
 mod schema;
@@ -54,6 +55,18 @@ pub enum Command {
     /// Run scripted scenarios against flows, offline (for CI).
     #[command(after_help = test::AFTER_HELP)]
     Test(test::Args),
+    /// Health-check an endpoint as Meta does.
+    #[command(after_help = endpoint::PING_HELP)]
+    Ping(endpoint::PingArgs),
+    /// Make an RSA key pair for an endpoint.
+    #[command(after_help = endpoint::KEYGEN_HELP)]
+    Keygen(endpoint::KeygenArgs),
+    /// Decrypt a captured endpoint request (and its answer).
+    #[command(after_help = endpoint::DECRYPT_HELP)]
+    Decrypt(endpoint::DecryptArgs),
+    /// Turn a recording into a mock file.
+    #[command(after_help = endpoint::MOCK_HELP)]
+    Mock(endpoint::MockArgs),
 }
 
 /// When to colour the output.
@@ -96,5 +109,9 @@ pub fn main() -> ExitCode {
         Some(Command::Validate(args)) => validate::run(&args),
         Some(Command::Schema(args)) => schema::run(&args),
         Some(Command::Test(args)) => test::run(&args),
+        Some(Command::Ping(args)) => endpoint::ping(&args),
+        Some(Command::Keygen(args)) => endpoint::keygen(&args),
+        Some(Command::Decrypt(args)) => endpoint::decrypt(&args),
+        Some(Command::Mock(args)) => endpoint::mock(&args),
     })
 }

@@ -1,7 +1,9 @@
+use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use serde_json::{Map, Value};
 
+use super::endpoint::EndpointArgs;
 use super::exit;
 use crate::sim::Start;
 use crate::sim::mock::Mock;
@@ -40,6 +42,8 @@ pub struct Args {
     /// Colours: WhatsApp's light or dark look; auto follows the terminal (COLORFGBG).
     #[arg(long, value_enum, default_value_t = ThemeChoice::Auto)]
     pub theme: ThemeChoice,
+    #[command(flatten)]
+    pub endpoint: EndpointArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
@@ -103,26 +107,49 @@ pub fn start(args: &Args) -> Result<Start, String> {
 }
 
 pub fn run(args: &Args) -> u8 {
-    let options = (|| -> Result<Options, String> {
-        let source = match &args.flow {
-            Some(path) => {
-                let meta =
-                    std::fs::metadata(path).map_err(|e| format!("{}: {e}", path.display()))?;
-                if meta.is_dir() {
-                    return Err(format!(
-                        "{}: is a directory, not a Flow JSON file",
-                        path.display()
-                    ));
-                }
-                FlowSource::File(path.clone())
+    let source = match &args.flow {
+        Some(path) => match std::fs::metadata(path) {
+            Err(e) => {
+                eprintln!("error: {}: {e}", path.display());
+                return exit::USAGE;
             }
-            None => FlowSource::Samples,
-        };
+            Ok(meta) if meta.is_dir() => {
+                eprintln!(
+                    "error: {}: is a directory, not a Flow JSON file",
+                    path.display()
+                );
+                return exit::USAGE;
+            }
+            Ok(_) => match tui::read_flow(path) {
+                Ok((flow, findings)) => FlowSource::File {
+                    path: path.clone(),
+                    flow,
+                    findings,
+                },
+                Err(findings) => {
+                    // Not a flow at all: say why before the screen switches.
+                    for f in &findings {
+                        eprintln!("{}: {}: {}", f.location, f.code, f.message);
+                    }
+                    return exit::INVALID;
+                }
+            },
+        },
+        None => FlowSource::Samples,
+    };
+    if let (FlowSource::File { path, flow, .. }, Some(screen)) = (&source, &args.screen)
+        && flow.screen(screen).is_none()
+    {
+        eprintln!("error: {} has no screen `{screen}`", path.display());
+        return exit::USAGE;
+    }
+    let options = (|| -> Result<Options, String> {
         Ok(Options {
             source,
             start: start(args)?,
             flow_token: args.flow_token.clone(),
             mock: args.mock.as_ref().map(load_mock).transpose()?,
+            endpoint: args.endpoint.clone(),
             theme: args.theme.theme(),
         })
     })();
@@ -133,18 +160,18 @@ pub fn run(args: &Args) -> u8 {
             return exit::USAGE;
         }
     };
-    if let (FlowSource::File(path), Some(screen)) = (&options.source, &args.screen)
-        && let Ok((flow, _)) = tui::read_flow(path)
-        && flow.screen(screen).is_none()
-    {
-        eprintln!("error: {} has no screen `{screen}`", path.display());
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        eprintln!(
+            "error: the preview needs an interactive terminal; for text output use `flowsim render`, \
+             to check a flow `flowsim validate`, to run one in CI `flowsim test`"
+        );
         return exit::USAGE;
     }
     match tui::run(options) {
         Ok(()) => exit::OK,
         Err(e) => {
             eprintln!("error: {e}");
-            exit::INVALID
+            exit::USAGE
         }
     }
 }

@@ -4,13 +4,15 @@ use std::sync::Arc;
 
 use serde_json::{Value, json};
 
+use super::endpoint::EndpointArgs;
 use super::{Color, exit};
+use crate::endpoint::Answerer;
 use crate::files::LocalFiles;
 use crate::flow::model::Flow;
 use crate::load;
 use crate::scenario::{self, Endpoint, Outcome, Scenario};
-use crate::sim::Request;
 use crate::sim::mock::Mock;
+use crate::sim::{ReplyError, Request};
 use crate::validate::check;
 
 pub const AFTER_HELP: &str = "\
@@ -39,6 +41,8 @@ pub struct Args {
     /// When to use colour in human output.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
+    #[command(flatten)]
+    pub endpoint: EndpointArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -49,22 +53,40 @@ pub enum TestFormat {
     Json,
 }
 
-/// Answers from a mock file, or an error for every request when there is none.
-struct MockEndpoint(Option<Mock>);
+/// Answers a scenario's requests: from the endpoint, a recording or a mock (see
+/// `EndpointArgs::source`), blocking on the async client.
+struct Answers<'a> {
+    answerer: Answerer,
+    runtime: &'a tokio::runtime::Runtime,
+}
 
-impl Endpoint for MockEndpoint {
-    fn call(&mut self, request: &Request, _version: &str) -> Result<Value, String> {
-        match &self.0 {
-            Some(mock) => mock.answer(request),
-            None => {
-                Err("no endpoint to answer: give the scenario a `mock`, or pass --mock FILE".into())
-            }
-        }
+impl Endpoint for Answers<'_> {
+    fn call(&mut self, request: &Request, version: &str) -> Result<Value, ReplyError> {
+        self.runtime
+            .block_on(self.answerer.answer(request, version))
+            .1
     }
 }
 
 pub fn run(args: &Args) -> u8 {
     let color = args.color.enabled(std::io::stdout().is_terminal());
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return exit::USAGE;
+        }
+    };
+    let mut recorder = match args.endpoint.recorder() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return exit::USAGE;
+        }
+    };
     let mut stdout = std::io::stdout().lock();
     let (mut passed, mut failed) = (0, 0);
     let mut code = exit::OK;
@@ -82,9 +104,20 @@ pub fn run(args: &Args) -> u8 {
             let _ = writeln!(stdout, "{}", paint(color, "1", &path.display().to_string()));
         }
         for case in &scenario.tests {
-            let mut endpoint = MockEndpoint(mock.clone());
+            let source = match args.endpoint.source(mock.clone(), &flow) {
+                Ok(s) => s,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return exit::USAGE;
+                }
+            };
+            let mut answers = Answers {
+                answerer: Answerer::new(source, recorder.take()),
+                runtime: &runtime,
+            };
             let files = LocalFiles { base: base.clone() };
-            let outcome = scenario::run(Arc::clone(&flow), case, &mut endpoint, &files);
+            let outcome = scenario::run(Arc::clone(&flow), case, &mut answers, &files);
+            recorder = answers.answerer.recorder.take();
             if outcome.failure.is_some() {
                 failed += 1;
             } else {

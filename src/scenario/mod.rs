@@ -12,7 +12,7 @@ use serde_json::{Map, Value};
 use crate::flow::expr;
 use crate::flow::model::Flow;
 use crate::sim::mock::is_subset;
-use crate::sim::{Effect, Input, Phase, Request, Session, Start, Tap};
+use crate::sim::{Effect, Input, Phase, ReplyError, Request, Session, Start, Tap};
 
 /// A scenario file.
 #[derive(Debug, Clone, Deserialize)]
@@ -102,7 +102,7 @@ where
 /// Answers endpoint requests: the mock, a recording, or a real endpoint.
 pub trait Endpoint {
     /// The decrypted answer to `request`, or why there is none.
-    fn call(&mut self, request: &Request, version: &str) -> Result<Value, String>;
+    fn call(&mut self, request: &Request, version: &str) -> Result<Value, ReplyError>;
 }
 
 /// Describes local files chosen in a photo or document picker.
@@ -273,7 +273,7 @@ impl Runner<'_> {
                             request.payload(&version),
                             match &answer {
                                 Ok(v) => v.to_string(),
-                                Err(e) => format!("error: {e}"),
+                                Err(e) => format!("error: {}", e.message),
                             }
                         ));
                         if !request.notification {

@@ -4,7 +4,7 @@
 
 use serde_json::{Map, Value};
 
-use super::{Completion, Effect, Pending, Phase, Request, Session};
+use super::{Completion, Effect, Pending, Phase, ReplyError, Request, Session};
 use crate::flow::model::Schema;
 
 /// Why the client rejected an endpoint answer.
@@ -16,24 +16,30 @@ pub struct ClientError {
 }
 
 impl Session {
-    pub(super) fn answer(&mut self, answer: Result<Value, String>, effects: &mut Vec<Effect>) {
+    pub(super) fn answer(&mut self, answer: Result<Value, ReplyError>, effects: &mut Vec<Effect>) {
         let Phase::Waiting(pending) = self.phase.clone() else {
             self.note("ignored: an answer with no request pending");
             return;
         };
         self.phase = Phase::Running;
-        if self.stack.is_empty() && pending.from.is_none() {
-            // INIT failed before any screen: nothing to fall back on.
-            if let Err(message) = &answer {
-                self.fail(&pending, None, message.clone(), effects);
-                self.phase = Phase::Closed(message.clone());
-                return;
-            }
-        }
         let body = match answer {
             Ok(body) => body,
-            Err(message) => {
-                self.fail(&pending, None, message, effects);
+            Err(e) if e.token_invalid => {
+                self.note(format!(
+                    "the endpoint invalidated the flow token: {}",
+                    e.message
+                ));
+                self.snackbar = Some(e.message.clone());
+                self.phase =
+                    Phase::Closed(format!("The flow token is no longer valid: {}", e.message));
+                return;
+            }
+            Err(e) => {
+                self.fail(&pending, None, e.message.clone(), effects);
+                if self.stack.is_empty() {
+                    // INIT failed before any screen: nothing to fall back on.
+                    self.phase = Phase::Closed(e.message);
+                }
                 return;
             }
         };

@@ -64,7 +64,32 @@ pub enum Input {
     /// The phone's back button.
     Back,
     /// The endpoint answered the pending request (decrypted), or failed.
-    Answer(Result<Value, String>),
+    Answer(Result<Value, ReplyError>),
+}
+
+/// Why an endpoint gave no usable answer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReplyError {
+    /// What went wrong and the likely cause.
+    pub message: String,
+    /// The endpoint answered 427: the flow token is no longer valid, so the flow closes and
+    /// its button is disabled (endpoint.md §6.2).
+    pub token_invalid: bool,
+}
+
+impl From<String> for ReplyError {
+    fn from(message: String) -> Self {
+        ReplyError {
+            message,
+            token_invalid: false,
+        }
+    }
+}
+
+impl From<&str> for ReplyError {
+    fn from(message: &str) -> Self {
+        message.to_string().into()
+    }
 }
 
 /// What can be tapped.
@@ -374,9 +399,11 @@ impl Session {
             }
             _ => {
                 if let Some(name) = c.name().filter(|_| c.kind.is_some_and(Kind::is_input)) {
+                    // An OptIn starts unticked: its value is `false`, not missing.
                     let value = form_inits
                         .and_then(|i| i.get(name).cloned())
-                        .or_else(|| c.prop("init-value").map(|n| self.resolve(on, &n.to_json())));
+                        .or_else(|| c.prop("init-value").map(|n| self.resolve(on, &n.to_json())))
+                        .or_else(|| (c.kind == Some(Kind::OptIn)).then_some(Value::Bool(false)));
                     if let Some(value) = value {
                         out.push((name.to_string(), value));
                     }

@@ -23,6 +23,7 @@ use ratatui::backend::CrosstermBackend;
 use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 
 use crate::app::{App, Command, Event, Finding};
+use crate::endpoint::Answerer;
 use crate::flow::model::Flow;
 use crate::flow::source::Source;
 use crate::samples::{SAMPLES, Sample};
@@ -33,7 +34,13 @@ use crate::validate::check;
 
 /// Where the flow comes from.
 pub enum FlowSource {
-    File(PathBuf),
+    /// A flow file, already loaded once (so problems are reported before the screen
+    /// switches), with its findings.
+    File {
+        path: PathBuf,
+        flow: Arc<Flow>,
+        findings: Vec<Finding>,
+    },
     /// Pick one of the bundled samples.
     Samples,
 }
@@ -44,6 +51,8 @@ pub struct Options {
     pub start: Start,
     pub flow_token: String,
     pub mock: Option<Mock>,
+    /// How to reach a real endpoint, record or replay.
+    pub endpoint: crate::cli::endpoint::EndpointArgs,
     pub theme: Theme,
 }
 
@@ -103,15 +112,18 @@ pub fn run(options: Options) -> Result<(), String> {
             Terminal::new(CrosstermBackend::new(std::io::stdout())).map_err(|e| e.to_string())?;
         let mut events = EventStream::new();
         match &options.source {
-            FlowSource::File(path) => {
-                let (name, flow, findings) = load(path)?;
+            FlowSource::File {
+                path,
+                flow,
+                findings,
+            } => {
                 run_app(
                     &mut terminal,
                     &mut events,
                     &options,
-                    name,
-                    flow,
-                    findings,
+                    path.display().to_string(),
+                    Arc::clone(flow),
+                    findings.clone(),
                     Some(path.clone()),
                     options.mock.clone(),
                 )
@@ -147,18 +159,6 @@ pub fn run(options: Options) -> Result<(), String> {
         }
         Ok(())
     })
-}
-
-/// Reads and checks a flow file for the preview: the flow must at least be a JSON object.
-fn load(path: &std::path::Path) -> Result<(String, Arc<Flow>, Vec<Finding>), String> {
-    match read_flow(path) {
-        Ok((flow, findings)) => Ok((path.display().to_string(), flow, findings)),
-        Err(findings) => Err(findings
-            .iter()
-            .map(|f| format!("{}: {}: {}", f.location, f.code, f.message))
-            .collect::<Vec<_>>()
-            .join("\n")),
-    }
 }
 
 /// The flow and its findings, or (when it cannot be shown: not JSON, or invalid) the findings.
@@ -205,6 +205,13 @@ async fn run_app(
         ),
         None => None,
     };
+    let source = options.endpoint.source(mock, &flow)?;
+    let recorder = options.endpoint.recorder()?;
+    let answerer = Arc::new(tokio::sync::Mutex::new(Answerer::new(source, recorder)));
+    let version = flow
+        .data_api_version
+        .clone()
+        .unwrap_or_else(|| "3.0".into());
     let mut app = App::new(
         name,
         flow,
@@ -213,8 +220,13 @@ async fn run_app(
         &options.flow_token,
         options.theme,
     );
+    let run = Runner {
+        tx: tx.clone(),
+        answerer,
+        version,
+    };
     let commands = app.boot();
-    execute_commands(commands, &tx, &mock);
+    run.execute(commands);
     #[cfg(unix)]
     let mut sigterm = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
         .map_err(|e| e.to_string())?;
@@ -243,7 +255,7 @@ async fn run_app(
         }
         for e in batch {
             let commands = app.handle(e);
-            if execute_commands(commands, &tx, &mock) {
+            if run.execute(commands) {
                 return Ok(app.exit || watch_path.is_some());
             }
         }
@@ -259,38 +271,44 @@ fn translate(e: TermEvent) -> Option<Event> {
     }
 }
 
-/// Runs commands; returns true when the app quits.
-fn execute_commands(
-    commands: Vec<Command>,
-    tx: &UnboundedSender<Event>,
-    mock: &Option<Mock>,
-) -> bool {
-    let mut quit = false;
-    for c in commands {
-        match c {
-            Command::Quit => quit = true,
-            Command::Request(request) => {
-                if request.notification {
-                    continue;
+/// Carries out the app's commands off the UI loop.
+struct Runner {
+    tx: UnboundedSender<Event>,
+    answerer: Arc<tokio::sync::Mutex<Answerer>>,
+    /// The flow's Data API version, for request payloads.
+    version: String,
+}
+
+impl Runner {
+    /// Runs commands; returns true when the app quits.
+    fn execute(&self, commands: Vec<Command>) -> bool {
+        let mut quit = false;
+        for c in commands {
+            match c {
+                Command::Quit => quit = true,
+                Command::Request(request) => {
+                    let tx = self.tx.clone();
+                    let answerer = Arc::clone(&self.answerer);
+                    let version = self.version.clone();
+                    tokio::spawn(async move {
+                        // Offline answers come after a beat too, so the waiting state shows.
+                        tokio::time::sleep(Duration::from_millis(80)).await;
+                        let (exchange, answer) =
+                            answerer.lock().await.answer(&request, &version).await;
+                        let _ = tx.send(Event::Exchange(Box::new(exchange)));
+                        if !request.notification {
+                            let _ = tx.send(Event::Answer(answer));
+                        }
+                    });
                 }
-                let answer = match mock {
-                    Some(m) => m.answer(&request),
-                    None => Err("no endpoint to answer: start flowsim with --mock FILE".into()),
-                };
-                let tx = tx.clone();
-                // Answer on the next turn of the loop, as a real endpoint would.
-                tokio::spawn(async move {
-                    tokio::time::sleep(Duration::from_millis(120)).await;
-                    let _ = tx.send(Event::Answer(answer));
-                });
-            }
-            Command::DescribeFile { name, path, index } => {
-                let described = crate::files::describe(std::path::Path::new(&path), index);
-                let _ = tx.send(Event::File { name, described });
+                Command::DescribeFile { name, path, index } => {
+                    let described = crate::files::describe(std::path::Path::new(&path), index);
+                    let _ = self.tx.send(Event::File { name, described });
+                }
             }
         }
+        quit
     }
-    quit
 }
 
 /// The sample picker shown by `flowsim` with no arguments. `None` when the user quits.

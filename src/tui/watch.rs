@@ -16,25 +16,28 @@ pub fn watch(
     path: PathBuf,
     tx: UnboundedSender<Event>,
 ) -> notify::Result<Debouncer<notify::RecommendedWatcher, RecommendedCache>> {
-    let path = std::path::absolute(&path).unwrap_or(path);
-    let dir = path
+    // Watch the folder by its absolute path; read the file by the path the user gave, so
+    // findings show it as they typed it.
+    let absolute = std::path::absolute(&path).unwrap_or_else(|_| path.clone());
+    let dir = absolute
         .parent()
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from("."));
-    let name = path.file_name().map(|n| n.to_os_string());
-    let target = path.clone();
+    let name = absolute.file_name().map(|n| n.to_os_string());
     let mut debouncer = new_debouncer(
         Duration::from_millis(50),
         None,
         move |result: DebounceEventResult| {
             let Ok(events) = result else { return };
+            // Reading the file (our own reload included) is not a change.
             let touched = events.iter().any(|e| {
-                e.paths
-                    .iter()
-                    .any(|p| p.file_name().map(|n| n.to_os_string()) == name)
+                !matches!(e.kind, notify::EventKind::Access(_))
+                    && e.paths
+                        .iter()
+                        .any(|p| p.file_name().map(|n| n.to_os_string()) == name)
             });
             if touched {
-                let _ = tx.send(Event::Reload(super::read_flow(&target)));
+                let _ = tx.send(Event::Reload(super::read_flow(&path)));
             }
         },
     )?;

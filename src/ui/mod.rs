@@ -4,6 +4,7 @@
 
 pub mod body;
 pub mod image;
+pub mod json;
 pub mod markdown;
 pub mod theme;
 
@@ -540,7 +541,9 @@ pub fn draw(frame: &mut Frame, app: &App) -> Drawn {
     };
     // Findings of a broken save, at the bottom.
     if !app.broken.is_empty() {
-        let h = (app.broken.len() as u16 + 2).min(main.height / 3).max(3);
+        let h = (app.broken.len() as u16 * 2 + 2)
+            .min(main.height / 3)
+            .max(4);
         let r = Rect {
             y: main.y + main.height - h,
             height: h,
@@ -607,7 +610,237 @@ pub fn draw(frame: &mut Frame, app: &App) -> Drawn {
     if let Overlay::Help { scroll } = &app.overlay {
         help(t, *scroll, area, buf);
     }
+    if let Overlay::Inspector { selected, scroll } = &app.overlay {
+        inspector(
+            app,
+            *selected,
+            *scroll,
+            Rect {
+                y: area.y + 1,
+                height: area.height - 2,
+                ..area
+            },
+            buf,
+        );
+    }
+    if let Some(stepping) = &app.stepping {
+        step_box(app, stepping, area, frame);
+    }
     drawn
+}
+
+/// The endpoint inspector: every exchange, and the selected one in full.
+fn inspector(app: &App, selected: usize, scroll: u16, area: Rect, buf: &mut Buffer) {
+    let t = &app.theme;
+    Clear.render(area, buf);
+    let block = Block::bordered()
+        .border_type(BorderType::Rounded)
+        .border_style(t.focus())
+        .title(Span::styled(" endpoint inspector ", t.bold()))
+        .title_bottom(Span::styled(
+            " ↑/↓ select · PgUp/PgDn scroll · Esc close ",
+            t.dimmed(),
+        ))
+        .style(t.base());
+    let inner = block.inner(area);
+    block.render(area, buf);
+    if app.exchanges.is_empty() {
+        let text = vec![
+            Line::styled("No endpoint exchanges yet.", t.bold()),
+            Line::raw(""),
+            Line::styled(
+                "Requests appear here when the flow calls its endpoint (INIT, data_exchange, BACK, error notifications).",
+                t.dimmed(),
+            ),
+            Line::styled(
+                "Use --endpoint URL --public-key PEM, --mock FILE or --replay FILE to answer them; s turns on step mode.",
+                t.dimmed(),
+            ),
+        ];
+        Paragraph::new(text)
+            .wrap(Wrap { trim: false })
+            .render(inner, buf);
+        return;
+    }
+    let list_rows = (app.exchanges.len() as u16).min(inner.height / 3).max(1);
+    let first = selected.saturating_sub(list_rows as usize - 1);
+    for (row, (i, x)) in app
+        .exchanges
+        .iter()
+        .enumerate()
+        .skip(first)
+        .take(list_rows as usize)
+        .enumerate()
+    {
+        let status = match (x.status, &x.error) {
+            (Some(s), None) => s.to_string(),
+            (Some(s), Some(_)) => format!("{s} ✗"),
+            (None, Some(_)) => "✗".into(),
+            (None, None) => "by hand".into(),
+        };
+        let time = jiff::Timestamp::from_millisecond((x.time * 1000.0) as i64)
+            .map(|ts| {
+                ts.to_zoned(jiff::tz::TimeZone::system())
+                    .strftime("%H:%M:%S")
+                    .to_string()
+            })
+            .unwrap_or_default();
+        let text = format!(
+            "{:>3} {time}  {:<14} {:<22} {:>7} {:>6} ms",
+            i + 1,
+            truncate(&x.action, 14),
+            truncate(&x.screen, 22),
+            status,
+            x.latency_ms
+        );
+        let style = if i == selected {
+            t.focus().add_modifier(Modifier::REVERSED)
+        } else {
+            t.text()
+        };
+        buf.set_string(
+            inner.x,
+            inner.y + row as u16,
+            truncate(&text, inner.width as usize),
+            style,
+        );
+    }
+    let details = Rect {
+        y: inner.y + list_rows + 1,
+        height: inner.height.saturating_sub(list_rows + 1),
+        ..inner
+    };
+    buf.set_string(
+        inner.x,
+        inner.y + list_rows,
+        "─".repeat(inner.width as usize),
+        t.border(),
+    );
+    let Some(x) = app.exchanges.get(selected) else {
+        return;
+    };
+    let mut lines: Vec<Line<'static>> = Vec::new();
+    lines.push(Line::styled(
+        format!("Request (decrypted) — {} {}", x.action, x.screen),
+        t.bold(),
+    ));
+    lines.extend(json::lines(&x.request, details.width, t));
+    lines.push(Line::raw(""));
+    match (&x.response, &x.error) {
+        (_, Some(e)) => {
+            lines.push(Line::styled(
+                "Problem",
+                Style::new().fg(t.error).add_modifier(Modifier::BOLD),
+            ));
+            for w in wrap(&sanitize(e), details.width) {
+                lines.push(Line::styled(w, t.error()));
+            }
+        }
+        (Some(r), None) => {
+            lines.push(Line::styled("Answer (decrypted)", t.bold()));
+            lines.extend(json::lines(r, details.width, t));
+        }
+        (None, None) => {}
+    }
+    if x.attempts > 1 {
+        lines.push(Line::styled(
+            format!("sent {} times (421 → retried with a fresh key)", x.attempts),
+            t.dimmed(),
+        ));
+    }
+    if let Some(body) = &x.body {
+        lines.push(Line::raw(""));
+        lines.push(Line::styled("Raw request body", t.bold()));
+        for w in wrap(&sanitize(body), details.width) {
+            lines.push(Line::styled(w, t.dimmed()));
+        }
+    }
+    if let Some(raw) = &x.raw_response {
+        lines.push(Line::raw(""));
+        lines.push(Line::styled(
+            format!(
+                "Raw answer ({})",
+                x.status.map_or("-".into(), |s| format!("HTTP {s}"))
+            ),
+            t.bold(),
+        ));
+        for w in wrap(&sanitize(raw), details.width).into_iter().take(20) {
+            lines.push(Line::styled(w, t.dimmed()));
+        }
+    }
+    Paragraph::new(lines)
+        .scroll((scroll, 0))
+        .render(details, buf);
+}
+
+/// Step mode's box: the held request or answer, or the JSON editor.
+fn step_box(app: &App, stepping: &crate::app::Stepping, area: Rect, frame: &mut Frame) {
+    use crate::app::Stepping;
+    let t = &app.theme;
+    let w = area.width.min(80);
+    let h = area.height.saturating_sub(4).min(30);
+    let r = Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + 2,
+        width: w,
+        height: h,
+    };
+    let buf = frame.buffer_mut();
+    Clear.render(r, buf);
+    let (title, keys) = match stepping {
+        Stepping::Request(_) => (
+            " step: about to send ",
+            " Enter send · e edit payload · a answer by hand · Esc cancel ",
+        ),
+        Stepping::Answer(_) => (" step: the answer arrived ", " Enter apply "),
+        Stepping::Edit { answer: true, .. } => {
+            (" step: answer by hand (JSON) ", " Ctrl-S use · Esc back ")
+        }
+        Stepping::Edit { .. } => (
+            " step: edit the payload (JSON) ",
+            " Ctrl-S send · Esc back ",
+        ),
+    };
+    let block = Block::bordered()
+        .border_type(BorderType::Rounded)
+        .border_style(t.focus())
+        .title(Span::styled(title, t.bold()))
+        .title_bottom(Span::styled(keys, t.dimmed()))
+        .style(t.base());
+    let inner = block.inner(r);
+    block.render(r, buf);
+    match stepping {
+        Stepping::Request(req) => {
+            let payload = req.payload(app.session.data_api_version());
+            Paragraph::new(json::lines(&payload, inner.width, t)).render(inner, buf);
+        }
+        Stepping::Answer(answer) => {
+            let lines = match answer {
+                Ok(v) => json::lines(v, inner.width, t),
+                Err(e) => wrap(&sanitize(&e.message), inner.width)
+                    .into_iter()
+                    .map(|l| Line::styled(l, t.error()))
+                    .collect(),
+            };
+            Paragraph::new(lines).render(inner, buf);
+        }
+        Stepping::Edit { editor, error, .. } => {
+            let text_area = Rect {
+                height: inner.height.saturating_sub(1),
+                ..inner
+            };
+            frame.render_widget(editor.as_ref(), text_area);
+            if let Some(e) = error {
+                let buf = frame.buffer_mut();
+                buf.set_string(
+                    inner.x,
+                    inner.y + inner.height.saturating_sub(1),
+                    truncate(&sanitize(e), inner.width as usize),
+                    t.error(),
+                );
+            }
+        }
+    }
 }
 
 fn status_line(app: &App) -> Line<'static> {
@@ -644,6 +877,20 @@ fn status_line(app: &App) -> Line<'static> {
         Span::styled(format!("  {screen}"), t.dimmed()),
         state,
     ];
+    if app.step {
+        spans.push(Span::styled(
+            " STEP ",
+            Style::new()
+                .fg(t.on_accent)
+                .bg(t.error)
+                .add_modifier(Modifier::BOLD),
+        ));
+    }
+    if !app.exchanges.is_empty() {
+        let failed = app.exchanges.iter().filter(|x| x.error.is_some()).count();
+        let style = if failed > 0 { t.error() } else { t.dimmed() };
+        spans.push(Span::styled(format!(" ⇄ {} ", app.exchanges.len()), style));
+    }
     if let Some(n) = &app.notice {
         spans.push(Span::styled(
             format!(" {} ", sanitize(n)),
@@ -689,7 +936,9 @@ fn findings_box(app: &App, area: Rect, buf: &mut Buffer) {
             ])
         })
         .collect();
-    Paragraph::new(lines).render(inner, buf);
+    Paragraph::new(lines)
+        .wrap(Wrap { trim: false })
+        .render(inner, buf);
 }
 
 /// The side panel: where the user is, the stores, findings, requests and the completion.
@@ -825,10 +1074,15 @@ fn help(t: &Theme, scroll: u16, area: Rect, buf: &mut Buffer) {
         }
         lines.push(Line::styled(title.to_string(), t.focus()));
         for (keys, desc) in rows {
-            lines.push(Line::from(vec![
-                Span::styled(format!("  {keys:<22}"), t.bold()),
-                Span::styled(desc.to_string(), t.text()),
-            ]));
+            // Descriptions wrap under themselves, not under the keys.
+            let wrapped = wrap(desc, inner.width.saturating_sub(24).max(10));
+            for (i, part) in wrapped.into_iter().enumerate() {
+                let keys = if i == 0 { keys.as_str() } else { "" };
+                lines.push(Line::from(vec![
+                    Span::styled(format!("  {keys:<22}"), t.bold()),
+                    Span::styled(part, t.text()),
+                ]));
+            }
         }
         lines.push(Line::raw(""));
     }

@@ -1,0 +1,82 @@
+//! The data endpoint, played from the WhatsApp side (endpoint.md): encryption and keys, the
+//! HTTP client with the client's status handling, and recordings.
+
+pub mod client;
+pub mod crypto;
+pub mod keys;
+pub mod record;
+
+use serde_json::Value;
+
+use crate::sim::mock::Mock;
+use crate::sim::{ReplyError, Request};
+use client::{Client, Exchange};
+use record::{Recorder, Replay};
+
+/// Where endpoint answers come from.
+pub enum Source {
+    /// No endpoint: every request fails with advice.
+    None,
+    Mock(Mock),
+    Replay(Replay),
+    Live(Client),
+}
+
+/// Answers the engine's requests from a [`Source`], recording every exchange when asked.
+pub struct Answerer {
+    pub source: Source,
+    pub recorder: Option<Recorder>,
+}
+
+impl Answerer {
+    pub fn new(source: Source, recorder: Option<Recorder>) -> Answerer {
+        Answerer { source, recorder }
+    }
+
+    /// Answers one request. Returns the exchange (for the inspector) and the engine's answer.
+    pub async fn answer(
+        &mut self,
+        request: &Request,
+        data_api_version: &str,
+    ) -> (Exchange, Result<Value, ReplyError>) {
+        let payload = request.payload(data_api_version);
+        let exchange = match &mut self.source {
+            Source::Live(client) => client.send(&payload).await,
+            Source::Mock(mock) => offline(&payload, mock.answer(request)),
+            Source::Replay(replay) => offline(&payload, replay.answer(request)),
+            Source::None => offline(
+                &payload,
+                Err("no endpoint to answer: pass --endpoint URL --public-key PEM, or --mock FILE, or --replay FILE".into()),
+            ),
+        };
+        if let Some(r) = &mut self.recorder
+            && let Err(e) = r.write(&exchange)
+        {
+            let mut x = exchange.clone();
+            x.error = Some(format!("cannot write the recording: {e}"));
+            return (x.clone(), x.outcome().map_err(ReplyError::from));
+        }
+        let result = if exchange.token_invalid {
+            Err(ReplyError {
+                message: exchange.error.clone().unwrap_or_default(),
+                token_invalid: true,
+            })
+        } else {
+            exchange.outcome().map_err(ReplyError::from)
+        };
+        (exchange, result)
+    }
+}
+
+/// An exchange answered without a network (mock, replay).
+fn offline(payload: &Value, answer: Result<Value, String>) -> Exchange {
+    let mut x = Exchange::new(payload);
+    match answer {
+        Ok(v) => {
+            x.status = Some(200);
+            x.response = Some(v);
+        }
+        Err(e) => x.error = Some(e),
+    }
+    x
+}
