@@ -251,7 +251,11 @@ impl Client {
                 None => text.as_bytes().to_vec(),
             };
             serde_json::from_slice(&bytes).map_err(|e| {
-                format!("the answer decrypts, but is not JSON ({e}): the endpoint must encrypt a JSON object")
+                if sealed.is_some() {
+                    format!("the answer decrypts, but is not JSON ({e}): the endpoint must encrypt a JSON object")
+                } else {
+                    format!("the answer is not JSON ({e}): in --plaintext mode the endpoint answers a JSON object")
+                }
             })
         };
         match status {
@@ -352,8 +356,8 @@ fn describe_send_error(e: &reqwest::Error, config: &Config) -> String {
     let url = &config.url;
     if e.is_timeout() {
         return format!(
-            "no answer from {url} within {} s (timeout_error): WhatsApp gives up after 10 s",
-            config.timeout.as_secs()
+            "no answer from {url} within {:.1} s (timeout_error): WhatsApp gives up after 10 s",
+            config.timeout.as_secs_f64()
         );
     }
     let mut chain = String::new();
