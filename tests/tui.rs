@@ -569,3 +569,34 @@ fn step_mode_answers_by_hand_and_cancels() {
     assert_eq!(app.session.current(), Some("ASK"));
     assert_eq!(app.exchanges.len(), 1, "the hand-made answer is listed");
 }
+
+#[test]
+fn pictures_use_the_terminal_graphics_protocol_when_there_is_one() {
+    use ratatui_image::picker::{Picker, ProtocolType};
+    let mut picker = Picker::halfblocks();
+    picker.set_protocol_type(ProtocolType::Kitty);
+    let mut app = open_at(
+        &sample("catalogue.json"),
+        Start::Navigate {
+            screen: Some("COFFEE".into()),
+            data: None,
+        },
+        Theme::DARK,
+    );
+    let without = draw(&mut app, 70, 50);
+    let kitty = |t: &Terminal<TestBackend>| {
+        t.backend()
+            .buffer()
+            .content
+            .iter()
+            .any(|c| c.symbol().contains("\x1b_G"))
+    };
+    assert!(!kitty(&without), "half-blocks only without a protocol");
+    app.graphics = flowsim::ui::image::Graphics::new(picker, (0, 0, 0));
+    assert!(app.graphics.is_some());
+    let with = draw(&mut app, 70, 50);
+    assert!(
+        kitty(&with),
+        "the carousel picture is sent with the kitty protocol"
+    );
+}

@@ -196,6 +196,8 @@ pub struct App {
     pub exchanges: Vec<Exchange>,
     /// Step mode: hold every request before it is sent and every answer before it applies.
     pub step: bool,
+    /// Real pictures through the terminal's graphics protocol (set by the runtime).
+    pub graphics: Option<crate::ui::image::Graphics>,
     pub stepping: Option<Stepping>,
     pub drawn: Drawn,
     /// The user closed the flow (`q`).
@@ -231,6 +233,7 @@ impl App {
             carousel: BTreeMap::new(),
             exchanges: Vec::new(),
             step: false,
+            graphics: None,
             stepping: None,
             drawn: Drawn::default(),
             quit: false,

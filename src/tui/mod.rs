@@ -110,6 +110,12 @@ pub fn run(options: Options) -> Result<(), String> {
         let _guard = Guard::enter().map_err(|e| format!("cannot use the terminal: {e}"))?;
         let mut terminal =
             Terminal::new(CrosstermBackend::new(std::io::stdout())).map_err(|e| e.to_string())?;
+        // Ask the terminal about graphics before anything else reads its input, but only a
+        // terminal known to draw pictures: one that does not answer the query would leave the
+        // query reading (and eating) the first keys typed.
+        let picker = graphics_terminal()
+            .then(ratatui_image::picker::Picker::from_query_stdio)
+            .and_then(Result::ok);
         let mut events = EventStream::new();
         match &options.source {
             FlowSource::File {
@@ -126,6 +132,7 @@ pub fn run(options: Options) -> Result<(), String> {
                     findings.clone(),
                     Some(path.clone()),
                     options.mock.clone(),
+                    picker.clone(),
                 )
                 .await?;
             }
@@ -150,6 +157,7 @@ pub fn run(options: Options) -> Result<(), String> {
                     findings,
                     None,
                     mock,
+                    picker.clone(),
                 )
                 .await?;
                 if exit {
@@ -159,6 +167,27 @@ pub fn run(options: Options) -> Result<(), String> {
         }
         Ok(())
     })
+}
+
+/// Whether the terminal is one that draws pictures (kitty, WezTerm, iTerm2, Ghostty, foot,
+/// Konsole), or the user asked with FLOWSIM_GRAPHICS=1 (FLOWSIM_GRAPHICS=0 turns it off).
+fn graphics_terminal() -> bool {
+    let var = |k: &str| std::env::var(k).unwrap_or_default().to_lowercase();
+    match var("FLOWSIM_GRAPHICS").as_str() {
+        "1" | "yes" | "on" => return true,
+        "0" | "no" | "off" => return false,
+        _ => {}
+    }
+    let term = var("TERM");
+    let program = var("TERM_PROGRAM");
+    std::env::var_os("KITTY_WINDOW_ID").is_some()
+        || std::env::var_os("KONSOLE_VERSION").is_some()
+        || ["kitty", "ghostty", "foot", "wezterm"]
+            .iter()
+            .any(|t| term.contains(t))
+        || ["iterm.app", "wezterm", "ghostty", "kitty"]
+            .iter()
+            .any(|p| program == *p)
 }
 
 /// The flow and its findings, or (when it cannot be shown: not JSON, or invalid) the findings.
@@ -196,6 +225,7 @@ async fn run_app(
     findings: Vec<Finding>,
     watch_path: Option<PathBuf>,
     mock: Option<Mock>,
+    picker: Option<ratatui_image::picker::Picker>,
 ) -> Result<bool, String> {
     let (tx, mut rx) = unbounded_channel::<Event>();
     let _watcher = match &watch_path {
@@ -220,6 +250,8 @@ async fn run_app(
         &options.flow_token,
         options.theme,
     );
+    app.graphics = picker
+        .and_then(|p| crate::ui::image::Graphics::new(p, crate::ui::body::bg(&options.theme)));
     let run = Runner {
         tx: tx.clone(),
         answerer,

@@ -42,11 +42,23 @@ pub struct Region {
     pub width: u16,
 }
 
+/// Where a picture was drawn as half-blocks: lines `top..top + height`, columns
+/// `x..x + width`, so a graphics protocol can draw the real picture over it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Picture {
+    pub src: String,
+    pub top: usize,
+    pub height: usize,
+    pub x: u16,
+    pub width: u16,
+}
+
 /// The body, laid out.
 #[derive(Debug, Default)]
 pub struct Body {
     pub lines: Vec<Line<'static>>,
     pub regions: Vec<Region>,
+    pub pictures: Vec<Picture>,
     /// The text cursor: column and line.
     pub cursor: Option<(u16, usize)>,
 }
@@ -739,14 +751,7 @@ fn picture(b: &mut Body, item: &Item, ctx: &Ctx, src: String, alt: Option<String
         image::halfblocks(&src, cols, rows, cover, bg(t))
     };
     match drawn {
-        Some(lines) => {
-            let pad = (w.saturating_sub(lines.first().map_or(0, |l| l.width() as u16))) / 2;
-            for l in lines {
-                let mut spans = vec![Span::raw(" ".repeat(pad as usize))];
-                spans.extend(l.spans);
-                b.push(Line::from(spans));
-            }
-        }
+        Some(lines) => push_picture(b, src.clone(), lines, w),
         None => {
             let label = format!("[image: {alt}]");
             b.push(Line::styled(
@@ -757,7 +762,27 @@ fn picture(b: &mut Body, item: &Item, ctx: &Ctx, src: String, alt: Option<String
     }
 }
 
-fn bg(t: &Theme) -> (u8, u8, u8) {
+/// Centres half-block picture lines in the body and remembers where they went.
+fn push_picture(b: &mut Body, src: String, lines: Vec<Line<'static>>, width: u16) {
+    let picture_width = lines.first().map_or(0, |l| l.width() as u16);
+    let pad = width.saturating_sub(picture_width) / 2;
+    let top = b.lines.len();
+    let height = lines.len();
+    for l in lines {
+        let mut spans = vec![Span::raw(" ".repeat(pad as usize))];
+        spans.extend(l.spans);
+        b.push(Line::from(spans));
+    }
+    b.pictures.push(Picture {
+        src,
+        top,
+        height,
+        x: pad,
+        width: picture_width,
+    });
+}
+
+pub(crate) fn bg(t: &Theme) -> (u8, u8, u8) {
     match t.bg {
         ratatui::style::Color::Rgb(r, g, b) => (r, g, b),
         _ => (0, 0, 0),
@@ -790,17 +815,7 @@ fn carousel(b: &mut Body, item: &Item, ctx: &Ctx) {
         image::halfblocks(&src, ctx.width, rows, cover, bg(t))
     };
     match drawn {
-        Some(lines) => {
-            let pad = (ctx
-                .width
-                .saturating_sub(lines.first().map_or(0, |l| l.width() as u16)))
-                / 2;
-            for l in lines {
-                let mut spans = vec![Span::raw(" ".repeat(pad as usize))];
-                spans.extend(l.spans);
-                b.push(Line::from(spans));
-            }
-        }
+        Some(lines) => push_picture(b, src.clone(), lines, ctx.width),
         None => {
             let label = format!(
                 "[image {}/{}: {}]",

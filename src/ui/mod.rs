@@ -49,6 +49,8 @@ pub struct Phone<'a> {
     pub scroll: u16,
     pub follow: bool,
     pub plain: bool,
+    /// Real pictures through the terminal's graphics protocol, when it has one.
+    pub graphics: Option<&'a image::Graphics>,
 }
 
 /// Draws the phone into `area` (its full rectangle, border included).
@@ -176,6 +178,20 @@ pub fn phone(p: &Phone, area: Rect, buf: &mut Buffer) -> Drawn {
             }
             for (i, line) in laid.lines.iter().skip(scroll).take(rows).enumerate() {
                 buf.set_line(body_area.x, body_area.y + i as u16, line, body_area.width);
+            }
+            if let Some(g) = p.graphics {
+                // Pictures wholly on screen are drawn for real over their half-blocks.
+                for pic in &laid.pictures {
+                    if pic.top >= scroll && pic.top + pic.height <= scroll + rows {
+                        let area = Rect {
+                            x: body_area.x + pic.x,
+                            y: body_area.y + (pic.top - scroll) as u16,
+                            width: pic.width,
+                            height: pic.height as u16,
+                        };
+                        g.render(&pic.src, area, buf);
+                    }
+                }
             }
             for r in &laid.regions {
                 let (top, bottom) = (
@@ -595,6 +611,7 @@ pub fn draw(frame: &mut Frame, app: &App) -> Drawn {
             scroll: app.scroll,
             follow: app.follow,
             plain: false,
+            graphics: app.graphics.as_ref(),
         };
         drawn = phone(&p, phone_area, buf);
         if app.mode() == Mode::Text
@@ -1239,6 +1256,7 @@ pub fn render_screen(
         scroll: 0,
         follow: false,
         plain,
+        graphics: None,
     };
     let width = width.max(MIN_WIDTH);
     let height = height.unwrap_or_else(|| {
