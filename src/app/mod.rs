@@ -622,23 +622,14 @@ impl App {
                 self.move_focus(-1);
                 Vec::new()
             }
-            (Action::ScrollUp | Action::PageUp, _) => {
-                let step = if action == Action::ScrollUp {
-                    1
-                } else {
-                    self.drawn.body_rows.max(2) - 1
+            (Action::ScrollUp | Action::PageUp | Action::ScrollDown | Action::PageDown, _) => {
+                let page = self.drawn.body_rows.max(2) - 1;
+                self.scroll = match action {
+                    Action::ScrollUp => self.drawn.scroll.saturating_sub(1),
+                    Action::PageUp => self.drawn.scroll.saturating_sub(page),
+                    Action::ScrollDown => self.drawn.scroll.saturating_add(1),
+                    _ => self.drawn.scroll.saturating_add(page),
                 };
-                self.scroll = self.drawn.scroll.saturating_sub(step);
-                self.follow = false;
-                Vec::new()
-            }
-            (Action::ScrollDown | Action::PageDown, _) => {
-                let step = if action == Action::ScrollDown {
-                    1
-                } else {
-                    self.drawn.body_rows.max(2) - 1
-                };
-                self.scroll = self.drawn.scroll.saturating_add(step);
                 self.follow = false;
                 Vec::new()
             }

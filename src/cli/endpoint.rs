@@ -127,15 +127,8 @@ pub fn ping(args: &PingArgs) -> u8 {
             return exit::USAGE;
         }
     };
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return exit::USAGE;
-        }
+    let Some(runtime) = super::runtime() else {
+        return exit::USAGE;
     };
     let x = runtime.block_on(client.ping());
     let status = x

@@ -70,15 +70,8 @@ impl Endpoint for Answers<'_> {
 
 pub fn run(args: &Args) -> u8 {
     let color = args.color.enabled(std::io::stdout().is_terminal());
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return exit::USAGE;
-        }
+    let Some(runtime) = super::runtime() else {
+        return exit::USAGE;
     };
     let mut recorder = match args.endpoint.recorder() {
         Ok(r) => r,

@@ -30,29 +30,7 @@ impl Session {
     /// Resolves every binding and nested expression inside a JSON value, as seen from screen
     /// `on`. Actions (`on-…` members) are kept as written: they are resolved when they run.
     pub fn resolve(&self, on: &str, value: &Value) -> Value {
-        match value {
-            Value::String(s) => match expr::classify(s) {
-                PropText::Binding(r) => self.lookup(on, &r).unwrap_or(Value::Null),
-                PropText::Nested(e) => expr::eval(&e, &|r| self.lookup(on, r)),
-                PropText::Literal | PropText::Invalid(_) => value.clone(),
-            },
-            Value::Array(items) => {
-                Value::Array(items.iter().map(|v| self.resolve(on, v)).collect())
-            }
-            Value::Object(map) => Value::Object(
-                map.iter()
-                    .map(|(k, v)| {
-                        let v = if k.starts_with("on-") {
-                            v.clone()
-                        } else {
-                            self.resolve(on, v)
-                        };
-                        (k.clone(), v)
-                    })
-                    .collect(),
-            ),
-            _ => value.clone(),
-        }
+        resolve_with(value, &|r| self.lookup(on, r))
     }
 
     /// Evaluates an `If` condition (written without backticks) on screen `on`.
