@@ -256,6 +256,64 @@ fn halfblock_lines(img: &RgbaImage, bg: (u8, u8, u8)) -> Vec<Line<'static>> {
         .collect()
 }
 
+/// Real pictures through the terminal's graphics protocol (kitty, sixel or iTerm2, detected
+/// with ratatui-image at start-up) drawn over the half-block cells, which stay as the
+/// fallback. Encoded pictures are cached by source and size, so a redraw does not encode
+/// them again.
+pub struct Graphics {
+    picker: ratatui_image::picker::Picker,
+    cache: std::cell::RefCell<
+        std::collections::HashMap<(u64, u16, u16), Option<ratatui_image::protocol::Protocol>>,
+    >,
+}
+
+impl Graphics {
+    /// Graphics through `picker`, or `None` when it only knows half-blocks (which the body
+    /// already draws).
+    pub fn new(picker: ratatui_image::picker::Picker, bg: (u8, u8, u8)) -> Option<Graphics> {
+        if picker.protocol_type() == ratatui_image::picker::ProtocolType::Halfblocks {
+            return None;
+        }
+        let mut picker = picker;
+        picker.set_background_color(Some(image::Rgba([bg.0, bg.1, bg.2, 255])));
+        Some(Graphics {
+            picker,
+            cache: std::cell::RefCell::new(std::collections::HashMap::new()),
+        })
+    }
+
+    /// Draws the picture `src` fitted into `area`, when it decodes.
+    pub fn render(
+        &self,
+        src: &str,
+        area: ratatui::layout::Rect,
+        buf: &mut ratatui::buffer::Buffer,
+    ) {
+        use std::hash::{Hash, Hasher};
+        const MAX_ENTRIES: usize = 32;
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        src.hash(&mut hasher);
+        let key = (hasher.finish(), area.width, area.height);
+        let mut cache = self.cache.borrow_mut();
+        if cache.len() >= MAX_ENTRIES && !cache.contains_key(&key) {
+            cache.clear();
+        }
+        let protocol = cache.entry(key).or_insert_with(|| {
+            let img = cached(src)?;
+            self.picker
+                .new_protocol(
+                    image::DynamicImage::ImageRgba8((*img).clone()),
+                    area.as_size(),
+                    ratatui_image::Resize::Fit(None),
+                )
+                .ok()
+        });
+        if let Some(p) = protocol {
+            ratatui::widgets::Widget::render(ratatui_image::Image::new(p), area, buf);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -442,63 +500,5 @@ mod tests {
             }
         }
         !crc
-    }
-}
-
-/// Real pictures through the terminal's graphics protocol (kitty, sixel or iTerm2, detected
-/// with ratatui-image at start-up) drawn over the half-block cells, which stay as the
-/// fallback. Encoded pictures are cached by source and size, so a redraw does not encode
-/// them again.
-pub struct Graphics {
-    picker: ratatui_image::picker::Picker,
-    cache: std::cell::RefCell<
-        std::collections::HashMap<(u64, u16, u16), Option<ratatui_image::protocol::Protocol>>,
-    >,
-}
-
-impl Graphics {
-    /// Graphics through `picker`, or `None` when it only knows half-blocks (which the body
-    /// already draws).
-    pub fn new(picker: ratatui_image::picker::Picker, bg: (u8, u8, u8)) -> Option<Graphics> {
-        if picker.protocol_type() == ratatui_image::picker::ProtocolType::Halfblocks {
-            return None;
-        }
-        let mut picker = picker;
-        picker.set_background_color(Some(image::Rgba([bg.0, bg.1, bg.2, 255])));
-        Some(Graphics {
-            picker,
-            cache: std::cell::RefCell::new(std::collections::HashMap::new()),
-        })
-    }
-
-    /// Draws the picture `src` fitted into `area`, when it decodes.
-    pub fn render(
-        &self,
-        src: &str,
-        area: ratatui::layout::Rect,
-        buf: &mut ratatui::buffer::Buffer,
-    ) {
-        use std::hash::{Hash, Hasher};
-        const MAX_ENTRIES: usize = 32;
-        let mut hasher = std::collections::hash_map::DefaultHasher::new();
-        src.hash(&mut hasher);
-        let key = (hasher.finish(), area.width, area.height);
-        let mut cache = self.cache.borrow_mut();
-        if cache.len() >= MAX_ENTRIES && !cache.contains_key(&key) {
-            cache.clear();
-        }
-        let protocol = cache.entry(key).or_insert_with(|| {
-            let img = cached(src)?;
-            self.picker
-                .new_protocol(
-                    image::DynamicImage::ImageRgba8((*img).clone()),
-                    area.as_size(),
-                    ratatui_image::Resize::Fit(None),
-                )
-                .ok()
-        });
-        if let Some(p) = protocol {
-            ratatui::widgets::Widget::render(ratatui_image::Image::new(p), area, buf);
-        }
     }
 }
