@@ -68,6 +68,31 @@ pub fn read(path: &Path) -> Result<Source, LoadError> {
     }
 }
 
+/// Reads a scenario, mock or data file as UTF-8 text, with the same limits as a flow: a
+/// file over 10 MB is refused after reading 10 MB + 1 byte, never read whole. Errors are
+/// one-line messages that start with the file name.
+pub fn read_text(path: &Path) -> Result<String, String> {
+    let name = path.display().to_string();
+    let meta = std::fs::metadata(path).map_err(|e| io_message(&name, &e))?;
+    if meta.is_dir() {
+        return Err(format!("{name}: is a directory, not a file"));
+    }
+    let file = std::fs::File::open(path).map_err(|e| io_message(&name, &e))?;
+    let (bytes, too_large) = read_limited(file).map_err(|e| io_message(&name, &e))?;
+    if too_large {
+        return Err(format!(
+            "{name}: the file is larger than the limit of {} MB",
+            MAX_FLOW_BYTES / 1024 / 1024
+        ));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        format!(
+            "{name}: the file is not UTF-8 text (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        )
+    })
+}
+
 /// Reads at most the size limit plus one byte; the flag says whether the limit was passed.
 fn read_limited(reader: impl Read) -> std::io::Result<(Vec<u8>, bool)> {
     let mut bytes = Vec::new();

@@ -204,6 +204,9 @@ pub struct App {
     pub quit: bool,
     /// The user asked to leave flowsim (Ctrl-C).
     pub exit: bool,
+    /// Engine effects were applied during this event: at its end, check whether the focused
+    /// item went away (see [`App::handle`]).
+    recheck_focus: bool,
 }
 
 impl App {
@@ -238,6 +241,7 @@ impl App {
             drawn: Drawn::default(),
             quit: false,
             exit: false,
+            recheck_focus: false,
         };
         app.commands_from_start();
         app
@@ -252,6 +256,8 @@ impl App {
         self.editor = None;
         self.carousel.clear();
         let commands = self.effects(effects);
+        // The focus was cleared above: nothing to recheck.
+        self.recheck_focus = false;
         self.settle_focus();
         commands
     }
@@ -267,23 +273,41 @@ impl App {
 
     /// The mode deciding which keys apply.
     pub fn mode(&self) -> Mode {
+        match self.overlay_mode() {
+            Some(mode) => mode,
+            None if self.focus.is_none() => Mode::Body,
+            None => self.focus_mode(&self.view()),
+        }
+    }
+
+    /// [`App::mode`], given the current view (saves making it again).
+    pub fn mode_in(&self, view: &ScreenView) -> Mode {
+        self.overlay_mode().unwrap_or_else(|| self.focus_mode(view))
+    }
+
+    /// The mode when a step box, an overlay or the end of the flow decides it.
+    fn overlay_mode(&self) -> Option<Mode> {
         match &self.stepping {
-            Some(Stepping::Edit { .. }) => return Mode::Editor,
-            Some(_) => return Mode::Step,
+            Some(Stepping::Edit { .. }) => return Some(Mode::Editor),
+            Some(_) => return Some(Mode::Step),
             None => {}
         }
         match &self.overlay {
-            Overlay::Help { .. } => return Mode::Help,
-            Overlay::List { .. } => return Mode::List,
-            Overlay::Calendar { .. } => return Mode::Calendar,
-            Overlay::Path { .. } => return Mode::Path,
-            Overlay::Inspector { .. } => return Mode::Inspector,
+            Overlay::Help { .. } => return Some(Mode::Help),
+            Overlay::List { .. } => return Some(Mode::List),
+            Overlay::Calendar { .. } => return Some(Mode::Calendar),
+            Overlay::Path { .. } => return Some(Mode::Path),
+            Overlay::Inspector { .. } => return Some(Mode::Inspector),
             Overlay::None => {}
         }
         if matches!(self.session.phase, Phase::Completed(_) | Phase::Closed(_)) {
-            return Mode::Done;
+            return Some(Mode::Done);
         }
-        if self.focused_item().is_some_and(|i| is_text(&i)) {
+        None
+    }
+
+    fn focus_mode(&self, view: &ScreenView) -> Mode {
+        if self.focused_in(view).is_some_and(is_text) {
             Mode::Text
         } else {
             Mode::Body
@@ -348,13 +372,17 @@ impl App {
 
     /// The view item the focus is on.
     pub fn focused_item(&self) -> Option<Item> {
-        let focus = self.focus.as_ref()?;
-        let view = self.view();
-        match focus {
-            Target::Footer => view.footer.clone(),
+        self.focus.as_ref()?;
+        self.focused_in(&self.view()).cloned()
+    }
+
+    /// The item of `view` (the current view) the focus is on.
+    fn focused_in<'v>(&self, view: &'v ScreenView) -> Option<&'v Item> {
+        match self.focus.as_ref()? {
+            Target::Footer => view.footer.as_ref(),
             t => {
                 let key = Self::target_key(t)?;
-                view.items.into_iter().find(|i| i.key == key)
+                view.items.iter().find(|i| i.key == key)
             }
         }
     }
@@ -363,7 +391,12 @@ impl App {
     /// else the first focusable thing.
     fn settle_focus(&mut self) {
         let view = self.view();
-        let targets = Self::targets(&view);
+        self.settle_focus_in(&view);
+    }
+
+    /// [`App::settle_focus`] with the current view.
+    fn settle_focus_in(&mut self, view: &ScreenView) {
+        let targets = Self::targets(view);
         if let Some(f) = &self.focus
             && targets.contains(f)
         {
@@ -399,10 +432,12 @@ impl App {
             Event::Key(key) => self.key(key),
             Event::Mouse(m) => self.mouse(m),
             Event::Paste(text) => {
+                // Typing changes only the editor, not the session: one view serves it all.
+                let view = self.view();
                 for c in text.chars().filter(|c| !c.is_control() || *c == '\n') {
-                    self.type_char(c);
+                    self.type_char(c, &view);
                 }
-                self.commit_text()
+                self.commit_text(&view)
             }
             Event::Reload(result) => {
                 self.reload(result);
@@ -442,10 +477,21 @@ impl App {
                 }
             },
         };
+        // One view of the screen as the event left it serves both checks below.
+        let view = self.view();
+        // After engine effects: the screen changed under the focus (its item went away), so
+        // the body starts at the top again.
+        if std::mem::take(&mut self.recheck_focus)
+            && self.focus.is_some()
+            && self.focused_in(&view).is_none()
+        {
+            self.scroll = 0;
+            self.follow = true;
+        }
         if self.quit {
             return vec![Command::Quit];
         }
-        self.settle_focus();
+        self.settle_focus_in(&view);
         commands
     }
 
@@ -485,7 +531,8 @@ impl App {
     }
 
     fn key(&mut self, key: KeyEvent) -> Vec<Command> {
-        let mode = self.mode();
+        let view = self.view();
+        let mode = self.mode_in(&view);
         self.notice = None;
         if mode == Mode::Editor && keymap::lookup(&key, mode).is_none() {
             if let Some(Stepping::Edit { editor, .. }) = &mut self.stepping {
@@ -496,11 +543,11 @@ impl App {
         if mode == Mode::Text
             && key.code == KeyCode::Enter
             && self
-                .focused_item()
+                .focused_in(&view)
                 .is_some_and(|i| i.kind == Kind::TextArea)
         {
-            self.type_char('\n');
-            return self.commit_text();
+            self.type_char('\n', &view);
+            return self.commit_text(&view);
         }
         match keymap::lookup(&key, mode) {
             Some(action) => self.action(action, mode),
@@ -510,8 +557,8 @@ impl App {
                     .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
                 match key.code {
                     KeyCode::Char(c) if plain && mode == Mode::Text => {
-                        self.type_char(c);
-                        self.commit_text()
+                        self.type_char(c, &view);
+                        self.commit_text(&view)
                     }
                     KeyCode::Char(c) if plain && mode == Mode::Path => {
                         if let Overlay::Path { input, .. } = &mut self.overlay {
@@ -667,8 +714,9 @@ impl App {
                 | Action::Delete,
                 Mode::Text,
             ) => {
-                self.edit(action);
-                self.commit_text()
+                let view = self.view();
+                self.edit(action, &view);
+                self.commit_text(&view)
             }
             _ => Vec::new(),
         }
@@ -694,15 +742,8 @@ impl App {
                 }
             }
         }
-        if self.current_screen_changed() {
-            self.scroll = 0;
-            self.follow = true;
-        }
+        self.recheck_focus = true;
         commands
-    }
-
-    fn current_screen_changed(&self) -> bool {
-        self.focus.is_some() && self.focused_item().is_none()
     }
 
     fn set(&mut self, name: &str, value: Value) -> Vec<Command> {
@@ -862,8 +903,11 @@ impl App {
 
     // --- text fields ---------------------------------------------------------------
 
-    fn editor(&mut self) -> Option<&mut LineInput> {
-        let item = self.focused_item().filter(is_text)?;
+    // The editing functions take the current view: editing changes only `self.editor`, so
+    // one view serves a whole keystroke or paste.
+
+    fn editor(&mut self, view: &ScreenView) -> Option<&mut LineInput> {
+        let item = self.focused_in(view).filter(|i| is_text(i))?;
         let fresh = !matches!(&self.editor, Some((k, _)) if *k == item.key);
         if fresh {
             let text = item
@@ -876,13 +920,13 @@ impl App {
         self.editor.as_mut().map(|(_, input)| input)
     }
 
-    fn type_char(&mut self, c: char) {
-        if let Some(input) = self.editor() {
+    fn type_char(&mut self, c: char, view: &ScreenView) {
+        if let Some(input) = self.editor(view) {
             input.handle(InputRequest::InsertChar(c));
         }
     }
 
-    fn edit(&mut self, action: Action) {
+    fn edit(&mut self, action: Action, view: &ScreenView) {
         let request = match action {
             Action::Left => InputRequest::GoToPrevChar,
             Action::Right => InputRequest::GoToNextChar,
@@ -892,14 +936,14 @@ impl App {
             Action::Delete => InputRequest::DeleteNextChar,
             _ => return,
         };
-        if let Some(input) = self.editor() {
+        if let Some(input) = self.editor(view) {
             input.handle(request);
         }
     }
 
     /// Hands the edited text to the engine.
-    fn commit_text(&mut self) -> Vec<Command> {
-        let Some(item) = self.focused_item().filter(is_text) else {
+    fn commit_text(&mut self, view: &ScreenView) -> Vec<Command> {
+        let Some(item) = self.focused_in(view).filter(|i| is_text(i)) else {
             return Vec::new();
         };
         let Some((_, input)) = &self.editor else {
@@ -914,7 +958,7 @@ impl App {
         if text == current {
             return Vec::new();
         }
-        let name = item.name.unwrap_or_default();
+        let name = item.name.clone().unwrap_or_default();
         self.set(&name, Value::String(text))
     }
 

@@ -81,7 +81,9 @@ impl ThemeChoice {
 /// `--data`: inline JSON or `@file`.
 pub fn parse_data(arg: &str) -> Result<Map<String, Value>, String> {
     let text = match arg.strip_prefix('@') {
-        Some(path) => std::fs::read_to_string(path).map_err(|e| format!("--data {path}: {e}"))?,
+        Some(path) => {
+            crate::load::read_text(std::path::Path::new(path)).map_err(|e| format!("--data {e}"))?
+        }
         None => arg.to_string(),
     };
     match serde_json::from_str::<Value>(&text) {
@@ -91,8 +93,8 @@ pub fn parse_data(arg: &str) -> Result<Map<String, Value>, String> {
     }
 }
 
-pub fn load_mock(path: &PathBuf) -> Result<Mock, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+pub fn load_mock(path: &std::path::Path) -> Result<Mock, String> {
+    let text = crate::load::read_text(path)?;
     Mock::parse(&text).map_err(|e| format!("{}: not a valid mock file: {e}", path.display()))
 }
 
@@ -148,7 +150,7 @@ pub fn run(args: &Args) -> u8 {
             source,
             start: start(args)?,
             flow_token: args.flow_token.clone(),
-            mock: args.mock.as_ref().map(load_mock).transpose()?,
+            mock: args.mock.as_deref().map(load_mock).transpose()?,
             endpoint: args.endpoint.clone(),
             theme: args.theme.theme(),
         })

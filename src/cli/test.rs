@@ -13,6 +13,7 @@ use crate::load;
 use crate::scenario::{self, Endpoint, Outcome, Scenario};
 use crate::sim::mock::Mock;
 use crate::sim::{ReplyError, Request};
+use crate::ui::markdown::sanitize;
 use crate::validate::check;
 
 pub const AFTER_HELP: &str = "\
@@ -135,7 +136,7 @@ pub fn run(args: &Args) -> u8 {
 type Loaded = (Scenario, Arc<Flow>, Option<Mock>, PathBuf);
 
 fn load_scenario(path: &Path, args: &Args) -> Result<Loaded, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let text = load::read_text(path)?;
     let scenario: Scenario = serde_json::from_str(&text).map_err(|e| {
         format!(
             "{}:{}:{}: not a valid scenario: {e}",
@@ -179,7 +180,7 @@ fn load_scenario(path: &Path, args: &Args) -> Result<Loaded, String> {
         .or_else(|| scenario.mock.as_ref().map(|m| base.join(m)));
     let mock = match mock_path {
         Some(p) => {
-            let text = std::fs::read_to_string(&p).map_err(|e| format!("{}: {e}", p.display()))?;
+            let text = load::read_text(&p)?;
             Some(
                 Mock::parse(&text)
                     .map_err(|e| format!("{}: not a valid mock: {e}", p.display()))?,
@@ -199,22 +200,25 @@ fn paint(color: bool, sgr: &str, text: &str) -> String {
 }
 
 fn human(o: &Outcome, color: bool) -> String {
-    let trail = o.trail.join(" → ");
+    // Names, texts and messages come from the flow and the scenario: never print them raw.
+    let safe = |s: &str| s.split('\n').map(sanitize).collect::<Vec<_>>().join("\n");
+    let trail = safe(&o.trail.join(" → "));
+    let name = safe(&o.name);
     match &o.failure {
-        None => format!("  {} {}  ({trail})\n", paint(color, "32", "✓"), o.name),
+        None => format!("  {} {name}  ({trail})\n", paint(color, "32", "✓")),
         Some(f) => {
-            let mut s = format!("  {} {}\n", paint(color, "31", "✗"), o.name);
+            let mut s = format!("  {} {name}\n", paint(color, "31", "✗"));
             let at = if f.step == 0 {
                 "start".to_string()
             } else {
                 format!("step {}", f.step)
             };
-            s.push_str(&format!("      {at}: {}\n", f.message));
+            s.push_str(&format!("      {at}: {}\n", safe(&f.message)));
             if let Some(e) = &f.expected {
-                s.push_str(&format!("      expected: {e}\n"));
+                s.push_str(&format!("      expected: {}\n", safe(e)));
             }
             if let Some(a) = &f.actual {
-                s.push_str(&format!("      actual:   {a}\n"));
+                s.push_str(&format!("      actual:   {}\n", safe(a)));
             }
             s.push_str(&format!(
                 "      screens:  {}\n",
@@ -225,7 +229,7 @@ fn human(o: &Outcome, color: bool) -> String {
                     || t.starts_with("not submitted")
                     || t.starts_with("client error")
             }) {
-                s.push_str(&format!("      note:     {last}\n"));
+                s.push_str(&format!("      note:     {}\n", safe(last)));
             }
             s
         }
@@ -233,7 +237,7 @@ fn human(o: &Outcome, color: bool) -> String {
 }
 
 fn json(path: &Path, o: &Outcome) -> String {
-    json!({
+    let line = json!({
         "scenario": path.display().to_string(),
         "name": o.name,
         "passed": o.failure.is_none(),
@@ -246,5 +250,6 @@ fn json(path: &Path, o: &Outcome) -> String {
         "trail": o.trail,
         "trace": o.trace,
     })
-    .to_string()
+    .to_string();
+    crate::report::escape_unsafe(line)
 }

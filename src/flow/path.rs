@@ -1,9 +1,21 @@
 //! JSON paths in the Flows API's notation: `screens[0].layout.children[2].type`.
 
 use std::fmt;
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
 
-#[derive(Debug, Clone, PartialEq, Eq, Default, Hash)]
-pub struct Path(Vec<Seg>);
+/// A path, shared with the paths it was extended from: [`Path::key`] and [`Path::index`]
+/// allocate one link and never copy the parent's segments (the validator makes a path for
+/// every value it visits).
+#[derive(Clone, Default)]
+pub struct Path(Option<Arc<Link>>);
+
+struct Link {
+    parent: Path,
+    seg: Seg,
+    /// Number of segments up to and including this one.
+    len: usize,
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 enum Seg {
@@ -13,34 +25,76 @@ enum Seg {
 
 impl Path {
     pub fn root() -> Self {
-        Path(Vec::new())
+        Path(None)
     }
 
     /// This path followed by an object key.
     pub fn key(&self, key: &str) -> Path {
-        let mut segs = self.0.clone();
-        segs.push(Seg::Key(key.to_string()));
-        Path(segs)
+        self.push(Seg::Key(key.to_string()))
     }
 
     /// This path followed by an array index.
     pub fn index(&self, index: usize) -> Path {
-        let mut segs = self.0.clone();
-        segs.push(Seg::Index(index));
-        Path(segs)
+        self.push(Seg::Index(index))
+    }
+
+    fn push(&self, seg: Seg) -> Path {
+        Path(Some(Arc::new(Link {
+            parent: self.clone(),
+            seg,
+            len: self.len() + 1,
+        })))
+    }
+
+    fn len(&self) -> usize {
+        self.0.as_ref().map_or(0, |l| l.len)
+    }
+
+    /// The segments from the last to the first.
+    fn rev_segs(&self) -> impl Iterator<Item = &Seg> {
+        std::iter::successors(self.0.as_deref(), |l| l.parent.0.as_deref()).map(|l| &l.seg)
+    }
+}
+
+impl PartialEq for Path {
+    fn eq(&self, other: &Path) -> bool {
+        match (&self.0, &other.0) {
+            (Some(a), Some(b)) if Arc::ptr_eq(a, b) => true,
+            _ => self.len() == other.len() && self.rev_segs().eq(other.rev_segs()),
+        }
+    }
+}
+
+impl Eq for Path {}
+
+impl Hash for Path {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.len().hash(state);
+        for seg in self.rev_segs() {
+            seg.hash(state);
+        }
+    }
+}
+
+impl fmt::Debug for Path {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut segs: Vec<&Seg> = self.rev_segs().collect();
+        segs.reverse();
+        f.debug_tuple("Path").field(&segs).finish()
     }
 }
 
 impl fmt::Display for Path {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, seg) in self.0.iter().enumerate() {
-            match seg {
-                Seg::Key(k) if i == 0 => write!(f, "{k}")?,
-                Seg::Key(k) => write!(f, ".{k}")?,
-                Seg::Index(n) => write!(f, "[{n}]")?,
-            }
+        let Some(link) = &self.0 else {
+            return Ok(());
+        };
+        fmt::Display::fmt(&link.parent, f)?;
+        match &link.seg {
+            Seg::Key(k) if link.len == 1 => write!(f, "{k}"),
+            Seg::Key(k) => write!(f, ".{k}"),
+            Seg::Index(n) => write!(f, "[{n}]"),
         }
-        Ok(())
     }
 }
 
@@ -61,5 +115,26 @@ mod tests {
             "screens[0].layout.children[2].type"
         );
         assert_eq!(Path::root().to_string(), "");
+    }
+
+    #[test]
+    fn equal_paths_are_equal_however_they_were_built() {
+        use std::collections::hash_map::DefaultHasher;
+        let hash = |p: &Path| {
+            let mut h = DefaultHasher::new();
+            p.hash(&mut h);
+            h.finish()
+        };
+        let a = Path::root().key("screens").index(1).key("id");
+        let b = Path::root().key("screens").index(1).key("id");
+        assert_eq!(a, b);
+        assert_eq!(hash(&a), hash(&b));
+        assert_ne!(a, Path::root().key("screens").index(2).key("id"));
+        assert_ne!(a, Path::root().key("screens").index(1));
+        assert_eq!(Path::root(), Path::default());
+        assert_eq!(
+            format!("{a:?}"),
+            r#"Path([Key("screens"), Index(1), Key("id")])"#
+        );
     }
 }

@@ -1,5 +1,6 @@
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::flow::source::Source;
+use crate::ui::markdown::sanitize;
 
 /// GitHub Actions workflow commands: `::error file=…,line=…,col=…::message`.
 pub fn github(source: &Source, diagnostics: &[Diagnostic]) -> String {
@@ -10,16 +11,17 @@ pub fn github(source: &Source, diagnostics: &[Diagnostic]) -> String {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        let mut message = d.message.clone();
+        // Annotations are shown in a log viewer that interprets escape sequences.
+        let mut message = sanitize(&d.message);
         if !d.path.is_empty() {
-            message.push_str(&format!(" (at {})", d.path));
+            message.push_str(&format!(" (at {})", sanitize(&d.path)));
         }
         if let Some(help) = &d.help {
-            message.push_str(&format!("\nhelp: {help}"));
+            message.push_str(&format!("\nhelp: {}", sanitize(help)));
         }
         out.push_str(&format!(
             "::{kind} file={},line={},col={},endLine={},endColumn={},title={}::{}\n",
-            property(&source.name),
+            property(&sanitize(&source.name)),
             s.line,
             s.column,
             e.line,

@@ -12,6 +12,8 @@ pub fn human(source: &Source, diagnostics: &[Diagnostic], color: bool) -> String
     } else {
         Renderer::plain()
     };
+    // The name may come from a scenario's `flow`, which is untrusted too.
+    let name = safe_text(&source.name);
     let mut out = String::new();
     for d in diagnostics {
         let level = match d.severity {
@@ -20,9 +22,11 @@ pub fn human(source: &Source, diagnostics: &[Diagnostic], color: bool) -> String
         };
         let (text, offset, line) = window(source, &d.span);
         let primary = shift(&d.span, offset, text);
+        let safe = terminal_safe(text);
+        let text = &*safe;
         let mut snippet = Snippet::source(text)
             .line_start(line)
-            .path(source.name.as_str())
+            .path(name.as_str())
             .annotation(AnnotationKind::Primary.span(primary));
         let related: Vec<(String, usize, usize, Span, &str)> = d
             .related
@@ -30,25 +34,26 @@ pub fn human(source: &Source, diagnostics: &[Diagnostic], color: bool) -> String
             .map(|r| {
                 let (t, o, l) = window(source, &r.span);
                 let s = shift(&r.span, o, t);
-                (t.to_string(), o, l, s, r.message.as_str())
+                (terminal_safe(t).into_owned(), o, l, s, r.message.as_str())
             })
             .collect();
         // Related spans inside the same window are drawn on the same excerpt.
         let mut extra = Vec::new();
         for (t, o, l, s, msg) in &related {
+            let msg = safe_text(msg);
             if *o == offset && t == text {
-                snippet = snippet.annotation(AnnotationKind::Context.span(s.clone()).label(*msg));
+                snippet = snippet.annotation(AnnotationKind::Context.span(s.clone()).label(msg));
             } else {
                 extra.push(
                     Snippet::source(t.as_str())
                         .line_start(*l)
-                        .path(source.name.as_str())
-                        .annotation(AnnotationKind::Context.span(s.clone()).label(*msg)),
+                        .path(name.as_str())
+                        .annotation(AnnotationKind::Context.span(s.clone()).label(msg)),
                 );
             }
         }
         let mut group = level
-            .primary_title(d.message.as_str())
+            .primary_title(safe_text(&d.message))
             .id(d.code)
             .element(snippet);
         for s in extra {
@@ -58,12 +63,15 @@ pub fn human(source: &Source, diagnostics: &[Diagnostic], color: bool) -> String
             "at `{}`",
             if d.path.is_empty() { "(root)" } else { &d.path }
         );
+        let path_note = safe_text(&path_note);
         let mut report = vec![
             group,
             Group::with_title(Level::NOTE.secondary_title(path_note)),
         ];
         if let Some(help) = &d.help {
-            report.push(Group::with_title(Level::HELP.secondary_title(&**help)));
+            report.push(Group::with_title(
+                Level::HELP.secondary_title(safe_text(help)),
+            ));
         }
         out.push_str(&renderer.render(&report));
         out.push_str("\n\n");
@@ -73,10 +81,38 @@ pub fn human(source: &Source, diagnostics: &[Diagnostic], color: bool) -> String
     out
 }
 
+/// A message made safe for a terminal, line by line (titles and notes are printed as
+/// given).
+fn safe_text(s: &str) -> String {
+    s.split('\n')
+        .map(crate::ui::markdown::sanitize)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Replaces what must not reach a terminal and `annotate-snippets` lets through (C1
+/// controls, bidi marks; it replaces C0 controls, DEL and bidi embeddings itself) with
+/// characters of the same UTF-8 length, so spans into the text stay valid.
+fn terminal_safe(s: &str) -> std::borrow::Cow<'_, str> {
+    let bad = |c: char| crate::ui::markdown::is_unsafe_char(c) && c.len_utf8() > 1;
+    if !s.chars().any(bad) {
+        return s.into();
+    }
+    s.chars()
+        .map(|c| match c {
+            c if bad(c) && c.len_utf8() == 2 => '\u{bf}',
+            c if bad(c) => '\u{fffd}',
+            c => c,
+        })
+        .collect::<String>()
+        .into()
+}
+
 /// `file.json: valid` or `file.json: 2 errors, 1 warning`.
 pub fn summary(source: &Source, diagnostics: &[Diagnostic], color: bool) -> String {
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
     let warnings = diagnostics.len() - errors;
+    let name = safe_text(&source.name);
     let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
     let (mark, text) = match (errors, warnings) {
         (0, 0) => ("\x1b[32m", "valid".to_string()),
@@ -88,9 +124,9 @@ pub fn summary(source: &Source, diagnostics: &[Diagnostic], color: bool) -> Stri
         ),
     };
     if color {
-        format!("\x1b[1m{}\x1b[0m: {mark}{text}\x1b[0m", source.name)
+        format!("\x1b[1m{name}\x1b[0m: {mark}{text}\x1b[0m")
     } else {
-        format!("{}: {text}", source.name)
+        format!("{name}: {text}")
     }
 }
 

@@ -33,13 +33,33 @@ pub fn json(source: &Source, diagnostics: &[Diagnostic]) -> String {
         .filter(|d| !d.is_error())
         .map(entry)
         .collect();
-    j!({
+    let line = j!({
         "file": source.name,
         "valid": errors.is_empty(),
         "validation_errors": errors,
         "warnings": warnings,
     })
-    .to_string()
+    .to_string();
+    escape_unsafe(line)
+}
+
+/// JSON text with DEL, C1 controls and bidi formatting characters written as `\uXXXX`
+/// escapes (serde_json escapes only C0 controls), so the report is safe to print on a
+/// terminal and still decodes to the same strings. Those characters only occur inside
+/// strings, where the escape means the same.
+pub fn escape_unsafe(json: String) -> String {
+    if !json.chars().any(crate::ui::markdown::is_unsafe_char) {
+        return json;
+    }
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        if crate::ui::markdown::is_unsafe_char(c) {
+            out.push_str(&format!("\\u{:04x}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 fn pointer(source: &Source, span: &Span, path: &str) -> Value {

@@ -7,7 +7,7 @@ mod json;
 
 pub use github::github;
 pub use human::human;
-pub use json::json;
+pub use json::{escape_unsafe, json};
 
 use crate::diagnostic::Diagnostic;
 use crate::flow::source::Source;

@@ -6,6 +6,7 @@ use serde_json::{Map, Value};
 
 use super::Session;
 use crate::flow::expr::{self, PropText, Ref, Scope, Store};
+use crate::flow::json::{self, Node};
 
 impl Session {
     /// The current value of a reference made on screen `on`, or `None` when it is not set.
@@ -31,6 +32,12 @@ impl Session {
     /// `on`. Actions (`on-…` members) are kept as written: they are resolved when they run.
     pub fn resolve(&self, on: &str, value: &Value) -> Value {
         resolve_with(value, &|r| self.lookup(on, r))
+    }
+
+    /// The same as `resolve(on, &node.to_json())`, without building that copy first: the
+    /// view resolves every property of every visible component each time it is made.
+    pub fn resolve_node(&self, on: &str, node: &Node) -> Value {
+        resolve_node_with(node, &|r| self.lookup(on, r))
     }
 
     /// Evaluates an `If` condition (written without backticks) on screen `on`.
@@ -103,5 +110,33 @@ fn resolve_with(value: &Value, lookup: &dyn Fn(&Ref) -> Option<Value>) -> Value 
                 .collect(),
         ),
         _ => value.clone(),
+    }
+}
+
+/// [`resolve_with`] of `node.to_json()`, converting and resolving in one pass.
+fn resolve_node_with(node: &Node, lookup: &dyn Fn(&Ref) -> Option<Value>) -> Value {
+    match &node.value {
+        json::Value::String(s) => match expr::classify(s) {
+            PropText::Binding(r) => lookup(&r).unwrap_or(Value::Null),
+            PropText::Nested(e) => expr::eval(&e, lookup),
+            PropText::Literal | PropText::Invalid(_) => Value::String(s.clone()),
+        },
+        json::Value::Array(items) => {
+            Value::Array(items.iter().map(|n| resolve_node_with(n, lookup)).collect())
+        }
+        json::Value::Object(members) => Value::Object(
+            members
+                .iter()
+                .map(|m| {
+                    let v = if m.key.starts_with("on-") {
+                        m.value.to_json()
+                    } else {
+                        resolve_node_with(&m.value, lookup)
+                    };
+                    (m.key.clone(), v)
+                })
+                .collect(),
+        ),
+        _ => node.to_json(),
     }
 }

@@ -390,9 +390,7 @@ impl Session {
     ) {
         match (&c.kind, &c.children) {
             (Some(Kind::Form), Children::List(children)) => {
-                let inits = c
-                    .prop("init-values")
-                    .map(|n| self.resolve(on, &n.to_json()));
+                let inits = c.prop("init-values").map(|n| self.resolve_node(on, n));
                 for child in children {
                     self.collect_inits(on, child, inits.as_ref(), out);
                 }
@@ -402,7 +400,7 @@ impl Session {
                     // An OptIn starts unticked: its value is `false`, not missing.
                     let value = form_inits
                         .and_then(|i| i.get(name).cloned())
-                        .or_else(|| c.prop("init-value").map(|n| self.resolve(on, &n.to_json())))
+                        .or_else(|| c.prop("init-value").map(|n| self.resolve_node(on, n)))
                         .or_else(|| (c.kind == Some(Kind::OptIn)).then_some(Value::Bool(false)));
                     if let Some(value) = value {
                         out.push((name.to_string(), value));

@@ -183,7 +183,7 @@ impl Session {
         let screen = self.flow.screen(id);
         let title = screen
             .and_then(|s| s.title())
-            .map(|t| expr::display(&self.resolve(id, &t.to_json())))
+            .map(|t| expr::display(&self.resolve_node(id, t)))
             .unwrap_or_default();
         let mut items = Vec::new();
         if let Some(screen) = screen {
@@ -218,7 +218,7 @@ impl Session {
                 (Kind::Switch, Children::Cases(cases)) => {
                     let value = c
                         .prop("value")
-                        .map(|n| expr::display(&self.resolve(on, &n.to_json())))
+                        .map(|n| expr::display(&self.resolve_node(on, n)))
                         .unwrap_or_default();
                     // No case matches: a `default` case, as Meta's own example uses one
                     // (undocumented; flow-json.md §9 q4).
@@ -231,8 +231,7 @@ impl Session {
                     }
                 }
                 (Kind::Form, Children::List(children)) => {
-                    let errors = c.prop("error-messages").map(|n| n.to_json());
-                    let errors = errors.map(|e| self.resolve(on, &e));
+                    let errors = c.prop("error-messages").map(|n| self.resolve_node(on, n));
                     self.collect(
                         on,
                         children,
@@ -259,13 +258,12 @@ impl Session {
             if m.key == "type" {
                 continue;
             }
-            let raw = m.value.to_json();
             match spec.prop(&m.key) {
                 Some(p) if matches!(p.ty, Ty::Action(_)) => {
-                    actions.insert(m.key.clone(), raw);
+                    actions.insert(m.key.clone(), m.value.to_json());
                 }
                 _ => {
-                    props.insert(m.key.clone(), self.resolve(on, &raw));
+                    props.insert(m.key.clone(), self.resolve_node(on, &m.value));
                 }
             }
         }

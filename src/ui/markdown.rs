@@ -75,13 +75,16 @@ pub fn sanitize(s: &str) -> String {
     if !s.chars().any(is_unsafe_char) {
         return s.to_owned();
     }
-    s.chars()
-        .map(|c| match c {
-            '\t' => ' ',
-            c if is_unsafe_char(c) => '\u{fffd}',
-            c => c,
-        })
-        .collect()
+    s.chars().map(safe_char).collect()
+}
+
+/// One character of [`sanitize`].
+fn safe_char(c: char) -> char {
+    match c {
+        '\t' => ' ',
+        c if is_unsafe_char(c) => '\u{fffd}',
+        c => c,
+    }
 }
 
 /// Plain word wrap by display width.
@@ -94,12 +97,13 @@ pub fn wrap(text: &str, width: u16) -> Vec<String> {
     if text.is_empty() {
         return Vec::new();
     }
-    let mut cells = Vec::new();
+    let mut cells = Vec::with_capacity(text.len());
     for (i, line) in text.lines().enumerate() {
         if i > 0 {
             cells.push(('\n', Style::new()));
         }
-        cells.extend(sanitize(line).chars().map(|c| (c, Style::new())));
+        // `sanitize(line)`, character by character.
+        cells.extend(line.chars().map(|c| (safe_char(c), Style::new())));
     }
     wrap_cells(&cells, usize::from(width))
         .into_iter()
@@ -126,7 +130,9 @@ fn wrap_cells(cells: &[Cell], width: usize) -> Vec<Vec<Cell>> {
     let width = width.max(1);
     let mut out = Vec::new();
     for segment in cells.split(|&(c, _)| c == '\n') {
-        let mut line: Vec<Cell> = Vec::new();
+        // A line holds at most `width` cells (or the segment): room for it up front.
+        let room = width.min(segment.len());
+        let mut line: Vec<Cell> = Vec::with_capacity(room);
         let mut line_w = 0;
         let mut i = 0;
         while i < segment.len() {
@@ -151,7 +157,7 @@ fn wrap_cells(cells: &[Cell], width: usize) -> Vec<Vec<Cell>> {
                     line_w += 1 + word_w;
                     continue;
                 }
-                out.push(std::mem::take(&mut line));
+                out.push(std::mem::replace(&mut line, Vec::with_capacity(room)));
                 line_w = 0;
             }
             if word_w <= width {
@@ -161,7 +167,7 @@ fn wrap_cells(cells: &[Cell], width: usize) -> Vec<Vec<Cell>> {
                 for &(c, s) in word {
                     let cw = char_width(c);
                     if line_w + cw > width && !line.is_empty() {
-                        out.push(std::mem::take(&mut line));
+                        out.push(std::mem::replace(&mut line, Vec::with_capacity(room)));
                         line_w = 0;
                     }
                     line.push((c, s));

@@ -25,7 +25,7 @@ use crate::app::{App, Drawn, Overlay, Target};
 use crate::diagnostic::Severity;
 use crate::flow::expr::display;
 use crate::flow::spec::Kind;
-use crate::sim::checks::{date_allowed, parse_date, weekday_name};
+use crate::sim::checks::{date_allowed, missing_required, parse_date, weekday_name};
 use crate::sim::{Phase, ScreenView, Session};
 use body::{Ctx, center, truncate};
 use markdown::{sanitize, wrap};
@@ -39,6 +39,7 @@ pub const MIN_WIDTH: u16 = 30;
 /// Everything the phone drawing reads.
 pub struct Phone<'a> {
     pub session: &'a Session,
+    /// The session's current view (`session.view()`).
     pub view: &'a ScreenView,
     pub theme: &'a Theme,
     pub focus: Option<&'a Target>,
@@ -306,7 +307,8 @@ fn draw_footer(p: &Phone, area: Rect, buf: &mut Buffer, drawn: &mut Drawn) {
             buf.set_string(area.x + 1, y, c, t.dimmed());
             y += 1;
         }
-        let enabled = p.session.footer_enabled();
+        // `Session::footer_enabled` on the view at hand rather than a fresh one.
+        let enabled = f.enabled && missing_required(p.view).is_empty();
         let focused = p.focus == Some(&Target::Footer);
         let waiting = matches!(p.session.phase, Phase::Waiting(_));
         let label = sanitize(&f.text("label").unwrap_or_default());
@@ -544,11 +546,14 @@ pub fn draw(frame: &mut Frame, app: &App) -> Drawn {
         buf.set_string(area.x, area.y, "flowsim: terminal too small", t.dimmed());
         return Drawn::default();
     }
+    // One view of the screen for the whole frame.
+    let view = app.view();
+    let mode = app.mode_in(&view);
     // Status line.
     let status = status_line(app);
     buf.set_line(area.x, area.y, &status, area.width);
     // Hint bar.
-    let hints = hint_line(app);
+    let hints = hint_line(app, mode);
     buf.set_line(area.x, area.y + area.height - 1, &hints, area.width);
     let mut main = Rect {
         y: area.y + 1,
@@ -597,7 +602,6 @@ pub fn draw(frame: &mut Frame, app: &App) -> Drawn {
             None,
         )
     };
-    let view = app.view();
     let mut drawn = Drawn::default();
     if phone_area.width > 0 {
         let p = Phone {
@@ -614,7 +618,7 @@ pub fn draw(frame: &mut Frame, app: &App) -> Drawn {
             graphics: app.graphics.as_ref(),
         };
         drawn = phone(&p, phone_area, buf);
-        if app.mode() == Mode::Text
+        if mode == Mode::Text
             && let Some(position) = drawn.cursor
         {
             frame.set_cursor_position(position);
@@ -917,10 +921,10 @@ fn status_line(app: &App) -> Line<'static> {
     Line::from(spans)
 }
 
-fn hint_line(app: &App) -> Line<'static> {
+fn hint_line(app: &App, mode: Mode) -> Line<'static> {
     let t = &app.theme;
     let mut spans = Vec::new();
-    for (k, h) in keymap::hints(app.mode()) {
+    for (k, h) in keymap::hints(mode) {
         spans.push(Span::styled(
             format!(" {k} "),
             Style::new().fg(t.fg).bg(t.bar),
@@ -1276,7 +1280,11 @@ pub fn render_screen(
             }
             _ => body::body(&view, &ctx).lines.len(),
         };
-        (rows as u16).saturating_add(4 + footer_height(&p)).max(8)
+        // A screen taller than a buffer can be is cut at the largest height, not wrapped.
+        u16::try_from(rows)
+            .unwrap_or(u16::MAX)
+            .saturating_add(4 + footer_height(&p))
+            .max(8)
     });
     let area = Rect::new(0, 0, width, height.max(8));
     let mut buf = Buffer::empty(area);
