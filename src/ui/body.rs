@@ -231,8 +231,13 @@ fn text_lines(item: &Item) -> Vec<String> {
 }
 
 fn text(b: &mut Body, item: &Item, ctx: &Ctx, style: Style) {
-    for line in text_lines(item) {
-        for l in wrap(&sanitize(&line), ctx.width) {
+    // A line break in the text is a line break on the phone.
+    for line in text_lines(item).iter().flat_map(|l| l.split('\n')) {
+        let wrapped = wrap(&sanitize(line), ctx.width);
+        if wrapped.is_empty() {
+            b.push(Line::raw(""));
+        }
+        for l in wrapped {
             b.push(Line::styled(l, style));
         }
     }
