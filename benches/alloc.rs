@@ -16,10 +16,10 @@ use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use flowsim::app::keymap::Mode;
 use flowsim::app::{App, Event};
-use flowsim::flow::model::Flow;
-use flowsim::flow::source::Source;
-use flowsim::sim::{Input, Session, Start};
 use flowsim::ui::{self, theme::Theme};
+use flowsim_core::flow::model::Flow;
+use flowsim_core::flow::source::Source;
+use flowsim_core::sim::{Input, Session, Start};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
@@ -68,7 +68,7 @@ fn count(f: impl FnOnce()) -> (u64, u64) {
 }
 
 fn load(name: &str, text: &str) -> Arc<Flow> {
-    let checked = flowsim::validate::check(&Source::new(name, text));
+    let checked = flowsim_core::validate::check(&Source::new(name, text));
     assert!(!checked.has_errors(), "{name} validates clean");
     Arc::new(checked.flow.expect("a flow"))
 }

@@ -17,12 +17,12 @@ use criterion::{BatchSize, Criterion, criterion_group};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use flowsim::app::keymap::Mode;
 use flowsim::app::{App, Event, Finding};
-use flowsim::flow::expr;
-use flowsim::flow::model::Flow;
-use flowsim::flow::source::Source;
 use flowsim::samples::SAMPLES;
-use flowsim::sim::{Input, Session, Start, Tap};
 use flowsim::ui::{self, theme::Theme};
+use flowsim_core::flow::expr;
+use flowsim_core::flow::model::Flow;
+use flowsim_core::flow::source::Source;
+use flowsim_core::sim::{Input, Session, Start, Tap};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use serde_json::{Value, json};
@@ -49,7 +49,7 @@ fn welcome_text() -> &'static str {
 }
 
 fn load(name: &str, text: &str) -> Arc<Flow> {
-    let checked = flowsim::validate::check(&Source::new(name, text));
+    let checked = flowsim_core::validate::check(&Source::new(name, text));
     assert!(!checked.has_errors(), "{name} validates clean");
     Arc::new(checked.flow.expect("a flow"))
 }
@@ -109,12 +109,14 @@ fn validate(c: &mut Criterion, big: &str) {
     let mut g = c.benchmark_group("validate");
     for sample in SAMPLES {
         g.bench_function(sample.file, |b| {
-            b.iter(|| flowsim::validate::check(&Source::new(sample.file, black_box(sample.text))))
+            b.iter(|| {
+                flowsim_core::validate::check(&Source::new(sample.file, black_box(sample.text)))
+            })
         });
     }
     g.sample_size(20);
     g.bench_function("big-flow (2 MB)", |b| {
-        b.iter(|| flowsim::validate::check(&Source::new("bench-flow.json", black_box(big))))
+        b.iter(|| flowsim_core::validate::check(&Source::new("bench-flow.json", black_box(big))))
     });
     g.finish();
 }
@@ -226,7 +228,7 @@ fn expressions(c: &mut Criterion) {
 }
 
 fn crypto(c: &mut Criterion) {
-    use flowsim::endpoint::{crypto, keys};
+    use flowsim_endpoint::{crypto, keys};
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/keys");
     let read = |f: &str| std::fs::read_to_string(dir.join(f)).expect("test keys");
     let public = keys::public_key_from_pem(&read("public.pem")).expect("public key");

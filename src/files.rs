@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
-use crate::scenario::Files;
+use flowsim_core::scenario::Files;
 
 /// Reads files relative to a base folder.
 pub struct LocalFiles {

@@ -1,19 +1,13 @@
-//! flowsim: preview, simulate, validate and test WhatsApp Flows from the terminal.
-//!
-//! The crate is a pure core ([`flow`], [`validate`]) wrapped by thin shells (the CLI in
-//! [`cli`] and the reporters in [`report`]).
+//! flowsim, the binary's library: the previewer's app state ([`app`]), the widgets that draw
+//! it ([`ui`]), the terminal runtime ([`tui`]), the command line ([`cli`]) and the reporters
+//! ([`report`]). What a flow is and does lives in `flowsim_core`; the data endpoint protocol
+//! in `flowsim_endpoint`.
 
 pub mod app;
 pub mod cli;
-pub mod diagnostic;
-pub mod endpoint;
 pub mod files;
-pub mod flow;
 pub mod load;
 pub mod report;
 pub mod samples;
-pub mod scenario;
-pub mod sim;
 pub mod tui;
 pub mod ui;
-pub mod validate;

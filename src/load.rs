@@ -4,10 +4,10 @@
 use std::io::Read;
 use std::path::Path;
 
-use crate::diagnostic::Diagnostic;
-use crate::flow::path::Path as JsonPath;
-use crate::flow::source::Source;
-use crate::validate::MAX_FLOW_BYTES;
+use flowsim_core::diagnostic::Diagnostic;
+use flowsim_core::flow::path::Path as JsonPath;
+use flowsim_core::flow::source::Source;
+use flowsim_core::validate::MAX_FLOW_BYTES;
 
 /// Why a file could not be turned into a [`Source`].
 #[derive(Debug)]

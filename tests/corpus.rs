@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use flowsim::endpoint::{crypto, keys};
+use flowsim_endpoint::{crypto, keys};
 use serde_json::Value;
 
 fn corpus(path: &str) -> Option<String> {

@@ -1,10 +1,10 @@
 //! The data endpoint over real HTTP: flowsim's client (and the engine through `Answerer`)
-//! against the example endpoint (`examples/endpoint/server.rs`, included below so the tests
-//! run the real thing in-process) and against small servers that misbehave on purpose, one
-//! failure mode each (endpoint.md §2, §3, §6, §12). Every server listens on 127.0.0.1 with a
+//! against the example endpoint (`crates/flowsim-endpoint/examples/endpoint/server.rs`,
+//! included below so the tests run the real thing in-process) and against small servers that
+//! misbehave on purpose, one failure mode each (endpoint.md §2, §3, §6, §12). Every server listens on 127.0.0.1 with a
 //! free port; every await is bounded, so no test can hang.
 
-#[path = "../examples/endpoint/server.rs"]
+#[path = "../crates/flowsim-endpoint/examples/endpoint/server.rs"]
 mod server;
 
 use std::convert::Infallible;
@@ -19,12 +19,12 @@ use axum::body::{Body, Bytes};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
-use flowsim::endpoint::client::{Client, Config, Exchange, MAX_ANSWER_BYTES, Secret};
-use flowsim::endpoint::record::{self, Recorder, Replay};
-use flowsim::endpoint::{Answerer, Source, crypto, keys};
-use flowsim::flow::model::Flow;
-use flowsim::sim::mock::Mock;
-use flowsim::sim::{Effect, Input, Phase, Request, Session, Start, Tap};
+use flowsim_core::flow::model::Flow;
+use flowsim_core::sim::mock::Mock;
+use flowsim_core::sim::{Effect, Input, Phase, Request, Session, Start, Tap};
+use flowsim_endpoint::client::{Client, Config, Exchange, MAX_ANSWER_BYTES, Secret};
+use flowsim_endpoint::record::{self, Recorder, Replay};
+use flowsim_endpoint::{Answerer, Source, crypto, keys};
 use rsa::{RsaPrivateKey, RsaPublicKey};
 use serde_json::{Map, Value, json};
 use server::{Handled, ServerConfig};
@@ -74,7 +74,9 @@ fn loan_mock() -> Mock {
 
 fn loan_flow() -> Arc<Flow> {
     let text = std::fs::read_to_string(root().join("sample-flows/loan_application.json")).unwrap();
-    Arc::new(Flow::from_node(flowsim::flow::json::parse(&text).unwrap()))
+    Arc::new(Flow::from_node(
+        flowsim_core::flow::json::parse(&text).unwrap(),
+    ))
 }
 
 /// The example endpoint on a free port: its URL and the stream of what it handled.

@@ -1,4 +1,4 @@
-//! Property tests of the expression language (`flowsim::flow::expr`).
+//! Property tests of the expression language (`flowsim_core::flow::expr`).
 //!
 //! Well-typed expressions over numbers, strings, booleans and references are generated
 //! together with a model: a tree evaluated by a straightforward f64/string/bool
@@ -16,7 +16,7 @@
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
-use flowsim::flow::expr::{self, BinaryOp, Expr, PropText, Ref, Type};
+use flowsim_core::flow::expr::{self, BinaryOp, Expr, PropText, Ref, Type};
 use proptest::prelude::*;
 use serde_json::{Value, json};
 

@@ -126,7 +126,7 @@ fn unsafe_output(bytes: &[u8]) -> Option<String> {
             }
             continue;
         }
-        if c != '\n' && flowsim::ui::markdown::is_unsafe_char(c) {
+        if c != '\n' && flowsim_core::text::is_unsafe_char(c) {
             let context: String = text[i.saturating_sub(40)..].chars().take(60).collect();
             return Some(format!("{c:?} at byte {i}: {context:?}"));
         }

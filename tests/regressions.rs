@@ -7,11 +7,12 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use flowsim::flow::source::Source;
 use flowsim::report::{self, Format};
-use flowsim::sim::{Input, Session, Start};
-use flowsim::ui::{self, markdown::is_unsafe_char, theme::Theme};
-use flowsim::validate::check;
+use flowsim::ui::{self, theme::Theme};
+use flowsim_core::flow::source::Source;
+use flowsim_core::sim::{Input, Session, Start};
+use flowsim_core::text::is_unsafe_char;
+use flowsim_core::validate::check;
 use serde_json::json;
 
 /// Whether `out` holds a character that must not reach a terminal, outside `ESC [ … m`.

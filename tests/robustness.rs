@@ -9,10 +9,10 @@
 use std::path::Path;
 use std::sync::OnceLock;
 
-use flowsim::flow::source::Source;
-use flowsim::flow::spec::COMPONENTS;
 use flowsim::report::{self, Format};
-use flowsim::validate::check;
+use flowsim_core::flow::source::Source;
+use flowsim_core::flow::spec::COMPONENTS;
+use flowsim_core::validate::check;
 use proptest::prelude::*;
 use proptest::sample::{Index, select};
 use serde_json::{Map, Value};

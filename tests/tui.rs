@@ -4,9 +4,9 @@ use std::path::PathBuf;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use flowsim::app::{App, Command, Event, Finding};
-use flowsim::sim::Start;
-use flowsim::sim::mock::Mock;
 use flowsim::ui::{self, theme::Theme};
+use flowsim_core::sim::Start;
+use flowsim_core::sim::mock::Mock;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::style::Color;
@@ -363,7 +363,7 @@ fn endpoint_flow_runs_from_a_mock() {
 #[test]
 fn findings_are_listed_with_locations() {
     let finding = Finding {
-        severity: flowsim::diagnostic::Severity::Warning,
+        severity: flowsim_core::diagnostic::Severity::Warning,
         code: "X",
         location: "f.json:1:1".into(),
         path: String::new(),
@@ -473,7 +473,7 @@ fn run_live(app: &mut App, commands: Vec<Command>, mock: &Mock) {
         .build()
         .unwrap();
     let mut answerer =
-        flowsim::endpoint::Answerer::new(flowsim::endpoint::Source::Mock(mock.clone()), None);
+        flowsim_endpoint::Answerer::new(flowsim_endpoint::Source::Mock(mock.clone()), None);
     let mut queue = commands;
     while let Some(c) = queue.pop() {
         if let Command::Request(r) = c {

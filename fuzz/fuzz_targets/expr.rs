@@ -3,7 +3,7 @@
 
 #![no_main]
 
-use flowsim::flow::expr::{self, Expr, PropText, Ref, Type};
+use flowsim_core::flow::expr::{self, Expr, PropText, Ref, Type};
 use libfuzzer_sys::fuzz_target;
 use serde_json::{Value, json};
 

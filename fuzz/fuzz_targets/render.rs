@@ -9,10 +9,10 @@
 
 use std::sync::Arc;
 
-use flowsim::flow::source::Source;
-use flowsim::sim::{Input, Session, Start, Tap};
+use flowsim_core::flow::source::Source;
+use flowsim_core::sim::{Input, Session, Start, Tap};
 use flowsim::ui::{self, theme::Theme};
-use flowsim::validate::check;
+use flowsim_core::validate::check;
 use libfuzzer_sys::fuzz_target;
 
 /// The first character that must not be printed, if any.
@@ -33,7 +33,7 @@ fn unsafe_char(out: &str) -> Option<(usize, char)> {
             }
             continue;
         }
-        if c != '\n' && flowsim::ui::markdown::is_unsafe_char(c) {
+        if c != '\n' && flowsim_core::text::is_unsafe_char(c) {
             return Some((i, c));
         }
     }

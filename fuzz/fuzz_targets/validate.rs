@@ -5,9 +5,9 @@
 
 #![no_main]
 
-use flowsim::flow::source::Source;
+use flowsim_core::flow::source::Source;
 use flowsim::report::{self, Format};
-use flowsim::validate::check;
+use flowsim_core::validate::check;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -15,16 +15,16 @@ use jiff::civil::Date;
 use serde_json::{Value, json};
 use tui_input::{Input as LineInput, InputRequest};
 
-use crate::diagnostic::{Diagnostic, Severity};
-use crate::endpoint::client::Exchange;
-use crate::flow::model::Flow;
-use crate::flow::source::Source;
-use crate::flow::spec::Kind;
-use crate::sim::checks::{date_allowed, parse_date};
-use crate::sim::{
+use crate::ui::theme::Theme;
+use flowsim_core::diagnostic::{Diagnostic, Severity};
+use flowsim_core::flow::model::Flow;
+use flowsim_core::flow::source::Source;
+use flowsim_core::flow::spec::Kind;
+use flowsim_core::sim::checks::{date_allowed, parse_date};
+use flowsim_core::sim::{
     Effect, Input, Item, Phase, ReplyError, Request, ScreenView, Session, Start, Tap,
 };
-use crate::ui::theme::Theme;
+use flowsim_endpoint::client::Exchange;
 use keymap::{Action, Mode};
 
 /// Something that can take the focus on a screen.
@@ -325,7 +325,8 @@ impl App {
                 {
                     for option in item.list("data-source") {
                         if option.get("enabled") != Some(&Value::Bool(false))
-                            && let Some(id) = option.get("id").map(crate::flow::expr::display)
+                            && let Some(id) =
+                                option.get("id").map(flowsim_core::flow::expr::display)
                         {
                             out.push(Target::Option {
                                 key: key.clone(),
@@ -343,7 +344,7 @@ impl App {
                 Kind::EmbeddedLink => out.push(Target::Link(key)),
                 Kind::NavigationList => {
                     for li in item.list("list-items").into_iter().take(20) {
-                        if let Some(id) = li.get("id").map(crate::flow::expr::display) {
+                        if let Some(id) = li.get("id").map(flowsim_core::flow::expr::display) {
                             out.push(Target::ListItem {
                                 key: key.clone(),
                                 id,
@@ -797,7 +798,7 @@ impl App {
                             .list("data-source")
                             .iter()
                             .position(|o| {
-                                o.get("id").map(crate::flow::expr::display).as_ref()
+                                o.get("id").map(flowsim_core::flow::expr::display).as_ref()
                                     == selected.first()
                             })
                             .unwrap_or(0);
@@ -913,7 +914,7 @@ impl App {
             let text = item
                 .value
                 .as_ref()
-                .map(crate::flow::expr::display)
+                .map(flowsim_core::flow::expr::display)
                 .unwrap_or_default();
             self.editor = Some((item.key.clone(), LineInput::new(text)));
         }
@@ -953,7 +954,7 @@ impl App {
         let current = item
             .value
             .as_ref()
-            .map(crate::flow::expr::display)
+            .map(flowsim_core::flow::expr::display)
             .unwrap_or_default();
         if text == current {
             return Vec::new();
@@ -996,7 +997,7 @@ impl App {
                 }
                 let id = option
                     .get("id")
-                    .map(crate::flow::expr::display)
+                    .map(flowsim_core::flow::expr::display)
                     .unwrap_or_default();
                 self.overlay = Overlay::None;
                 let name = item.name.clone().unwrap_or_default();
@@ -1019,7 +1020,7 @@ impl App {
         if let Some(pos) = (1..=n).map(|d| (cursor + d) % n.max(1)).find(|&i| {
             options[i]
                 .get("title")
-                .map(crate::flow::expr::display)
+                .map(flowsim_core::flow::expr::display)
                 .and_then(|t| t.chars().next())
                 .is_some_and(|f| f.to_lowercase().next() == Some(lower))
         }) {
@@ -1082,7 +1083,7 @@ impl App {
                 }
                 self.overlay = Overlay::None;
                 let value = if item.kind == Kind::DatePicker
-                    && self.session.flow.version < crate::flow::version::v(5, 0)
+                    && self.session.flow.version < flowsim_core::flow::version::v(5, 0)
                 {
                     let ms = cursor
                         .to_zoned(jiff::tz::TimeZone::UTC)

@@ -8,12 +8,12 @@ use std::time::Duration;
 use serde_json::Value;
 
 use super::exit;
-use crate::endpoint::client::{Client, Config, DEFAULT_TIMEOUT, Secret};
-use crate::endpoint::record::{self, Recorder, Replay};
-use crate::endpoint::{Source, crypto, keys};
-use crate::flow::model::Flow;
-use crate::flow::version::v;
-use crate::sim::mock::Mock;
+use flowsim_core::flow::model::Flow;
+use flowsim_core::flow::version::v;
+use flowsim_core::sim::mock::Mock;
+use flowsim_endpoint::client::{Client, Config, DEFAULT_TIMEOUT, Secret};
+use flowsim_endpoint::record::{self, Recorder, Replay};
+use flowsim_endpoint::{Source, crypto, keys};
 
 #[derive(Debug, Clone, clap::Args, Default)]
 pub struct EndpointArgs {

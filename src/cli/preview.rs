@@ -5,10 +5,10 @@ use serde_json::{Map, Value};
 
 use super::endpoint::EndpointArgs;
 use super::exit;
-use crate::sim::Start;
-use crate::sim::mock::Mock;
 use crate::tui::{self, FlowSource, Options};
 use crate::ui::theme::Theme;
+use flowsim_core::sim::Start;
+use flowsim_core::sim::mock::Mock;
 
 pub const AFTER_HELP: &str = "\
 Examples:

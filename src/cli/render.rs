@@ -6,9 +6,9 @@ use super::preview::{ThemeChoice, parse_data};
 use super::{Color, exit};
 use crate::load::{self, LoadError};
 use crate::report;
-use crate::sim::{Input, Session, Start};
 use crate::ui;
-use crate::validate::check;
+use flowsim_core::sim::{Input, Session, Start};
+use flowsim_core::validate::check;
 
 pub const AFTER_HELP: &str = "\
 Examples:

@@ -1,5 +1,5 @@
-use crate::flow::json_schema;
-use crate::flow::version::{self, Version};
+use flowsim_core::flow::json_schema;
+use flowsim_core::flow::version::{self, Version};
 
 use super::exit;
 

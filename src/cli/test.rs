@@ -6,15 +6,15 @@ use serde_json::{Value, json};
 
 use super::endpoint::EndpointArgs;
 use super::{Color, exit};
-use crate::endpoint::Answerer;
 use crate::files::LocalFiles;
-use crate::flow::model::Flow;
 use crate::load;
-use crate::scenario::{self, Endpoint, Outcome, Scenario};
-use crate::sim::mock::Mock;
-use crate::sim::{ReplyError, Request};
-use crate::ui::markdown::sanitize;
-use crate::validate::check;
+use flowsim_core::flow::model::Flow;
+use flowsim_core::scenario::{self, Endpoint, Outcome, Scenario};
+use flowsim_core::sim::mock::Mock;
+use flowsim_core::sim::{ReplyError, Request};
+use flowsim_core::text::sanitize;
+use flowsim_core::validate::check;
+use flowsim_endpoint::Answerer;
 
 pub const AFTER_HELP: &str = "\
 Examples:

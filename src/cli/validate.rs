@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use super::{Color, exit};
 use crate::load::{self, LoadError};
 use crate::report::{self, Format};
-use crate::validate::check;
+use flowsim_core::validate::check;
 
 pub const AFTER_HELP: &str = "\
 Examples:

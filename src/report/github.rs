@@ -1,6 +1,6 @@
-use crate::diagnostic::{Diagnostic, Severity};
-use crate::flow::source::Source;
-use crate::ui::markdown::sanitize;
+use flowsim_core::diagnostic::{Diagnostic, Severity};
+use flowsim_core::flow::source::Source;
+use flowsim_core::text::sanitize;
 
 /// GitHub Actions workflow commands: `::error file=…,line=…,col=…::message`.
 pub fn github(source: &Source, diagnostics: &[Diagnostic]) -> String {

@@ -1,8 +1,8 @@
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 
-use crate::diagnostic::{Diagnostic, Severity};
-use crate::flow::json::Span;
-use crate::flow::source::Source;
+use flowsim_core::diagnostic::{Diagnostic, Severity};
+use flowsim_core::flow::json::Span;
+use flowsim_core::flow::source::Source;
 
 /// rustc-style output: `error[CODE]: message`, `--> file:line:column`, the source lines with
 /// the span underlined, the JSON path and a help line; then a one-line summary.
@@ -85,7 +85,7 @@ pub fn human(source: &Source, diagnostics: &[Diagnostic], color: bool) -> String
 /// given).
 fn safe_text(s: &str) -> String {
     s.split('\n')
-        .map(crate::ui::markdown::sanitize)
+        .map(flowsim_core::text::sanitize)
         .collect::<Vec<_>>()
         .join("\n")
 }
@@ -94,7 +94,7 @@ fn safe_text(s: &str) -> String {
 /// controls, bidi marks; it replaces C0 controls, DEL and bidi embeddings itself) with
 /// characters of the same UTF-8 length, so spans into the text stay valid.
 fn terminal_safe(s: &str) -> std::borrow::Cow<'_, str> {
-    let bad = |c: char| crate::ui::markdown::is_unsafe_char(c) && c.len_utf8() > 1;
+    let bad = |c: char| flowsim_core::text::is_unsafe_char(c) && c.len_utf8() > 1;
     if !s.chars().any(bad) {
         return s.into();
     }

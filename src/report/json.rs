@@ -1,8 +1,8 @@
 use serde_json::{Value, json as j};
 
-use crate::diagnostic::Diagnostic;
-use crate::flow::json::Span;
-use crate::flow::source::Source;
+use flowsim_core::diagnostic::Diagnostic;
+use flowsim_core::flow::json::Span;
+use flowsim_core::flow::source::Source;
 
 /// One line of JSON for a file, in the shape the Flows API returns:
 /// `{"file", "valid", "validation_errors": [...], "warnings": [...]}`. Lines and columns are
@@ -48,12 +48,12 @@ pub fn json(source: &Source, diagnostics: &[Diagnostic]) -> String {
 /// terminal and still decodes to the same strings. Those characters only occur inside
 /// strings, where the escape means the same.
 pub fn escape_unsafe(json: String) -> String {
-    if !json.chars().any(crate::ui::markdown::is_unsafe_char) {
+    if !json.chars().any(flowsim_core::text::is_unsafe_char) {
         return json;
     }
     let mut out = String::with_capacity(json.len() + 16);
     for c in json.chars() {
-        if crate::ui::markdown::is_unsafe_char(c) {
+        if flowsim_core::text::is_unsafe_char(c) {
             out.push_str(&format!("\\u{:04x}", u32::from(c)));
         } else {
             out.push(c);

@@ -9,8 +9,8 @@ pub use github::github;
 pub use human::human;
 pub use json::{escape_unsafe, json};
 
-use crate::diagnostic::Diagnostic;
-use crate::flow::source::Source;
+use flowsim_core::diagnostic::Diagnostic;
+use flowsim_core::flow::source::Source;
 
 /// Output formats of `flowsim validate`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

@@ -23,14 +23,14 @@ use ratatui::backend::CrosstermBackend;
 use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 
 use crate::app::{App, Command, Event, Finding};
-use crate::endpoint::Answerer;
-use crate::flow::model::Flow;
-use crate::flow::source::Source;
 use crate::samples::{SAMPLES, Sample};
-use crate::sim::Start;
-use crate::sim::mock::Mock;
 use crate::ui::theme::Theme;
-use crate::validate::check;
+use flowsim_core::flow::model::Flow;
+use flowsim_core::flow::source::Source;
+use flowsim_core::sim::Start;
+use flowsim_core::sim::mock::Mock;
+use flowsim_core::validate::check;
+use flowsim_endpoint::Answerer;
 
 /// Where the flow comes from.
 pub enum FlowSource {
@@ -196,7 +196,7 @@ pub fn read_flow(path: &std::path::Path) -> Result<(Arc<Flow>, Vec<Finding>), Ve
         Ok(s) => s,
         Err(crate::load::LoadError::Io(message)) => {
             return Err(vec![Finding {
-                severity: crate::diagnostic::Severity::Error,
+                severity: flowsim_core::diagnostic::Severity::Error,
                 code: "IO",
                 location: path.display().to_string(),
                 path: String::new(),

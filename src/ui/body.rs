@@ -1,5 +1,5 @@
 //! The phone's scrollable body: every visible component of the screen, drawn as lines.
-//! One function per Flow JSON component kind lives in [`component`]; this is the file to
+//! One function per Flow JSON component kind lives in `component`; this is the file to
 //! open when adding a component's look.
 
 use std::collections::BTreeMap;
@@ -11,13 +11,14 @@ use tui_input::Input as LineInput;
 use unicode_width::UnicodeWidthStr;
 
 use super::image;
-use super::markdown::{self, MdStyle, sanitize, wrap};
+use super::markdown::{self, MdStyle, wrap};
 use super::theme::Theme;
 use crate::app::Target;
-use crate::flow::expr::display;
-use crate::flow::spec::Kind;
-use crate::sim::checks::parse_date;
-use crate::sim::{Item, ScreenView};
+use flowsim_core::flow::expr::display;
+use flowsim_core::flow::spec::Kind;
+use flowsim_core::sim::checks::parse_date;
+use flowsim_core::sim::{Item, ScreenView};
+use flowsim_core::text::sanitize;
 
 /// What the body needs to know besides the view.
 pub struct Ctx<'a> {

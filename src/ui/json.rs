@@ -4,8 +4,9 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use serde_json::Value;
 
-use super::markdown::{sanitize, wrap};
+use super::markdown::wrap;
 use super::theme::Theme;
+use flowsim_core::text::sanitize;
 
 /// Pretty JSON as coloured lines wrapped to `width`: keys, strings, numbers and literals in
 /// their own colours. Long strings (images) are shortened.

@@ -16,6 +16,7 @@
 //! Wrapping is by display width (`unicode-width`), breaking at spaces and hard-breaking words
 //! that are wider than the available width.
 
+use flowsim_core::text::{safe_char, sanitize};
 use pulldown_cmark::{Alignment, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
@@ -49,43 +50,6 @@ const MAX_SHOWN_URL: usize = 32;
 // ---------------------------------------------------------------------------------------------
 // Sanitising and plain wrapping
 // ---------------------------------------------------------------------------------------------
-
-/// Whether `c` must never reach the terminal: C0 controls (U+0000–U+001F), DEL and C1 controls
-/// (U+007F–U+009F), and the bidirectional formatting characters (U+200E/U+200F marks, U+061C
-/// Arabic letter mark, U+202A–U+202E embeddings/overrides, U+2066–U+2069 isolates).
-pub fn is_unsafe_char(c: char) -> bool {
-    matches!(
-        c,
-        '\u{0}'..='\u{1f}'
-            | '\u{7f}'..='\u{9f}'
-            | '\u{61c}'
-            | '\u{200e}'
-            | '\u{200f}'
-            | '\u{202a}'..='\u{202e}'
-            | '\u{2066}'..='\u{2069}'
-    )
-}
-
-/// Makes untrusted text safe to print: every character for which [`is_unsafe_char`] holds is
-/// replaced by U+FFFD `�`, except TAB, which becomes a single space.
-///
-/// Newlines are control characters too and are replaced, so split multi-line text first
-/// (as [`wrap`] does).
-pub fn sanitize(s: &str) -> String {
-    if !s.chars().any(is_unsafe_char) {
-        return s.to_owned();
-    }
-    s.chars().map(safe_char).collect()
-}
-
-/// One character of [`sanitize`].
-fn safe_char(c: char) -> char {
-    match c {
-        '\t' => ' ',
-        c if is_unsafe_char(c) => '\u{fffd}',
-        c => c,
-    }
-}
 
 /// Plain word wrap by display width.
 ///
@@ -976,6 +940,7 @@ pub fn plain(lines: &[String]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use flowsim_core::text::is_unsafe_char;
     use ratatui::style::Color;
 
     fn s(items: &[&str]) -> Vec<String> {

@@ -22,13 +22,14 @@ use unicode_width::UnicodeWidthStr;
 
 use crate::app::keymap::{self, Mode};
 use crate::app::{App, Drawn, Overlay, Target};
-use crate::diagnostic::Severity;
-use crate::flow::expr::display;
-use crate::flow::spec::Kind;
-use crate::sim::checks::{date_allowed, missing_required, parse_date, weekday_name};
-use crate::sim::{Phase, ScreenView, Session};
 use body::{Ctx, center, truncate};
-use markdown::{sanitize, wrap};
+use flowsim_core::diagnostic::Severity;
+use flowsim_core::flow::expr::display;
+use flowsim_core::flow::spec::Kind;
+use flowsim_core::sim::checks::{date_allowed, missing_required, parse_date, weekday_name};
+use flowsim_core::sim::{Phase, ScreenView, Session};
+use flowsim_core::text::sanitize;
+use markdown::wrap;
 use theme::Theme;
 
 /// The phone's width in cells when the terminal has room (Meta's preview is about 360 dp).

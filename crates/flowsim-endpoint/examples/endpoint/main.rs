@@ -16,9 +16,9 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Parser;
-use flowsim::endpoint::client::Secret;
-use flowsim::endpoint::keys;
-use flowsim::sim::mock::Mock;
+use flowsim_core::sim::mock::Mock;
+use flowsim_endpoint::client::Secret;
+use flowsim_endpoint::keys;
 use server::ServerConfig;
 
 /// A WhatsApp Flows data endpoint (HTTP) that answers from a flowsim mock file.

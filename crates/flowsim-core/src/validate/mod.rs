@@ -2,7 +2,7 @@
 //! offline, reported with Meta's error codes and exact source locations.
 //!
 //! Each rule family lives in its own module and pushes [`Diagnostic`]s into a shared
-//! [`Ctx`]. Where Meta's behaviour is unknown the rules prefer a warning to a false error.
+//! `Ctx`. Where Meta's behaviour is unknown the rules prefer a warning to a false error.
 
 mod actions;
 mod data;

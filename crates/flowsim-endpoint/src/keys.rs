@@ -735,7 +735,7 @@ pub fn public_key_to_pem(key: &RsaPublicKey) -> Result<String, KeyError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::endpoint::crypto::tests::{TV_PRIVATE_KEY, TV_PUBLIC_KEY};
+    use crate::crypto::tests::{TV_PRIVATE_KEY, TV_PUBLIC_KEY};
     use cbc::cipher::BlockEncryptMut;
     use rsa::pkcs1::EncodeRsaPrivateKey;
     use rsa::traits::PublicKeyParts;
@@ -1208,7 +1208,7 @@ K0yNU4oNxbcQVd94Aa5+zOK/C3tcKUFKxDr7cAoIPf4x5+liRalZSIiZ
 
     #[test]
     fn generated_key_works_for_flows_encryption() {
-        use crate::endpoint::crypto;
+        use crate::crypto;
         let key = generated();
         let sealed = crypto::seal_request(&key.to_public_key(), b"{\"action\":\"ping\"}").unwrap();
         let opened = crypto::open_request(key, &sealed.body).unwrap();

@@ -8,7 +8,7 @@ use std::path::Path;
 use serde_json::{Value, json};
 
 use super::client::Exchange;
-use crate::sim::Request;
+use flowsim_core::sim::Request;
 
 /// Appends exchanges to a JSON Lines file.
 pub struct Recorder {

@@ -1,5 +1,10 @@
-//! The data endpoint, played from the WhatsApp side (endpoint.md): encryption and keys, the
-//! HTTP client with the client's status handling, and recordings.
+//! The data endpoint protocol, played from the WhatsApp side (endpoint.md): encryption and
+//! keys, the HTTP client with the client's status handling, and recordings.
+//!
+//! It sits between the pure core (`flowsim_core`, whose engine asks for requests and takes
+//! answers) and the shells that run it (the preview, `flowsim test`). It may use the network
+//! and async IO, but must never depend on a terminal or UI crate (ratatui, crossterm) or on
+//! file watching: `.ci/layers` checks its dependency tree.
 
 pub mod client;
 pub mod crypto;
@@ -8,9 +13,9 @@ pub mod record;
 
 use serde_json::Value;
 
-use crate::sim::mock::Mock;
-use crate::sim::{ReplyError, Request};
 use client::{Client, Exchange};
+use flowsim_core::sim::mock::Mock;
+use flowsim_core::sim::{ReplyError, Request};
 use record::{Recorder, Replay};
 
 /// Where endpoint answers come from.

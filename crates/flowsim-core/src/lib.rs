@@ -1,0 +1,21 @@
+//! The pure core of flowsim: everything that knows what a WhatsApp Flow *is* and *does*,
+//! with no terminal, network, async runtime or file watching.
+//!
+//! - [`flow`]: Flow JSON parsed with spans, the typed model, the component table
+//!   ([`flow::spec`]), versions and the expression language.
+//! - [`diagnostic`]: findings with Meta's error codes and source spans.
+//! - [`validate`]: Meta's rules over a parsed flow.
+//! - [`sim`]: the engine, `Session::update(input) -> effects`, deterministic.
+//! - [`scenario`]: scripted tests (`flowsim test`) over the engine.
+//! - [`text`]: making untrusted text safe to print.
+//!
+//! This crate must never depend on ratatui, crossterm, tokio, reqwest, hyper or notify:
+//! `.ci/run` checks its dependency tree. Shells (the endpoint client, the terminal app, the
+//! CLI) depend on it, never the other way round.
+
+pub mod diagnostic;
+pub mod flow;
+pub mod scenario;
+pub mod sim;
+pub mod text;
+pub mod validate;
