@@ -218,6 +218,9 @@ invalid_fixtures! {
     components__navigation_list_with_other_component => "INVALID_COMPONENT_PLACEMENT" @ 15;
     components__pattern_without_helper_text => "MISSING_REQUIRED_PROPERTY" @ 15;
     components__property_too_new => "INVALID_PROPERTY_KEY" @ 15;
+    components__richtext_dynamic_line => "INVALID_TEXT_DYNAMIC_DATA" @ 21;
+    components__richtext_mixed_text => "INVALID_TEXT_DYNAMIC_DATA" @ 19;
+    components__richtext_nested_expression => "INVALID_TEXT_DYNAMIC_DATA" @ 19;
     components__richtext_with_footer_6_2 => "INVALID_RICHTEXT_PLACEMENT" @ 37;
     components__text_over_limit => "INVALID_PROPERTY_VALUE" @ 13;
     components__unknown_property_typo => "INVALID_PROPERTY_KEY" @ 15;
@@ -235,23 +238,32 @@ invalid_fixtures! {
     data__global_ref_missing_screen => "INVALID_SCREEN_DATA" @ 39;
     data__if_condition_in_backticks => "INVALID_PROPERTY_VALUE" @ 18;
     data__if_condition_only_literals => "INVALID_PROPERTY_VALUE" @ 13;
+    data__markdown_line_undeclared_data => "INVALID_SCREEN_DYNAMIC_DATA" @ 22;
     data__missing_example => "INVALID_SCREEN_DATA" @ 9;
     data__undeclared_data_ref => "INVALID_SCREEN_DYNAMIC_DATA" @ 19;
     data__unknown_form_ref => "INVALID_ON_CLICK_ACTION_PAYLOAD" @ 23;
     // --- actions
     actions__complete_on_embedded_link => "INVALID_ENUM_VALUE" @ 15;
     actions__complete_on_non_terminal => "INVALID_COMPLETE_ACTION" @ 30;
+    actions__data_exchange_payload_undeclared_data => "INVALID_SCREEN_DYNAMIC_DATA" @ 34;
     actions__data_exchange_without_data_api_version => "MISSING_REQUIRED_PROPERTY" @ 19;
     actions__navigate_missing_payload => "MISSING_NAVIGATION_ACTION_PAYLOAD" @ 18;
     actions__navigate_payload_key_not_in_model => "INVALID_NAVIGATE_ACTION_PAYLOAD" @ 26;
+    actions__navigate_payload_malformed_reference => "INVALID_PROPERTY_VALUE" @ 26;
     actions__navigate_to_self => "INVALID_NAVIGATE_ACTION_NEXT_SCREEN_NAME" @ 21;
     actions__navigate_unknown_screen => "INVALID_NAVIGATE_ACTION_NEXT_SCREEN_NAME" @ 21;
     actions__open_url_without_url => "MISSING_REQUIRED_PROPERTY" @ 14;
+    // References in payloads are checked as references in text are.
+    actions__payload_reference_empty_name => "INVALID_PROPERTY_VALUE" @ 24;
+    actions__payload_reference_without_field => "INVALID_PROPERTY_VALUE" @ 24;
+    actions__payload_screen_ref_without_store => "INVALID_PROPERTY_VALUE" @ 24;
+    actions__payload_unknown_reference_root => "INVALID_PROPERTY_VALUE" @ 24;
     actions__picker_nested_in_complete_payload => "INVALID_ON_CLICK_ACTION_PAYLOAD" @ 24;
     actions__picker_value_in_navigate_payload => "INVALID_ON_CLICK_ACTION_PAYLOAD" @ 26;
     actions__unknown_action_typo => "INVALID_ENUM_VALUE" @ 19;
     actions__update_data_before_6_0 => "INVALID_ENUM_VALUE" @ 32;
     actions__update_data_key_not_in_model => "INVALID_ACTION_PAYLOAD_PROPERTY" @ 34;
+    actions__update_data_payload_nested_reference_syntax => "INVALID_PROPERTY_VALUE" @ 38;
     actions__update_data_self_assignment => "INVALID_UPDATE_DATA_ACTION_PAYLOAD" @ 34;
     // --- routing
     routing__backward_route => "INVALID_ROUTING_MODEL" @ 12, errors = 1;
@@ -271,6 +283,8 @@ valid_fixtures! {
     data__forward_global_reference => None;
     components__richtext_with_footer_6_3 => None;
     actions__picker_top_level_in_complete_payload => None;
+    actions__payload_mixed_literal => Some(("PATTERN_MISMATCH", 23));
+    components__richtext_with_bound_text => None;
     routing__endpoint_flow_with_two_branches => None;
 }
 

@@ -2,7 +2,7 @@
 //! payloads against the target's data model, `complete` on terminal screens, `update_data`
 //! keys, `open_url` and media-picker rules (flow-json.md §4, components.md §3.5).
 
-use super::data::{binding, schema_type};
+use super::data::{Place, references, schema_type};
 use super::{Ctx, one_of, suggest};
 use crate::diagnostic::Diagnostic;
 use crate::flow::expr::{self, PropText, Ref, Scope, Store, Type};
@@ -170,7 +170,7 @@ fn action(ctx: &mut Ctx, screen: &Screen, trigger: &Trigger, node: &Node, path: 
         return;
     }
     if let Some(p) = payload {
-        payload_bindings(ctx, screen, p, &path.key("payload"));
+        payload_references(ctx, screen, p, &path.key("payload"));
     }
     match name {
         ActionName::Navigate => navigate(ctx, screen, node, path),
@@ -254,21 +254,21 @@ fn allowed_list(trigger: &Trigger, version: crate::flow::version::Version) -> St
     one_of(&names)
 }
 
-/// Checks every binding in a payload (recursively).
-fn payload_bindings(ctx: &mut Ctx, screen: &Screen, node: &Node, path: &Path) {
+/// Checks every reference in a payload, at any depth, as references anywhere else.
+fn payload_references(ctx: &mut Ctx, screen: &Screen, node: &Node, path: &Path) {
     match &node.value {
         Value::Object(members) => {
             for m in members {
-                payload_bindings(ctx, screen, &m.value, &path.key(&m.key));
+                payload_references(ctx, screen, &m.value, &path.key(&m.key));
             }
         }
         Value::Array(items) => {
             for (i, item) in items.iter().enumerate() {
-                payload_bindings(ctx, screen, item, &path.index(i));
+                payload_references(ctx, screen, item, &path.index(i));
             }
         }
         Value::String(_) => {
-            binding(ctx, screen, node, path, &[]);
+            references(ctx, screen, node, path, Place::Payload);
         }
         _ => {}
     }
@@ -554,7 +554,8 @@ fn navigate_payload(ctx: &mut Ctx, screen: &Screen, target: &Screen, node: &Node
         };
         let ok = match m.value.as_str().map(expr::classify) {
             Some(PropText::Binding(_) | PropText::Nested(_)) => {
-                let t = binding(
+                // Findings about the value itself were reported with the payload.
+                let t = references(
                     &mut Ctx {
                         flow: ctx.flow,
                         diags: Vec::new(),
@@ -562,7 +563,7 @@ fn navigate_payload(ctx: &mut Ctx, screen: &Screen, target: &Screen, node: &Node
                     screen,
                     &m.value,
                     &p,
-                    &[],
+                    Place::Payload,
                 );
                 let expected = schema_type(&field.schema);
                 match t {
