@@ -254,6 +254,7 @@ invalid_fixtures! {
     actions__navigate_unknown_screen => "INVALID_NAVIGATE_ACTION_NEXT_SCREEN_NAME" @ 21;
     actions__open_url_without_url => "MISSING_REQUIRED_PROPERTY" @ 14;
     // References in payloads are checked as references in text are.
+    actions__payload_expression_undeclared_data_7_2 => "INVALID_SCREEN_DYNAMIC_DATA" @ 29;
     actions__payload_reference_empty_name => "INVALID_PROPERTY_VALUE" @ 24;
     actions__payload_reference_without_field => "INVALID_PROPERTY_VALUE" @ 24;
     actions__payload_screen_ref_without_store => "INVALID_PROPERTY_VALUE" @ 24;
@@ -284,6 +285,8 @@ valid_fixtures! {
     components__richtext_with_footer_6_3 => None;
     actions__picker_top_level_in_complete_payload => None;
     actions__payload_mixed_literal => Some(("PATTERN_MISMATCH", 23));
+    // Before 7.2 Meta does not check expressions in payloads against the data model.
+    actions__payload_expression_undeclared_data_7_1 => Some(("INVALID_SCREEN_DYNAMIC_DATA", 29));
     components__richtext_with_bound_text => None;
     routing__endpoint_flow_with_two_branches => None;
 }

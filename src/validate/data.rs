@@ -10,7 +10,7 @@ use crate::flow::json::{Member, Node, Value};
 use crate::flow::model::{Component, Schema, Screen};
 use crate::flow::path::Path;
 use crate::flow::spec::{Kind, Ty};
-use crate::flow::version::v;
+use crate::flow::version::{Version, v};
 
 pub(super) fn check(ctx: &mut Ctx) {
     for screen in &ctx.flow.screens {
@@ -439,6 +439,14 @@ pub(super) enum Place<'a> {
     Payload,
 }
 
+/// The first version whose validator checks nested expressions in action payloads against
+/// the data models. Meta's changelog puts it at 7.2 (8 Jul 2025: "improved validation for
+/// nested expressions in Flow JSON actions"; flow-json.md §1.3), while its error-codes page
+/// shows such a finding with no version at all (flow-json.md §3.4). Where the sources
+/// disagree flowsim warns: before 7.2 these findings are warnings, from 7.2 errors. The
+/// syntax of an expression is checked as an error in every version that has expressions.
+const PAYLOAD_EXPRESSIONS_CHECKED: Version = v(7, 2);
+
 /// Checks a string that may hold references: the syntax of a binding or backtick
 /// expression, every reference against the data models (`resolve`), the expression's type
 /// against the place. Returns the value's type when it is a binding or an expression
@@ -467,6 +475,11 @@ pub(super) fn references(
         }
         return None;
     }
+    // What Meta checks of an expression in a payload depends on the version (see
+    // PAYLOAD_EXPRESSIONS_CHECKED): findings found by the data model are warnings before it.
+    let lenient = matches!(place, Place::Payload)
+        && matches!(class, PropText::Nested(_))
+        && version < PAYLOAD_EXPRESSIONS_CHECKED;
     let (ty, mut found) = match class {
         PropText::Literal if expr::contains_reference(text) => {
             mixed(ctx, node, path, place);
@@ -552,7 +565,13 @@ pub(super) fn references(
         );
     }
     for d in found {
-        ctx.push(d);
+        ctx.push(if lenient {
+            d.into_warning(format!(
+                "Meta's changelog checks expressions in action payloads against the data model from Flow JSON {PAYLOAD_EXPRESSIONS_CHECKED} on; on {version} the value would be empty at run time"
+            ))
+        } else {
+            d
+        });
     }
     Some(ty)
 }
