@@ -274,6 +274,7 @@ invalid_fixtures! {
     routing__screen_missing_from_model => "INVALID_ROUTING_MODEL" @ 4;
     routing__self_route => "INVALID_ROUTING_MODEL" @ 6;
     routing__too_many_branches => "INVALID_ROUTING_MODEL" @ 5;
+    routing__too_many_navigate_targets => "INVALID_ROUTING_MODEL" @ 163;
     routing__unknown_screen_in_model => "INVALID_ROUTING_MODEL" @ 7;
     routing__unreachable_screen => "INVALID_ROUTING_MODEL" @ 52;
 }
@@ -289,6 +290,7 @@ valid_fixtures! {
     actions__payload_expression_undeclared_data_7_1 => Some(("INVALID_SCREEN_DYNAMIC_DATA", 29));
     components__richtext_with_bound_text => None;
     routing__endpoint_flow_with_two_branches => None;
+    routing__ten_navigate_targets => None;
 }
 
 const FAMILIES: &[&str] = &[

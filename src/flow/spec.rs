@@ -435,6 +435,7 @@ pub static COMPONENTS: &[ComponentSpec] = &[
         doc: "Options with check boxes; the value is the array of selected ids.",
         props: &[
             NAME,
+            // 1–20 options: META-COMP CheckboxGroup (components.md §5.8).
             p("data-source", options(1, 20)).req(),
             p("label", Str).req_since(v(4, 0)).max(30),
             p("description", Str).since(v(4, 0)).max(300),
@@ -459,6 +460,7 @@ pub static COMPONENTS: &[ComponentSpec] = &[
         doc: "Options with radio buttons; the value is the selected id.",
         props: &[
             NAME,
+            // 1–20 options: META-COMP RadioButtonsGroup (components.md §5.9).
             p("data-source", options(1, 20)).req(),
             p("label", Str).req_since(v(4, 0)).max(30),
             p("description", Str).since(v(4, 0)).max(300),
@@ -482,6 +484,8 @@ pub static COMPONENTS: &[ComponentSpec] = &[
         props: &[
             NAME,
             p("label", Str).req().max_disputed(20, 30),
+            // 1–200 options (100 with images, checked in validate::schema): META-COMP
+            // Dropdown (components.md §5.10).
             p("data-source", options(1, 200)).req(),
             REQUIRED,
             ENABLED,
@@ -503,6 +507,7 @@ pub static COMPONENTS: &[ComponentSpec] = &[
             NAME,
             p("label", Str).req().max(80),
             p("description", Str).max(300),
+            // 2–20 options: META-COMP ChipsSelector (components.md §5.11).
             p(
                 "data-source",
                 ObjArray {
@@ -680,6 +685,9 @@ pub static COMPONENTS: &[ComponentSpec] = &[
         doc: "A list of rich rows; tapping one runs its action.",
         props: &[
             NAME,
+            // 1–20 items, "items past 20 are not rendered": META-COMP NavigationList
+            // (components.md §5.21). Their navigate targets are routes of the screen,
+            // limited to 10 (validate::routing::MAX_BRANCHES).
             p(
                 "list-items",
                 ObjArray {
@@ -716,6 +724,7 @@ pub static COMPONENTS: &[ComponentSpec] = &[
         since: v(7, 1),
         doc: "Up to three swipeable images.",
         props: &[
+            // 1–3 images: META-COMP ImageCarousel (components.md §5.18).
             p(
                 "images",
                 ObjArray {
@@ -864,15 +873,26 @@ impl Kind {
         }
     }
 
-    /// At most this many of the component per screen (flow-json.md §1.6).
+    /// At most this many of the component per screen, counting every If/Switch branch.
+    /// Each limit is Meta's component reference (META-COMP in components.md) on that
+    /// component, gathered in components.md §6 and flow-json.md §1.6. These count
+    /// components, not what they hold: a NavigationList's 1–20 items are the `list-items`
+    /// limit in [`COMPONENTS`], and the screens its items navigate to count toward the
+    /// screen's 10 routes (`validate::routing::MAX_BRANCHES`).
     pub fn max_per_screen(self) -> Option<usize> {
         use Kind::*;
         match self {
+            // META-COMP Footer (components.md §5.12); MORE_THAN_ONE_FOOTER.
             Footer => Some(1),
+            // META-COMP EmbeddedLink (components.md §5.14).
             EmbeddedLink => Some(2),
+            // META-COMP Image (components.md §5.17).
             Image => Some(3),
+            // META-COMP OptIn (components.md §5.13).
             OptIn => Some(5),
+            // META-COMP NavigationList (components.md §5.21).
             NavigationList => Some(2),
+            // META-COMP ImageCarousel (components.md §5.18); 3 per flow as well.
             ImageCarousel => Some(2),
             _ => None,
         }

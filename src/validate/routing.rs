@@ -5,10 +5,18 @@ use std::collections::{HashMap, HashSet};
 
 use super::{Ctx, suggest};
 use crate::diagnostic::Diagnostic;
-use crate::flow::json::Node;
+use crate::flow::json::{Node, Span};
+use crate::flow::model::Screen;
 use crate::flow::path::Path;
 
-/// At most this many outgoing routes per screen.
+/// At most this many outgoing routes per screen: Meta's Flow JSON reference ("10 branches
+/// within the routing model", flow-json.md §1.6 and §5.3 rule 7; the error text and
+/// Meta's client code count per screen) and the component reference's limits table
+/// ("routing model / navigate targets", components.md §6). Without a `routing_model`
+/// Meta derives the routes from the `navigate` actions, so the limit counts distinct
+/// navigate targets then. It is independent of how many components may navigate: a
+/// NavigationList may hold 20 items (components.md §5.21), but at most 10 distinct
+/// screens can be their targets.
 pub const MAX_BRANCHES: usize = 10;
 
 const CODE: &str = "INVALID_ROUTING_MODEL";
@@ -152,6 +160,12 @@ pub(super) fn check(ctx: &mut Ctx) {
         }
     }
 
+    if flow.routing_model.is_none() {
+        for screen in &flow.screens {
+            navigate_branches(ctx, screen);
+        }
+    }
+
     let edges: Vec<(String, String)> = flow
         .edges()
         .into_iter()
@@ -221,6 +235,46 @@ pub(super) fn check(ctx: &mut Ctx) {
                 }),
             );
         }
+    }
+}
+
+/// The routes Meta derives from a screen's `navigate` actions obey the same limit as
+/// written ones: reported at the first navigate past it.
+fn navigate_branches(ctx: &mut Ctx, screen: &Screen) {
+    let mut targets: Vec<String> = Vec::new();
+    let mut first_over: Option<(Span, Path)> = None;
+    for c in screen.all_components() {
+        c.for_each_action(&mut |path, action| {
+            if action.get("name").and_then(Node::as_str) != Some("navigate") {
+                return;
+            }
+            let Some(name) = action.get("next").and_then(|n| n.get("name")) else {
+                return;
+            };
+            let Some(to) = name.as_str() else { return };
+            if to == screen.id || targets.iter().any(|t| t == to) {
+                return;
+            }
+            targets.push(to.to_string());
+            if targets.len() == MAX_BRANCHES + 1 {
+                first_over = Some((name.span.clone(), path.key("next").key("name")));
+            }
+        });
+    }
+    if let Some((span, path)) = first_over {
+        ctx.push(
+            Diagnostic::error(
+                CODE,
+                span,
+                &path,
+                format!(
+                    "screen `{}` navigates to {} screens; at most {MAX_BRANCHES} branches are allowed per screen",
+                    screen.id,
+                    targets.len()
+                ),
+            )
+            .help("without a `routing_model` every navigate target is a route: split the choices over two screens"),
+        );
     }
 }
 
