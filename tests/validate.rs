@@ -286,6 +286,11 @@ valid_fixtures! {
     components__richtext_with_footer_6_3 => None;
     actions__picker_top_level_in_complete_payload => None;
     actions__payload_mixed_literal => Some(("PATTERN_MISMATCH", 23));
+    actions__navigate_next_without_type => None;
+    actions__navigate_next_plugin => Some(("INVALID_PROPERTY_VALUE", 20));
+    // Between Meta's limit (20) and pywa's (30): a warning, and the schema accepts it.
+    components__dropdown_label_over_meta_limit => Some(("INVALID_PROPERTY_VALUE", 14));
+    components__bound_captions_and_required_data => None;
     // Before 7.2 Meta does not check expressions in payloads against the data model.
     actions__payload_expression_undeclared_data_7_1 => Some(("INVALID_SCREEN_DYNAMIC_DATA", 29));
     components__richtext_with_bound_text => None;
@@ -938,6 +943,167 @@ fn schema_of_an_unknown_version_is_a_usage_error() {
             out.stderr.contains("unknown Flow JSON version"),
             "{version}: {}",
             out.stderr
+        );
+    }
+}
+
+/// The real-world corpus next to the checkout (`../shared/corpus/real-world`), if present.
+fn corpus_dir() -> Option<PathBuf> {
+    let dir = Path::new(ROOT).join("../shared/corpus/real-world");
+    dir.is_dir().then_some(dir)
+}
+
+/// Flow files of a folder; a container file (a JSON object of named flows, as pywa's test
+/// data) is split into one file per flow under `split`.
+fn flow_files(dir: &Path, split: &Path) -> Vec<PathBuf> {
+    let mut names: Vec<PathBuf> = std::fs::read_dir(dir)
+        .expect("a folder of flows")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    names.sort();
+    let mut files = Vec::new();
+    for path in names {
+        let doc: Option<Value> = std::fs::read_to_string(&path)
+            .ok()
+            .and_then(|t| serde_json::from_str(&t).ok());
+        let flows = doc.as_ref().and_then(Value::as_object).filter(|o| {
+            !o.is_empty()
+                && !o.contains_key("screens")
+                && o.values().all(|v| v.get("screens").is_some())
+        });
+        match flows {
+            Some(flows) => {
+                let stem = path.file_stem().expect("stem").to_string_lossy();
+                for (key, flow) in flows {
+                    let file = split.join(format!("{stem}__{key}.json"));
+                    let text = serde_json::to_string_pretty(flow).expect("prints");
+                    std::fs::write(&file, text).expect("write");
+                    files.push(file);
+                }
+            }
+            None => files.push(path),
+        }
+    }
+    files
+}
+
+/// The compiled schema of each version `flowsim schema` knows, on demand.
+struct Schemas(std::collections::HashMap<String, jsonschema::Validator>);
+
+impl Schemas {
+    fn of(&mut self, version: &str) -> &jsonschema::Validator {
+        self.0.entry(version.to_string()).or_insert_with(|| {
+            let schema = schema(&["--version", version]);
+            jsonschema::draft7::new(&schema)
+                .unwrap_or_else(|e| panic!("the {version} schema compiles: {e}"))
+        })
+    }
+}
+
+/// Where an instance breaks a schema: `path: message`, one per finding.
+fn schema_errors(validator: &jsonschema::Validator, flow: &Value) -> Vec<String> {
+    validator
+        .iter_errors(flow)
+        .map(|e| format!("{}: {e}", e.instance_path()))
+        .collect()
+}
+
+/// `flowsim schema` is never stricter than `flowsim validate`: every flow the validator
+/// accepts (warnings allowed) — the samples, the valid fixtures and every corpus flow —
+/// passes the schema of its version under a real JSON Schema validator.
+#[test]
+fn schema_accepts_every_flow_validate_accepts() {
+    let split = tempfile::tempdir().expect("tempdir");
+    let mut files = sample_flows();
+    files.extend(
+        fixture_names("valid")
+            .iter()
+            .map(|n| Path::new(ROOT).join(format!("tests/fixtures/valid/{n}.json"))),
+    );
+    let corpus = corpus_dir().map(|dir| flow_files(&dir, split.path()));
+    match &corpus {
+        Some(flows) => files.extend(flows.iter().cloned()),
+        None => eprintln!("note: ../shared/corpus/real-world is absent; samples and fixtures only"),
+    }
+    let from_corpus = |p: &PathBuf| corpus.as_ref().is_some_and(|c| c.contains(p));
+    let paths: Vec<String> = files.iter().map(|p| p.display().to_string()).collect();
+    let mut args = vec!["validate", "--format", "json"];
+    args.extend(paths.iter().map(String::as_str));
+    let reports = json_lines(&run(&args).stdout);
+    assert_eq!(reports.len(), files.len(), "one report per file");
+
+    let mut schemas = Schemas(Default::default());
+    let (mut checked, mut corpus_checked, mut failures) = (0, 0, Vec::new());
+    for (report, path) in reports.iter().zip(&files) {
+        if report["valid"] != true {
+            continue;
+        }
+        let text = std::fs::read_to_string(path).expect("readable");
+        let flow: Value = serde_json::from_str(&text).expect("a valid flow is JSON");
+        let version = flow["version"]
+            .as_str()
+            .expect("a valid flow has a version");
+        if !flowsim::flow::version::Version::parse(version).is_some_and(|v| v.is_known()) {
+            // A newer version than flowsim knows has no schema of its own.
+            assert!(
+                path.ends_with("document__unknown_newer_version.json"),
+                "{}",
+                path.display()
+            );
+            continue;
+        }
+        checked += 1;
+        if from_corpus(path) {
+            corpus_checked += 1;
+        }
+        let errors = schema_errors(schemas.of(version), &flow);
+        if !errors.is_empty() {
+            failures.push(format!("{}:\n  {}", path.display(), errors.join("\n  ")));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "the schema rejects flows that `flowsim validate` accepts:\n{}",
+        failures.join("\n")
+    );
+    assert!(
+        checked >= sample_flows().len() + 10,
+        "only {checked} flows checked"
+    );
+    if corpus.is_some() {
+        assert!(
+            corpus_checked >= 30,
+            "only {corpus_checked} corpus flows accepted"
+        );
+    }
+}
+
+/// The schema is not vacuous: what both reject, it rejects at the same place.
+#[test]
+fn schema_rejects_what_validate_rejects_at_the_same_path() {
+    let mut schemas = Schemas(Default::default());
+    for (fixture, pointer) in [
+        (
+            "components__unknown_property_typo",
+            "/screens/0/layout/children/0",
+        ),
+        (
+            "components__bad_enum_value",
+            "/screens/0/layout/children/0/input-type",
+        ),
+        ("screens__wrong_layout_type", "/screens/0/layout/type"),
+    ] {
+        let path = Path::new(ROOT).join(format!("tests/fixtures/invalid/{fixture}.json"));
+        let flow: Value =
+            serde_json::from_str(&std::fs::read_to_string(path).expect("fixture")).expect("JSON");
+        let errors = schema_errors(
+            schemas.of(flow["version"].as_str().expect("version")),
+            &flow,
+        );
+        assert!(
+            errors.iter().any(|e| e.starts_with(pointer)),
+            "{fixture}: no schema error at {pointer}: {errors:?}"
         );
     }
 }

@@ -9,7 +9,7 @@ use crate::flow::expr::{self, PropText, Ref, Scope, Store, Type};
 use crate::flow::json::{Node, Value};
 use crate::flow::model::Screen;
 use crate::flow::path::Path;
-use crate::flow::spec::{ActionName, Allowed, Kind, Prop, Ty};
+use crate::flow::spec::{ActionName, Allowed, Kind, NEXT_TYPES, Prop, Ty, URL_SCHEMES};
 
 pub(super) fn check(ctx: &mut Ctx) {
     for screen in &ctx.flow.screens {
@@ -221,7 +221,7 @@ fn action(ctx: &mut Ctx, screen: &Screen, trigger: &Trigger, node: &Node, path: 
                 .help("add `\"url\": \"https://…\"`"),
             ),
             Some(url) => match url.as_str() {
-                Some(u) if u.starts_with("https://") || u.starts_with("http://") => {}
+                Some(u) if URL_SCHEMES.iter().any(|p| u.starts_with(p)) => {}
                 _ => ctx.push(Diagnostic::error(
                     "INVALID_PROPERTY_VALUE_FORMAT",
                     url.span.clone(),
@@ -393,12 +393,12 @@ fn navigate(ctx: &mut Ctx, screen: &Screen, node: &Node, path: &Path) {
     }
     match next.get("type").and_then(Node::as_str) {
         Some("screen") | None => {}
-        Some("plugin") => ctx.push(Diagnostic::warning(
+        Some(t) if NEXT_TYPES.contains(&t) => ctx.push(Diagnostic::warning(
             "INVALID_PROPERTY_VALUE",
             next.get("type")
                 .map_or(next.span.clone(), |n| n.span.clone()),
             &next_path.key("type"),
-            "`next.type: plugin` is undocumented; flowsim cannot simulate it",
+            format!("`next.type: {t}` is undocumented; flowsim cannot simulate it"),
         )),
         Some(other) => ctx.push(Diagnostic::error(
             "INVALID_PROPERTY_VALUE",

@@ -5,6 +5,7 @@ use super::{Ctx, suggest};
 use crate::diagnostic::Diagnostic;
 use crate::flow::json::Node;
 use crate::flow::path::Path;
+use crate::flow::spec::{self, MAX_SCREENS};
 use crate::flow::version::{self, FROZEN, Version, v};
 
 const ROOT_KEYS: &[&str] = &[
@@ -15,9 +16,6 @@ const ROOT_KEYS: &[&str] = &[
     "data_channel_uri",
     "meta",
 ];
-
-/// Meta's limit on screens per flow.
-pub const MAX_SCREENS: usize = 100;
 
 pub(super) fn check(ctx: &mut Ctx) {
     let flow = ctx.flow;
@@ -35,9 +33,10 @@ pub(super) fn check(ctx: &mut Ctx) {
                 .help("remove it and set the endpoint URL in the Flow Builder or as `endpoint_uri` through the Flows API"),
             ),
             "data_channel_uri" => {
-                let ok = m.value.as_str().is_some_and(|s| {
-                    s.starts_with("https://") || s.starts_with("http://")
-                });
+                let ok = m
+                    .value
+                    .as_str()
+                    .is_some_and(|s| spec::URL_SCHEMES.iter().any(|p| s.starts_with(p)));
                 if !ok {
                     ctx.push(Diagnostic::error(
                         "INVALID_PROPERTY_VALUE_FORMAT",
@@ -181,8 +180,7 @@ fn check_data_api(ctx: &mut Ctx) {
     if let Some(m) = flow.member("data_api_version") {
         let path = root.key("data_api_version");
         match m.value.as_str() {
-            Some("3.0") => {}
-            Some("4.0") if flow.version >= v(7, 3) => {}
+            Some(api) if spec::data_api_versions(flow.version).contains(&api) => {}
             Some("4.0") => ctx.push(
                 Diagnostic::error(
                     "INVALID_DATA_API_VERSION",

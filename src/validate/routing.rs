@@ -8,16 +8,7 @@ use crate::diagnostic::Diagnostic;
 use crate::flow::json::{Node, Span};
 use crate::flow::model::Screen;
 use crate::flow::path::Path;
-
-/// At most this many outgoing routes per screen: Meta's Flow JSON reference ("10 branches
-/// within the routing model", flow-json.md §1.6 and §5.3 rule 7; the error text and
-/// Meta's client code count per screen) and the component reference's limits table
-/// ("routing model / navigate targets", components.md §6). Without a `routing_model`
-/// Meta derives the routes from the `navigate` actions, so the limit counts distinct
-/// navigate targets then. It is independent of how many components may navigate: a
-/// NavigationList may hold 20 items (components.md §5.21), but at most 10 distinct
-/// screens can be their targets.
-pub const MAX_BRANCHES: usize = 10;
+use crate::flow::spec::MAX_BRANCHES;
 
 const CODE: &str = "INVALID_ROUTING_MODEL";
 

@@ -523,10 +523,10 @@ fn too_long(
         "`{}` of {owner} has {count} characters; the limit is {max}",
         prop.name
     );
-    match prop.disputed_max {
-        Some(other) if count <= other => Diagnostic::warning("INVALID_PROPERTY_VALUE", node.span.clone(), path, message)
+    match prop.max_chars_error() {
+        Some(error) if count <= error => Diagnostic::warning("INVALID_PROPERTY_VALUE", node.span.clone(), path, message)
             .help(format!(
-                "Meta documents {max} characters, but other sources accept up to {other}: shorten it to be safe"
+                "Meta documents {max} characters, but other sources accept up to {error}: shorten it to be safe"
             )),
         _ => Diagnostic::error("INVALID_PROPERTY_VALUE", node.span.clone(), path, message)
             .help(format!("shorten it by {} characters", count - max)),
