@@ -281,6 +281,7 @@ invalid_fixtures! {
 
 valid_fixtures! {
     document__unknown_newer_version => Some(("INVALID_FLOW_JSON_VERSION", 2));
+    document__frozen_version => Some(("INVALID_FLOW_JSON_VERSION_STATE", 2));
     if_switch__footer_in_both_branches => None;
     data__forward_global_reference => None;
     components__richtext_with_footer_6_3 => None;
@@ -727,6 +728,93 @@ fn an_invalid_file_exits_1_and_a_valid_one_0() {
         "tests/fixtures/invalid/screens__two_footers.json",
     ]);
     assert_eq!(out.code, Some(1));
+}
+
+#[test]
+fn deny_warnings_exits_1_on_any_warning() {
+    let warned = "tests/fixtures/valid/document__frozen_version.json";
+    let clean = "sample-flows/welcome.json";
+    assert_eq!(run(&["validate", warned]).code, Some(0));
+    let out = run(&["validate", "--deny-warnings", "--format", "json", warned]);
+    assert_eq!(out.code, Some(1), "{}", out.stdout);
+    // The report is the same: the flow is valid, the warning is what fails the run.
+    let report = &json_lines(&out.stdout)[0];
+    assert_eq!(report["valid"], true);
+    assert_eq!(
+        report["warnings"][0]["error"],
+        "INVALID_FLOW_JSON_VERSION_STATE"
+    );
+    assert_eq!(run(&["validate", "--deny-warnings", clean]).code, Some(0));
+    assert_eq!(
+        run(&["validate", "--deny-warnings", clean, warned]).code,
+        Some(1)
+    );
+    assert_eq!(
+        run(&[
+            "validate",
+            "--deny-warnings",
+            "tests/fixtures/invalid/screens__two_footers.json"
+        ])
+        .code,
+        Some(1)
+    );
+    // A usage error still wins.
+    assert_eq!(
+        run(&[
+            "validate",
+            "--deny-warnings",
+            warned,
+            "tests/fixtures/no_such_flow.json"
+        ])
+        .code,
+        Some(2)
+    );
+}
+
+/// A frozen version is a warning that says what Meta does with the flow; the commands that
+/// run flows still run it and show the warning.
+#[test]
+fn frozen_flows_run_with_the_lifecycle_warning_shown() {
+    let out = run(&[
+        "validate",
+        "--color",
+        "never",
+        "sample-flows/legacy_form.json",
+    ]);
+    assert_eq!(out.code, Some(0), "{}", out.stdout);
+    for part in [
+        "warning[INVALID_FLOW_JSON_VERSION_STATE]: Flow JSON 3.1 is frozen since 8 April 2025",
+        "refuses to publish a flow on it (error 139002)",
+        "help: migrate to \"7.3\", the newest version",
+    ] {
+        assert!(out.stdout.contains(part), "{part}:\n{}", out.stdout);
+    }
+    let notice = "warning[INVALID_FLOW_JSON_VERSION_STATE]: sample-flows/legacy_form.json:2:14: Flow JSON 3.1 is frozen since 8 April 2025";
+    let render = run(&[
+        "render",
+        "--color",
+        "never",
+        "sample-flows/legacy_form.json",
+    ]);
+    assert_eq!(render.code, Some(0), "{}", render.stderr);
+    assert!(
+        render.stdout.contains("Managed by the business"),
+        "{}",
+        render.stdout
+    );
+    assert!(render.stderr.starts_with(notice), "{}", render.stderr);
+    let test = run(&[
+        "test",
+        "--color",
+        "never",
+        "sample-flows/legacy_form.test.json",
+    ]);
+    assert_eq!(test.code, Some(0), "{}", test.stdout);
+    assert!(test.stdout.contains(" 0 failed"), "{}", test.stdout);
+    assert!(test.stderr.contains(notice), "{}", test.stderr);
+    // Active versions say nothing.
+    let render = run(&["render", "--color", "never", "sample-flows/welcome.json"]);
+    assert_eq!(render.stderr, "");
 }
 
 /// The welcome sample padded with trailing spaces to exactly `len` bytes.

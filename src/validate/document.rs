@@ -6,7 +6,7 @@ use crate::diagnostic::Diagnostic;
 use crate::flow::json::Node;
 use crate::flow::path::Path;
 use crate::flow::spec::{self, MAX_SCREENS};
-use crate::flow::version::{self, FROZEN, Version, v};
+use crate::flow::version::{self, State, Version, v};
 
 const ROOT_KEYS: &[&str] = &[
     "version",
@@ -131,16 +131,8 @@ fn check_version(ctx: &mut Ctx) {
             .help(format!("use a version like \"{}\"", version::NEWEST)),
         ),
         Some(v) if v.is_known() => {
-            if FROZEN.contains(&v) {
-                ctx.push(
-                    Diagnostic::warning(
-                        "INVALID_FLOW_JSON_VERSION_STATE",
-                        node.span.clone(),
-                        &path,
-                        format!("Flow JSON {v} is frozen: flows using it can be sent but no longer published"),
-                    )
-                    .help(format!("move to \"{}\" to publish changes", version::NEWEST)),
-                );
+            if let Some(d) = lifecycle(v, v.state(), node, &path) {
+                ctx.push(d);
             }
         }
         Some(v) if v > version::NEWEST => ctx.push(
@@ -170,6 +162,43 @@ fn check_version(ctx: &mut Ctx) {
                     .collect::<Vec<_>>()
                     .join(", ")
             )),
+        ),
+    }
+}
+
+/// The code of findings about a version's lifecycle.
+pub(super) const VERSION_STATE: &str = "INVALID_FLOW_JSON_VERSION_STATE";
+
+/// What Meta does with a flow on a version that is no longer active: a frozen version is
+/// a warning (the flow runs, but publishing it is refused), an expired one an error.
+fn lifecycle(v: Version, state: State, node: &Node, path: &Path) -> Option<Diagnostic> {
+    let migrate = format!(
+        "migrate to \"{}\", the newest version (see Meta's changelog for what changed since {v})",
+        version::NEWEST
+    );
+    match state {
+        State::Active => None,
+        State::Frozen { since } => Some(
+            Diagnostic::warning(
+                VERSION_STATE,
+                node.span.clone(),
+                path,
+                format!(
+                    "Flow JSON {v} is frozen since {since}: Meta refuses to publish a flow on it (error 139002); published flows are still sent and opened"
+                ),
+            )
+            .help(migrate),
+        ),
+        State::Expired { since } => Some(
+            Diagnostic::error(
+                VERSION_STATE,
+                node.span.clone(),
+                path,
+                format!(
+                    "Flow JSON {v} expired on {since}: flows on it can no longer be sent or opened"
+                ),
+            )
+            .help(migrate),
         ),
     }
 }
@@ -258,5 +287,48 @@ fn check_screen_count(ctx: &mut Ctx) {
             ),
         )),
         None => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn version_node() -> Node {
+        crate::flow::json::parse("\"3.0\"").expect("JSON")
+    }
+
+    #[test]
+    fn an_expired_version_is_an_error_and_a_frozen_one_a_warning() {
+        let node = version_node();
+        let path = Path::root().key("version");
+        let expired = lifecycle(
+            v(3, 0),
+            State::Expired {
+                since: "1 May 2030",
+            },
+            &node,
+            &path,
+        )
+        .expect("a finding");
+        assert!(expired.is_error());
+        assert_eq!(expired.code, "INVALID_FLOW_JSON_VERSION_STATE");
+        assert!(
+            expired.message.contains("expired on 1 May 2030"),
+            "{}",
+            expired.message
+        );
+        let frozen = lifecycle(v(3, 0), v(3, 0).state(), &node, &path).expect("a finding");
+        assert!(!frozen.is_error());
+        for part in ["frozen since 8 April 2025", "139002", "still sent"] {
+            assert!(frozen.message.contains(part), "{part}: {}", frozen.message);
+        }
+        assert!(
+            frozen
+                .help
+                .as_deref()
+                .is_some_and(|h| h.contains("\"7.3\""))
+        );
+        assert!(lifecycle(v(7, 3), State::Active, &node, &path).is_none());
     }
 }
