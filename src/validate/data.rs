@@ -1,6 +1,7 @@
 //! Data models and bindings: every screen's `data` declaration (flow-json.md §2.2), and every
 //! `${data.…}`, `${form.…}`, `${screen.ID.…}` reference and backtick expression resolved and
-//! type-checked against it (flow-json.md §3).
+//! type-checked against it (flow-json.md §3), wherever it stands — component properties,
+//! markdown lines, screen titles, action payloads — by one checker, [`references`].
 
 use super::schema::inner_span;
 use super::{Ctx, suggest};
