@@ -6,6 +6,7 @@
 pub mod app;
 pub mod cli;
 pub mod diagnostic;
+pub mod drive;
 pub mod endpoint;
 pub mod files;
 pub mod flow;

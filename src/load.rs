@@ -5,6 +5,7 @@ use std::io::Read;
 use std::path::Path;
 
 use crate::diagnostic::Diagnostic;
+use crate::flow::model::Flow;
 use crate::flow::path::Path as JsonPath;
 use crate::flow::source::Source;
 use crate::validate::MAX_FLOW_BYTES;
@@ -91,6 +92,29 @@ pub fn read_text(path: &Path) -> Result<String, String> {
             e.utf8_error().valid_up_to()
         )
     })
+}
+
+/// Reads and checks a flow file for a headless command: the flow (validation errors do not
+/// stop it; their number comes with it), or a one-line reason it cannot be loaded.
+pub fn flow(path: &Path) -> Result<(Flow, usize), String> {
+    let source = read(path).map_err(|e| match e {
+        LoadError::Io(m) => m,
+        LoadError::Invalid(b) => format!("{}: {}", b.0.name, b.1.message),
+    })?;
+    let checked = crate::validate::check(&source);
+    let errors = checked.diagnostics.iter().filter(|d| d.is_error()).count();
+    match checked.flow {
+        Some(flow) => Ok((flow, errors)),
+        None => Err(format!(
+            "{}: cannot be loaded: {}",
+            path.display(),
+            checked
+                .diagnostics
+                .first()
+                .map(|d| d.message.clone())
+                .unwrap_or_default()
+        )),
+    }
 }
 
 /// Reads at most the size limit plus one byte; the flag says whether the limit was passed.

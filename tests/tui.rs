@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use flowsim::app::{App, Command, Event, Finding};
+use flowsim::drive::Driver;
+use flowsim::endpoint::{Answerer, Source};
 use flowsim::sim::Start;
 use flowsim::sim::mock::Mock;
 use flowsim::ui::{self, theme::Theme};
@@ -43,15 +45,15 @@ fn open(file: &str) -> App {
     )
 }
 
-/// Carries out commands the way the runtime does, synchronously.
+/// Carries out commands the way the runtime does (through the one driver), synchronously.
 fn run(app: &mut App, commands: Vec<Command>, mock: Option<&Mock>) {
     for c in commands {
         match c {
-            Command::Request(r) if !r.notification => {
-                let answer = mock
-                    .map_or_else(|| Err("no mock".to_string()), |m| m.answer(&r))
-                    .map_err(Into::into);
-                let next = app.handle(Event::Answer(answer));
+            Command::Request(r) => {
+                let source = mock.map_or(Source::None, |m| Source::Mock(m.clone()));
+                let mut driver = Driver::new(Answerer::new(source, None));
+                let delivery = block_on(driver.deliver(&r));
+                let next = app.handle(Event::Delivered(Box::new(delivery)));
                 run(app, next, mock);
             }
             Command::DescribeFile { name, path, index } => {
@@ -62,6 +64,14 @@ fn run(app: &mut App, commands: Vec<Command>, mock: Option<&Mock>) {
             _ => {}
         }
     }
+}
+
+fn block_on<F: std::future::Future>(future: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(future)
 }
 
 fn key(app: &mut App, code: KeyCode) {
@@ -466,22 +476,14 @@ fn endpoint_app() -> (App, Mock) {
     (app, mock)
 }
 
-/// Runs commands through the real Answerer, as the runtime does (exchanges included).
+/// Runs commands through one driver for the whole test, as the runtime does.
 fn run_live(app: &mut App, commands: Vec<Command>, mock: &Mock) {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let mut answerer =
-        flowsim::endpoint::Answerer::new(flowsim::endpoint::Source::Mock(mock.clone()), None);
+    let mut driver = Driver::new(Answerer::new(Source::Mock(mock.clone()), None));
     let mut queue = commands;
     while let Some(c) = queue.pop() {
         if let Command::Request(r) = c {
-            let (exchange, answer) = runtime.block_on(answerer.answer(&r, "3.0"));
-            queue.extend(app.handle(Event::Exchange(Box::new(exchange))));
-            if !r.notification {
-                queue.extend(app.handle(Event::Answer(answer)));
-            }
+            let delivery = block_on(driver.deliver(&r));
+            queue.extend(app.handle(Event::Delivered(Box::new(delivery))));
         }
     }
 }
