@@ -546,6 +546,36 @@ async fn a_whole_session_through_the_engine() {
     assert_eq!(done["flow_token"], "loan-3f9c2a");
 }
 
+#[tokio::test]
+async fn plaintext_against_an_encrypting_endpoint_says_it_expects_encryption() {
+    // Meta's example endpoints answer 421 to a body they cannot decrypt, plain JSON included.
+    let (url, seen) = misbehaving(|_, body| {
+        assert!(body.starts_with(r#"{"version""#), "plain JSON: {body}");
+        StatusCode::from_u16(421).unwrap().into_response()
+    })
+    .await;
+    let client = Client::new(config(&url, None, None, TIMEOUT)).unwrap();
+    let x = within(client.ping()).await;
+    assert_eq!(seen.lock().unwrap().len(), 2);
+    assert_eq!((x.status, x.attempts), (Some(421), 2), "{x:?}");
+    let e = error_of(&x);
+    assert!(
+        e.contains("expects encrypted requests") && e.contains("drop --plaintext"),
+        "{e}"
+    );
+    assert!(!e.contains("is probably not the pair"), "{e}");
+
+    // An endpoint that answers an encrypted-looking body.
+    let (url, _) =
+        misbehaving(|_, _| "gHtjhucJocV0VMagsx5v6IzsZQMsj2SOThCD9WO7lVg=".into_response()).await;
+    let client = Client::new(config(&url, None, None, TIMEOUT)).unwrap();
+    let e = error_of(&within(client.send(&init_payload())).await);
+    assert!(
+        e.starts_with("The answer looks encrypted") && e.contains("expects encryption"),
+        "{e}"
+    );
+}
+
 // ---------------------------------------------------------------------------------------------
 // Failure modes, each with a server that misbehaves on purpose
 

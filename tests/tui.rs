@@ -602,3 +602,87 @@ fn pictures_use_the_terminal_graphics_protocol_when_there_is_one() {
         "the carousel picture is sent with the kitty protocol"
     );
 }
+
+/// Presses a key and draws a short terminal, as the runtime does between keys.
+fn press_and_draw(app: &mut App, code: KeyCode, mock: &Mock) -> String {
+    press(app, code, KeyModifiers::NONE, mock);
+    ui::to_text(draw(app, 100, 18).backend().buffer())
+}
+
+#[test]
+fn page_down_stops_at_the_end_of_the_help_and_the_inspector() {
+    let (mut app, mock) = endpoint_app();
+    key(&mut app, Tab); // off the text field: `?` and `i` would be typed there
+    press(&mut app, Char('?'), KeyModifiers::NONE, &mock);
+    draw(&mut app, 100, 18);
+    let mut last = String::new();
+    for _ in 0..30 {
+        last = press_and_draw(&mut app, KeyCode::PageDown, &mock);
+    }
+    assert!(
+        last.contains("wheel scrolls."),
+        "the last line shows: {last}"
+    );
+    // From the last page, one PgUp moves at once: PgDn did not run on past the end.
+    let up = press_and_draw(&mut app, KeyCode::PageUp, &mock);
+    assert_ne!(
+        up, last,
+        "PgUp did not move: PgDn had scrolled past the end"
+    );
+    press(&mut app, Esc, KeyModifiers::NONE, &mock);
+
+    // The inspector's details too, with a short exchange.
+    press(&mut app, Enter, KeyModifiers::NONE, &mock);
+    assert_eq!(app.session.current(), Some("DONE"));
+    let first = press_and_draw(&mut app, Char('i'), &mock);
+    assert!(first.contains("endpoint inspector"), "{first}");
+    for _ in 0..30 {
+        last = press_and_draw(&mut app, KeyCode::PageDown, &mock);
+    }
+    assert!(last.contains("Answer (decrypted)"), "{last}");
+    let up = press_and_draw(&mut app, KeyCode::PageUp, &mock);
+    assert_ne!(up, last, "PgUp did not move in the inspector");
+}
+
+#[test]
+fn the_side_panel_and_the_endpoint_inspector_have_their_own_names() {
+    let (mut app, mock) = endpoint_app();
+    key(&mut app, Tab);
+    press(&mut app, Char('p'), KeyModifiers::NONE, &mock);
+    let text = screen_text(&mut app);
+    assert!(text.contains("╭ side panel"), "{text}");
+    assert!(!text.contains(" inspector "), "{text}");
+    press(&mut app, Char('i'), KeyModifiers::NONE, &mock);
+    assert!(screen_text(&mut app).contains("╭ endpoint inspector"));
+}
+
+#[test]
+fn findings_about_an_answer_show_in_the_status_line_panel_and_inspector() {
+    let (mut app, _) = endpoint_app();
+    // The answer leaves out the data DONE declares.
+    let mock = Mock::parse(
+        r#"{ "responses": [ { "action": "data_exchange", "screen": "ASK",
+              "response": { "screen": "DONE", "data": {} } } ] }"#,
+    )
+    .unwrap();
+    type_text(&mut app, "42");
+    key(&mut app, Tab);
+    press(&mut app, Enter, KeyModifiers::NONE, &mock);
+    assert_eq!(app.session.current(), Some("DONE"));
+    let text = screen_text(&mut app);
+    let status = text.lines().next().unwrap();
+    assert!(status.contains("⚠ 1 finding about the answer"), "{status}");
+    press(&mut app, Char('p'), KeyModifiers::NONE, &mock);
+    let text = screen_text(&mut app);
+    assert!(
+        text.contains("Checks of the last endpoint answer")
+            && text.contains("⚠ missing-data: Screen DONE declares"),
+        "{text}"
+    );
+    press(&mut app, Char('i'), KeyModifiers::NONE, &mock);
+    let text = screen_text(&mut app);
+    assert!(
+        text.contains("What the client found in the answer") && text.contains("`msg`"),
+        "{text}"
+    );
+}
