@@ -686,3 +686,21 @@ fn findings_about_an_answer_show_in_the_status_line_panel_and_inspector() {
         "{text}"
     );
 }
+
+#[test]
+fn after_a_live_reload_requests_follow_the_reloaded_data_api_version() {
+    let (mut app, _) = endpoint_app();
+    type_text(&mut app, "7");
+    // The file now says Data API 4.0: the next request is a 4.0 one, signed.
+    let mut flow = (*app.session.flow).clone();
+    flow.data_api_version = Some("4.0".into());
+    app.handle(Event::Reload(Ok((std::sync::Arc::new(flow), Vec::new()))));
+    key(&mut app, Tab);
+    let commands = app.handle(Event::Key(KeyEvent::new(Enter, KeyModifiers::NONE)));
+    let Some(Command::Request(r)) = commands.first() else {
+        panic!("no request: {commands:?}");
+    };
+    assert_eq!((r.version.as_str(), r.sign_flow_token), ("4.0", true));
+    assert_eq!(r.payload()["version"], "4.0");
+    assert_eq!(r.data["code"], "7", "what was typed survived the reload");
+}
