@@ -46,10 +46,12 @@ pub struct Args {
     pub endpoint: EndpointArgs,
 }
 
+/// `flow_action` of the flow message, spelt as Meta and scenario files spell it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
 pub enum FlowAction {
     #[default]
     Navigate,
+    #[value(name = "data_exchange", alias = "data-exchange")]
     DataExchange,
 }
 
@@ -155,7 +157,9 @@ pub fn run(args: &Args) -> u8 {
             theme: args.theme.theme(),
         })
     })();
-    let options = match options {
+    // Check the endpoint options before the screen switches, so a mistake is read in the
+    // shell, not after the preview.
+    let options = match options.and_then(|o| o.endpoint.source(o.mock.clone()).map(|_| o)) {
         Ok(o) => o,
         Err(e) => {
             eprintln!("error: {e}");

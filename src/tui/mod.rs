@@ -25,6 +25,7 @@ use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 use crate::app::{App, Command, Event, Finding};
 use crate::samples::{SAMPLES, Sample};
 use crate::ui::theme::Theme;
+use flowsim_core::drive::Driver;
 use flowsim_core::flow::model::Flow;
 use flowsim_core::flow::source::Source;
 use flowsim_core::sim::Start;
@@ -235,13 +236,11 @@ async fn run_app(
         ),
         None => None,
     };
-    let source = options.endpoint.source(mock, &flow)?;
+    let source = options.endpoint.source(mock)?;
     let recorder = options.endpoint.recorder()?;
-    let answerer = Arc::new(tokio::sync::Mutex::new(Answerer::new(source, recorder)));
-    let version = flow
-        .data_api_version
-        .clone()
-        .unwrap_or_else(|| "3.0".into());
+    let driver = Arc::new(tokio::sync::Mutex::new(Driver::new(Answerer::new(
+        source, recorder,
+    ))));
     let mut app = App::new(
         name,
         flow,
@@ -254,8 +253,7 @@ async fn run_app(
         .and_then(|p| crate::ui::image::Graphics::new(p, crate::ui::body::bg(&options.theme)));
     let run = Runner {
         tx: tx.clone(),
-        answerer,
-        version,
+        driver,
     };
     let commands = app.boot();
     run.execute(commands);
@@ -306,9 +304,9 @@ fn translate(e: TermEvent) -> Option<Event> {
 /// Carries out the app's commands off the UI loop.
 struct Runner {
     tx: UnboundedSender<Event>,
-    answerer: Arc<tokio::sync::Mutex<Answerer>>,
-    /// The flow's Data API version, for request payloads.
-    version: String,
+    /// The one driver, shared with `flowsim test`: requests go out as the session made them
+    /// (after a live reload, with the reloaded flow's Data API version and token signing).
+    driver: Arc<tokio::sync::Mutex<Driver<Answerer>>>,
 }
 
 impl Runner {
@@ -320,17 +318,12 @@ impl Runner {
                 Command::Quit => quit = true,
                 Command::Request(request) => {
                     let tx = self.tx.clone();
-                    let answerer = Arc::clone(&self.answerer);
-                    let version = self.version.clone();
+                    let driver = Arc::clone(&self.driver);
                     tokio::spawn(async move {
                         // Offline answers come after a beat too, so the waiting state shows.
                         tokio::time::sleep(Duration::from_millis(80)).await;
-                        let (exchange, answer) =
-                            answerer.lock().await.answer(&request, &version).await;
-                        let _ = tx.send(Event::Exchange(Box::new(exchange)));
-                        if !request.notification {
-                            let _ = tx.send(Event::Answer(answer));
-                        }
+                        let delivery = driver.lock().await.deliver(&request).await;
+                        let _ = tx.send(Event::Delivered(Box::new(delivery)));
                     });
                 }
                 Command::DescribeFile { name, path, index } => {

@@ -27,7 +27,7 @@ use flowsim_core::diagnostic::Severity;
 use flowsim_core::flow::expr::display;
 use flowsim_core::flow::spec::Kind;
 use flowsim_core::sim::checks::{date_allowed, missing_required, parse_date, weekday_name};
-use flowsim_core::sim::{Phase, ScreenView, Session};
+use flowsim_core::sim::{Level, Phase, ScreenView, Session};
 use flowsim_core::text::sanitize;
 use markdown::wrap;
 use theme::Theme;
@@ -630,10 +630,10 @@ pub fn draw(frame: &mut Frame, app: &App) -> Drawn {
         panel(app, &view, r, buf);
     }
     if let Overlay::Help { scroll } = &app.overlay {
-        help(t, *scroll, area, buf);
+        drawn.overlay_max = help(t, *scroll, area, buf);
     }
     if let Overlay::Inspector { selected, scroll } = &app.overlay {
-        inspector(
+        drawn.overlay_max = inspector(
             app,
             *selected,
             *scroll,
@@ -651,8 +651,9 @@ pub fn draw(frame: &mut Frame, app: &App) -> Drawn {
     drawn
 }
 
-/// The endpoint inspector: every exchange, and the selected one in full.
-fn inspector(app: &App, selected: usize, scroll: u16, area: Rect, buf: &mut Buffer) {
+/// The endpoint inspector: every exchange, and the selected one in full. Returns how far its
+/// details can scroll (their last page).
+fn inspector(app: &App, selected: usize, scroll: u16, area: Rect, buf: &mut Buffer) -> u16 {
     let t = &app.theme;
     Clear.render(area, buf);
     let block = Block::bordered()
@@ -682,7 +683,7 @@ fn inspector(app: &App, selected: usize, scroll: u16, area: Rect, buf: &mut Buff
         Paragraph::new(text)
             .wrap(Wrap { trim: false })
             .render(inner, buf);
-        return;
+        return 0;
     }
     let list_rows = (app.exchanges.len() as u16).min(inner.height / 3).max(1);
     let first = selected.saturating_sub(list_rows as usize - 1);
@@ -695,6 +696,9 @@ fn inspector(app: &App, selected: usize, scroll: u16, area: Rect, buf: &mut Buff
         .enumerate()
     {
         let status = match (x.status, &x.error) {
+            (Some(s), None) if !x.differences.is_empty() || !x.findings.is_empty() => {
+                format!("{s} ⚠")
+            }
             (Some(s), None) => s.to_string(),
             (Some(s), Some(_)) => format!("{s} ✗"),
             (None, Some(_)) => "✗".into(),
@@ -739,7 +743,7 @@ fn inspector(app: &App, selected: usize, scroll: u16, area: Rect, buf: &mut Buff
         t.border(),
     );
     let Some(x) = app.exchanges.get(selected) else {
-        return;
+        return 0;
     };
     let mut lines: Vec<Line<'static>> = Vec::new();
     lines.push(Line::styled(
@@ -748,14 +752,32 @@ fn inspector(app: &App, selected: usize, scroll: u16, area: Rect, buf: &mut Buff
     ));
     lines.extend(json::lines(&x.request, details.width, t));
     lines.push(Line::raw(""));
+    let warning = Style::new().fg(t.error).add_modifier(Modifier::BOLD);
+    if let Some(recorded) = &x.recorded_for {
+        lines.push(Line::styled(
+            "Answered from the recording of a different request (replay)",
+            warning,
+        ));
+        for d in &x.differences {
+            for w in wrap(&format!("• {}", sanitize(d)), details.width) {
+                lines.push(Line::styled(w, t.error()));
+            }
+        }
+        lines.push(Line::styled("The recorded request:", t.dimmed()));
+        lines.extend(json::lines(recorded, details.width, t));
+        lines.push(Line::raw(""));
+    }
     match (&x.response, &x.error) {
         (_, Some(e)) => {
-            lines.push(Line::styled(
-                "Problem",
-                Style::new().fg(t.error).add_modifier(Modifier::BOLD),
-            ));
+            lines.push(Line::styled("Problem", warning));
             for w in wrap(&sanitize(e), details.width) {
                 lines.push(Line::styled(w, t.error()));
+            }
+            if let Some(detail) = &x.detail {
+                lines.push(Line::styled("Detail (from the HTTP library)", t.bold()));
+                for w in wrap(&sanitize(detail), details.width) {
+                    lines.push(Line::styled(w, t.dimmed()));
+                }
             }
         }
         (Some(r), None) => {
@@ -763,6 +785,27 @@ fn inspector(app: &App, selected: usize, scroll: u16, area: Rect, buf: &mut Buff
             lines.extend(json::lines(r, details.width, t));
         }
         (None, None) => {}
+    }
+    if !x.findings.is_empty() {
+        lines.push(Line::raw(""));
+        lines.push(Line::styled("What the client found in the answer", warning));
+        for f in &x.findings {
+            let style = match f.level {
+                Level::Error => t.error(),
+                Level::Warning => t.text(),
+            };
+            for w in wrap(
+                &format!(
+                    "{} {}: {}",
+                    level_mark(f.level),
+                    f.code,
+                    sanitize(&f.message)
+                ),
+                details.width,
+            ) {
+                lines.push(Line::styled(w, style));
+            }
+        }
     }
     if x.attempts > 1 {
         lines.push(Line::styled(
@@ -790,9 +833,21 @@ fn inspector(app: &App, selected: usize, scroll: u16, area: Rect, buf: &mut Buff
             lines.push(Line::styled(w, t.dimmed()));
         }
     }
+    let last = u16::try_from(lines.len())
+        .unwrap_or(u16::MAX)
+        .saturating_sub(details.height);
     Paragraph::new(lines)
-        .scroll((scroll, 0))
+        .scroll((scroll.min(last), 0))
         .render(details, buf);
+    last
+}
+
+/// A finding's mark: ⚠ for a warning, ✗ for an error.
+fn level_mark(level: Level) -> &'static str {
+    match level {
+        Level::Warning => "⚠",
+        Level::Error => "✗",
+    }
 }
 
 /// Step mode's box: the held request or answer, or the JSON editor.
@@ -814,7 +869,7 @@ fn step_box(app: &App, stepping: &crate::app::Stepping, area: Rect, frame: &mut 
             " step: about to send ",
             " Enter send · e edit payload · a answer by hand · Esc cancel ",
         ),
-        Stepping::Answer(_) => (" step: the answer arrived ", " Enter apply "),
+        Stepping::Answer { .. } => (" step: the answer arrived ", " Enter apply "),
         Stepping::Edit { answer: true, .. } => {
             (" step: answer by hand (JSON) ", " Ctrl-S use · Esc back ")
         }
@@ -833,10 +888,10 @@ fn step_box(app: &App, stepping: &crate::app::Stepping, area: Rect, frame: &mut 
     block.render(r, buf);
     match stepping {
         Stepping::Request(req) => {
-            let payload = req.payload(app.session.data_api_version());
+            let payload = req.payload();
             Paragraph::new(json::lines(&payload, inner.width, t)).render(inner, buf);
         }
-        Stepping::Answer(answer) => {
+        Stepping::Answer { answer, .. } => {
             let lines = match answer {
                 Ok(v) => json::lines(v, inner.width, t),
                 Err(e) => wrap(&sanitize(&e.message), inner.width)
@@ -913,6 +968,25 @@ fn status_line(app: &App) -> Line<'static> {
         let style = if failed > 0 { t.error() } else { t.dimmed() };
         spans.push(Span::styled(format!(" ⇄ {} ", app.exchanges.len()), style));
     }
+    // What is wrong with the last answer stays in sight until the next one.
+    if let Some(x) = app.exchanges.last() {
+        if !x.differences.is_empty() {
+            spans.push(Span::styled(
+                " ⚠ replayed answer recorded for another request (i) ",
+                Style::new().fg(t.error).add_modifier(Modifier::BOLD),
+            ));
+        }
+        let n = x.findings.len();
+        if n > 0 {
+            spans.push(Span::styled(
+                format!(
+                    " ⚠ {n} finding{} about the answer (p) ",
+                    if n == 1 { "" } else { "s" }
+                ),
+                t.error(),
+            ));
+        }
+    }
     if let Some(n) = &app.notice {
         spans.push(Span::styled(
             format!(" {} ", sanitize(n)),
@@ -970,7 +1044,7 @@ fn panel(app: &App, view: &ScreenView, area: Rect, buf: &mut Buffer) {
     let block = Block::bordered()
         .border_type(BorderType::Rounded)
         .border_style(t.border())
-        .title(Span::styled(" inspector ", t.bold()));
+        .title(Span::styled(" side panel ", t.bold()));
     let inner = block.inner(area);
     block.render(area, buf);
     let s = &app.session;
@@ -1011,9 +1085,29 @@ fn panel(app: &App, view: &ScreenView, area: Rect, buf: &mut Buffer) {
         heading(&mut lines, "Form");
         json_lines(&mut lines, &Value::Object(store.form.clone()));
     }
+    if !s.findings.is_empty() {
+        heading(&mut lines, "Checks of the last endpoint answer");
+        for f in &s.findings {
+            let style = match f.level {
+                Level::Error => t.error(),
+                Level::Warning => t.text(),
+            };
+            for w in wrap(
+                &format!(
+                    "{} {}: {}",
+                    level_mark(f.level),
+                    f.code,
+                    sanitize(&f.message)
+                ),
+                inner.width,
+            ) {
+                lines.push(Line::styled(w, style));
+            }
+        }
+    }
     if let Some(r) = &s.last_request {
         heading(&mut lines, "Last endpoint request (decrypted)");
-        json_lines(&mut lines, &r.payload(s.data_api_version()));
+        json_lines(&mut lines, &r.payload());
     }
     let findings: Vec<_> = app.broken.iter().chain(&app.findings).collect();
     if !findings.is_empty() {
@@ -1072,7 +1166,8 @@ fn compact_images(line: &str) -> String {
     }
 }
 
-fn help(t: &Theme, scroll: u16, area: Rect, buf: &mut Buffer) {
+/// The keys, scrolled; returns how far they can scroll (their last page).
+fn help(t: &Theme, scroll: u16, area: Rect, buf: &mut Buffer) -> u16 {
     let w = area.width.min(76);
     let h = area.height.saturating_sub(2);
     let r = Rect {
@@ -1112,10 +1207,15 @@ fn help(t: &Theme, scroll: u16, area: Rect, buf: &mut Buffer) {
         "Mouse: click to focus and press; wheel scrolls.",
         t.dimmed(),
     ));
+    // The lines are wrapped above, so their number is the height of the text.
+    let last = u16::try_from(lines.len())
+        .unwrap_or(u16::MAX)
+        .saturating_sub(inner.height);
     Paragraph::new(lines)
         .wrap(Wrap { trim: false })
-        .scroll((scroll, 0))
+        .scroll((scroll.min(last), 0))
         .render(inner, buf);
+    last
 }
 
 /// The sample picker of `flowsim` with no arguments. Returns the first row of the list and
