@@ -284,6 +284,50 @@ impl FlowMessage {
     }
 }
 
+/// The interactive parameters of a preview link (flow-json.md §8.1).
+#[derive(Debug, Clone, Default)]
+pub struct PreviewParams {
+    /// Run the preview interactively instead of a static rendering.
+    pub interactive: bool,
+    pub flow_token: Option<String>,
+    /// `navigate` or `data_exchange`.
+    pub flow_action: Option<String>,
+    /// `{"screen": …, "data": {…}}`, sent URL-encoded.
+    pub flow_action_payload: Option<Value>,
+    /// The business number whose public key encrypts endpoint requests.
+    pub phone_number: Option<String>,
+    /// Show the actions side panel (interactive only).
+    pub debug: bool,
+}
+
+/// Meta's preview link with the parameters appended.
+pub fn preview_link(preview_url: &str, p: &PreviewParams) -> Result<String, ApiError> {
+    let mut url = reqwest::Url::parse(preview_url)
+        .map_err(|e| ApiError::Transport(format!("Meta's preview link is not a URL ({e})")))?;
+    {
+        let mut q = url.query_pairs_mut();
+        if p.interactive {
+            q.append_pair("interactive", "true");
+        }
+        if let Some(t) = &p.flow_token {
+            q.append_pair("flow_token", t);
+        }
+        if let Some(a) = &p.flow_action {
+            q.append_pair("flow_action", a);
+        }
+        if let Some(payload) = &p.flow_action_payload {
+            q.append_pair("flow_action_payload", &payload.to_string());
+        }
+        if let Some(n) = &p.phone_number {
+            q.append_pair("phone_number", n);
+        }
+        if p.debug {
+            q.append_pair("debug", "true");
+        }
+    }
+    Ok(url.to_string())
+}
+
 /// Refuses an id that could change the request's path: Graph ids are digits (samples use
 /// letters and dashes too).
 pub fn check_id(what: &str, id: &str) -> Result<(), ApiError> {
@@ -520,6 +564,33 @@ mod tests {
         assert_eq!(p["flow_action"], "data_exchange");
         assert_eq!(p["mode"], "published");
         assert!(p.get("flow_action_payload").is_none() && p.get("flow_token").is_none());
+    }
+
+    #[test]
+    fn preview_parameters_are_appended_and_encoded() {
+        let p = PreviewParams {
+            interactive: true,
+            flow_token: Some("t 1".into()),
+            flow_action: Some("navigate".into()),
+            flow_action_payload: Some(json!({"screen": "A", "data": {"x": "é&"}})),
+            phone_number: Some("15551234567".into()),
+            debug: true,
+        };
+        let link = preview_link(
+            "https://business.facebook.com/wa/manage/flows/5/preview/?token=abc",
+            &p,
+        )
+        .unwrap();
+        let url = reqwest::Url::parse(&link).unwrap();
+        let q: Vec<(String, String)> = url.query_pairs().into_owned().collect();
+        assert_eq!(q[0], ("token".into(), "abc".into()));
+        assert_eq!(q[1], ("interactive".into(), "true".into()));
+        assert_eq!(q[2], ("flow_token".into(), "t 1".into()));
+        let payload: Value = serde_json::from_str(&q[4].1).unwrap();
+        assert_eq!(payload["data"]["x"], "é&");
+        assert_eq!(q.last().unwrap(), &("debug".into(), "true".into()));
+        let plain = preview_link("https://x/p?token=abc", &PreviewParams::default()).unwrap();
+        assert_eq!(plain, "https://x/p?token=abc");
     }
 
     #[test]
