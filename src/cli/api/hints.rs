@@ -84,6 +84,8 @@ pub(crate) fn describe(g: &GraphError, op: &Op<'_>) -> String {
     let e = &g.error;
     let mut out = format!("error: Meta refused to {}: {}\n", op.what(), e.message);
     match (&e.error_user_title, &e.error_user_msg) {
+        // Meta's message usually is `(#code) title`: then the title is said already.
+        (Some(t), Some(m)) if e.message.contains(t.as_str()) => out.push_str(&format!("  {m}\n")),
         (Some(t), Some(m)) => out.push_str(&format!("  {t}: {m}\n")),
         (Some(t), None) | (None, Some(t)) => out.push_str(&format!("  {t}\n")),
         (None, None) => {}
@@ -155,7 +157,7 @@ pub(crate) fn hint(g: &GraphError, op: &Op<'_>) -> Option<String> {
         (190, Some(460)) => "the token was invalidated by a password change: make a new one".into(),
         (190, Some(458)) => "the app is no longer installed for this user: add it again and make a new token".into(),
         (190, Some(467 | 492)) => "the token was invalidated (logged out or session ended): make a new one".into(),
-        (190, _) => "Meta does not accept the access token: check WHATSAPP_ACCESS_TOKEN (a truncated copy? a token of another app?)".into(),
+        (190, _) => "Meta does not accept the access token: check WHATSAPP_ACCESS_TOKEN or --token (a truncated copy? a token of another app?)".into(),
         (10 | 200..=299, _) if op.kind == Kind::Send => "the token lacks the whatsapp_business_messaging permission: give it to the system user (with the phone number's WABA as an asset) and make a new token".into(),
         (10 | 200..=299, _) => "the token lacks the whatsapp_business_management permission (or the WABA is not among the system user's assets): grant it and make a new token".into(),
         (3, _) => "the app lacks the capability for this call: check that the WhatsApp product is set up for the app".into(),

@@ -45,7 +45,7 @@ pub struct Args {
 }
 
 /// How to reach Meta and how to answer; accepted before or after the subcommand.
-#[derive(Debug, clap::Args)]
+#[derive(clap::Args)]
 pub struct Connection {
     /// The access token. Prefer the environment variable: a flag shows in shell history and
     /// in the process list. Never printed.
@@ -91,6 +91,24 @@ pub struct Connection {
     /// When to use colour in human output.
     #[arg(long, global = true, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
+}
+
+/// Without the token, so that no debug output can show it.
+impl std::fmt::Debug for Connection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Connection")
+            .field(
+                "token",
+                &self.token.as_ref().map(|_| flowsim_api::client::MASK),
+            )
+            .field("waba_id", &self.waba_id)
+            .field("phone_id", &self.phone_id)
+            .field("graph_url", &self.graph_url)
+            .field("graph_version", &self.graph_version)
+            .field("format", &self.format)
+            .field("verbose", &self.verbose)
+            .finish_non_exhaustive()
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -346,5 +364,20 @@ pub(crate) fn read_data(text: &str) -> Result<serde_json::Value, String> {
         Ok(v @ serde_json::Value::Object(_)) => Ok(v),
         Ok(_) => Err(format!("{from}: the data must be a JSON object")),
         Err(e) => Err(format!("{from}: not JSON ({e})")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    #[test]
+    fn debug_output_never_holds_the_token() {
+        let cli =
+            crate::cli::Cli::try_parse_from(["flowsim", "api", "--token", "EAAGsecret123", "list"])
+                .unwrap();
+        let debug = format!("{cli:?}");
+        assert!(!debug.contains("EAAGsecret123"), "{debug}");
+        assert!(debug.contains("***"), "{debug}");
     }
 }
