@@ -847,6 +847,13 @@ fn preview_prints_the_link_with_the_interactive_parameters() {
     ] {
         assert!(link.contains(part), "{part} in {link}");
     }
+    let out = api(&fake, &["preview", &id, "--screen", "WELCOME"]);
+    assert!(
+        out.stdout
+            .contains("&flow_action=navigate&flow_action_payload="),
+        "--screen implies navigate: {}",
+        out.stdout
+    );
     let out = api(&fake, &["preview", &id, "--debug"]);
     assert_eq!(out.code, 2, "--debug needs --interactive");
     let out = api(

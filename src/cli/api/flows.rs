@@ -721,7 +721,11 @@ pub fn preview(ctx: &Ctx<'_>, args: &PreviewArgs) -> Result<u8, u8> {
     let params = PreviewParams {
         interactive: args.interactive,
         flow_token: args.flow_token.clone(),
-        flow_action: args.flow_action.map(|a| a.meta_name().to_string()),
+        // A payload goes with navigate (flow-json.md §8.1): say so when --screen implies it.
+        flow_action: args
+            .flow_action
+            .or(args.screen.as_ref().map(|_| OpenAction::Navigate))
+            .map(|a| a.meta_name().to_string()),
         flow_action_payload: payload,
         phone_number: args.phone_number.clone(),
         debug: args.debug,
