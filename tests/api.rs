@@ -1124,3 +1124,39 @@ fn retries_give_up_after_three() {
         out.stderr
     );
 }
+
+#[test]
+fn blocked_and_throttled_flows_are_refused_with_their_codes() {
+    let fake = Fake::start();
+    let id = fake.add_flow("P", "BLOCKED", Some(&sample("welcome.json")));
+    let out = api(&fake, &["send", &id, "--to", "15551234567"]);
+    assert_eq!(out.code, 3);
+    assert!(out.stderr.contains("code 132068"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("hint: the flow is BLOCKED")
+            && out.stderr.contains(&format!("flowsim api show {id}")),
+        "{}",
+        out.stderr
+    );
+
+    let id = fake.add_flow("T", "THROTTLED", Some(&sample("welcome.json")));
+    fake.state()
+        .flows
+        .iter_mut()
+        .find(|f| f.id == id)
+        .unwrap()
+        .sends = 10;
+    let out = api(&fake, &["send", &id, "--to", "15551234567"]);
+    assert_eq!(out.code, 3);
+    assert!(
+        out.stderr.contains("code 132069") && out.stderr.contains("THROTTLED"),
+        "{}",
+        out.stderr
+    );
+    let out = api(&fake, &["show", &id]);
+    assert!(
+        out.stdout.contains("health_status     LIMITED"),
+        "{}",
+        out.stdout
+    );
+}
