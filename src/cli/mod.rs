@@ -1,6 +1,7 @@
 //! The command line: argument parsing and the headless commands. Each command is a thin
 //! shell over the pure core and returns its exit code.
 
+pub mod api;
 pub mod endpoint;
 pub mod preview;
 mod render;
@@ -20,6 +21,8 @@ pub mod exit {
     pub const INVALID: u8 = 1;
     /// Usage or I/O error: bad arguments, a missing or unreadable file, a directory.
     pub const USAGE: u8 = 2;
+    /// Meta's Graph API refused the request or could not be reached (`flowsim api`).
+    pub const API: u8 = 3;
 }
 
 #[derive(Debug, Parser)]
@@ -67,6 +70,9 @@ pub enum Command {
     /// Turn a recording into a mock file.
     #[command(after_help = endpoint::MOCK_HELP)]
     Mock(endpoint::MockArgs),
+    /// Meta's Flows API: list, create, push, pull, publish, preview and send flows.
+    #[command(after_help = api::AFTER_HELP)]
+    Api(api::Args),
 }
 
 /// When to colour the output.
@@ -127,5 +133,6 @@ pub fn main() -> ExitCode {
         Some(Command::Keygen(args)) => endpoint::keygen(&args),
         Some(Command::Decrypt(args)) => endpoint::decrypt(&args),
         Some(Command::Mock(args)) => endpoint::mock(&args),
+        Some(Command::Api(args)) => api::run(&args),
     })
 }
