@@ -9,6 +9,7 @@
 pub mod client;
 pub mod crypto;
 pub mod keys;
+pub mod media;
 pub mod record;
 
 use serde_json::Value;
