@@ -14,6 +14,7 @@ use flowsim_core::scenario::{self, Outcome, Scenario, level_name};
 use flowsim_core::sim::mock::Mock;
 use flowsim_core::text::sanitize;
 use flowsim_endpoint::Answerer;
+use flowsim_endpoint::cdn::Cdn;
 
 pub const AFTER_HELP: &str = "\
 Examples:
@@ -70,6 +71,17 @@ pub fn run(args: &Args) -> u8 {
             return exit::USAGE;
         }
     };
+    // Picked files go to one local CDN for the run; each test is a session of its own.
+    let cdn = match args.endpoint.cdn_config() {
+        Some(config) => match runtime.block_on(Cdn::start(&config, None)) {
+            Ok(cdn) => Some(Arc::new(cdn)),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return exit::USAGE;
+            }
+        },
+        None => None,
+    };
     let mut stdout = std::io::stdout().lock();
     let (mut passed, mut failed) = (0, 0);
     let mut code = exit::OK;
@@ -95,7 +107,13 @@ pub fn run(args: &Args) -> u8 {
                 }
             };
             let mut driver = Driver::new(Answerer::new(source, recorder.take()));
-            let files = LocalFiles { base: base.clone() };
+            if let Some(cdn) = &cdn {
+                cdn.clear();
+            }
+            let files = LocalFiles {
+                base: base.clone(),
+                cdn: cdn.clone(),
+            };
             let outcome =
                 runtime.block_on(scenario::run(Arc::clone(&flow), case, &mut driver, &files));
             recorder = driver.endpoint.recorder.take();

@@ -6,6 +6,7 @@ pub mod body;
 pub mod image;
 pub mod json;
 pub mod markdown;
+mod media;
 pub mod theme;
 
 use std::collections::BTreeMap;
@@ -752,6 +753,7 @@ fn inspector(app: &App, selected: usize, scroll: u16, area: Rect, buf: &mut Buff
     ));
     lines.extend(json::lines(&x.request, details.width, t));
     lines.push(Line::raw(""));
+    lines.extend(media::lines(app, selected, details.width));
     let warning = Style::new().fg(t.error).add_modifier(Modifier::BOLD);
     if let Some(recorded) = &x.recorded_for {
         lines.push(Line::styled(

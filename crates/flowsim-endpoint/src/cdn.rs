@@ -48,8 +48,8 @@ pub struct Download {
     pub method: String,
     /// The path asked for.
     pub path: String,
-    /// The file's media id, when the path is one the CDN issued in this session.
-    pub media_id: Option<String>,
+    /// The `cdn_url` of the file served, when the path is one the CDN issued in this session.
+    pub url: Option<String>,
     pub file_name: Option<String>,
     pub status: u16,
     /// Bytes of the CDN file sent (0 for HEAD and refusals).
@@ -68,7 +68,7 @@ pub struct Uploaded {
 struct Stored {
     file: tempfile::NamedTempFile,
     len: u64,
-    media_id: String,
+    url: String,
     file_name: String,
 }
 
@@ -156,12 +156,7 @@ impl Cdn {
 
     /// Encrypts a file with fresh keys, reading it in bounded chunks, and serves it from a new
     /// unguessable path. Blocking IO: call it off the async threads.
-    pub fn upload(
-        &self,
-        media_id: &str,
-        file_name: &str,
-        plaintext: impl Read,
-    ) -> io::Result<Uploaded> {
+    pub fn upload(&self, file_name: &str, plaintext: impl Read) -> io::Result<Uploaded> {
         let mut file = tempfile::NamedTempFile::new_in(self.shared.dir.path())?;
         let encrypted = media::encrypt(&MediaKeys::random(), plaintext, BufWriter::new(&mut file))?;
         let mut token = [0u8; 32];
@@ -173,7 +168,7 @@ impl Cdn {
             Stored {
                 file,
                 len: encrypted.cdn_len,
-                media_id: media_id.to_string(),
+                url: cdn_url.clone(),
                 file_name: file_name.to_string(),
             },
         );
@@ -241,7 +236,7 @@ async fn serve(State(shared): State<Arc<Shared>>, method: Method, uri: Uri) -> R
         time: now(),
         method: method.to_string(),
         path: path.clone(),
-        media_id: None,
+        url: None,
         file_name: None,
         status: 404,
         bytes: 0,
@@ -252,7 +247,7 @@ async fn serve(State(shared): State<Arc<Shared>>, method: Method, uri: Uri) -> R
             (
                 s.file.path().to_path_buf(),
                 s.len,
-                s.media_id.clone(),
+                s.url.clone(),
                 s.file_name.clone(),
             )
         })
@@ -263,8 +258,8 @@ async fn serve(State(shared): State<Arc<Shared>>, method: Method, uri: Uri) -> R
             "This CDN serves only the media of the current flowsim session.\n",
         )
             .into_response(),
-        Some((file, len, media_id, file_name)) => {
-            download.media_id = Some(media_id);
+        Some((file, len, url, file_name)) => {
+            download.url = Some(url);
             download.file_name = Some(file_name);
             respond(&method, file, len, &mut download).await
         }

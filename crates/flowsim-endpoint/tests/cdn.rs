@@ -24,7 +24,7 @@ fn photo() -> Vec<u8> {
 async fn an_uploaded_file_downloads_over_http_and_decrypts_to_the_original() {
     let (cdn, mut events) = start(CdnConfig::default()).await;
     let original = photo();
-    let up = cdn.upload("m-1", "crack.png", original.as_slice()).unwrap();
+    let up = cdn.upload("crack.png", original.as_slice()).unwrap();
     assert_eq!(up.size, original.len() as u64);
     assert!(
         up.cdn_url
@@ -52,7 +52,7 @@ async fn an_uploaded_file_downloads_over_http_and_decrypts_to_the_original() {
 
     let seen = events.recv().await.unwrap();
     assert_eq!(seen.status, 200);
-    assert_eq!(seen.media_id.as_deref(), Some("m-1"));
+    assert_eq!(seen.url.as_deref(), Some(up.cdn_url.as_str()));
     assert_eq!(seen.file_name.as_deref(), Some("crack.png"));
     assert_eq!(seen.bytes, body.len() as u64);
 }
@@ -60,8 +60,8 @@ async fn an_uploaded_file_downloads_over_http_and_decrypts_to_the_original() {
 #[tokio::test]
 async fn each_upload_has_its_own_keys_and_path() {
     let (cdn, _events) = start(CdnConfig::default()).await;
-    let a = cdn.upload("a", "a.txt", &b"same bytes"[..]).unwrap();
-    let b = cdn.upload("b", "b.txt", &b"same bytes"[..]).unwrap();
+    let a = cdn.upload("a.txt", &b"same bytes"[..]).unwrap();
+    let b = cdn.upload("b.txt", &b"same bytes"[..]).unwrap();
     assert_ne!(a.cdn_url, b.cdn_url);
     assert_ne!(a.metadata.keys, b.metadata.keys);
     assert_ne!(a.metadata.encrypted_hash, b.metadata.encrypted_hash);
@@ -72,7 +72,7 @@ async fn each_upload_has_its_own_keys_and_path() {
 #[tokio::test]
 async fn paths_it_did_not_issue_are_refused() {
     let (cdn, mut events) = start(CdnConfig::default()).await;
-    let up = cdn.upload("m", "x.pdf", &b"%PDF-1.4"[..]).unwrap();
+    let up = cdn.upload("x.pdf", &b"%PDF-1.4"[..]).unwrap();
     let base = format!("http://{}", cdn.local_addr());
     let token = up.cdn_url.rsplit('/').next().unwrap().to_string();
     let guessed = format!("{}.enc", "A".repeat(43));
@@ -88,7 +88,7 @@ async fn paths_it_did_not_issue_are_refused() {
         let r = http().get(format!("{base}{path}")).send().await.unwrap();
         assert_eq!(r.status(), 404, "{path}");
         let e = events.recv().await.unwrap();
-        assert_eq!((e.status, e.media_id, e.bytes), (404, None, 0), "{path}");
+        assert_eq!((e.status, e.url, e.bytes), (404, None, 0), "{path}");
     }
     let r = http().post(&up.cdn_url).send().await.unwrap();
     assert_eq!(r.status(), 405);
@@ -109,7 +109,7 @@ async fn a_public_url_is_what_endpoints_are_given_and_its_path_is_served() {
         public_url: Some("https://media.example.com/cdn/".into()),
     };
     let (cdn, _events) = start(config).await;
-    let up = cdn.upload("m", "a.png", &b"png"[..]).unwrap();
+    let up = cdn.upload("a.png", &b"png"[..]).unwrap();
     assert!(
         up.cdn_url.starts_with("https://media.example.com/cdn/"),
         "{}",
