@@ -50,15 +50,23 @@ pub fn lines(app: &App, selected: usize, width: u16) -> Vec<Line<'static>> {
         }
     };
     for (at, file) in items {
-        let text = |k: &str| file.get(k).and_then(Value::as_str).unwrap_or("?").to_string();
+        let text = |k: &str| {
+            file.get(k)
+                .and_then(Value::as_str)
+                .unwrap_or("?")
+                .to_string()
+        };
         push(
-            format!("• {at} {} (media_id {})", text("file_name"), text("media_id")),
+            format!(
+                "• {at} {} (media_id {})",
+                text("file_name"),
+                text("media_id")
+            ),
             t.text(),
         );
         let Some(url) = file.get("cdn_url").and_then(Value::as_str) else {
             push(
-                "  no CDN: flowsim serves files only while the flow runs against --endpoint"
-                    .into(),
+                "  no CDN: flowsim serves files only while the flow runs against --endpoint".into(),
                 t.dimmed(),
             );
             continue;
