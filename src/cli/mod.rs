@@ -7,6 +7,7 @@ mod render;
 mod schema;
 mod test;
 mod validate;
+mod webhook;
 
 use std::process::ExitCode;
 
@@ -67,6 +68,9 @@ pub enum Command {
     /// Turn a recording into a mock file.
     #[command(after_help = endpoint::MOCK_HELP)]
     Mock(endpoint::MockArgs),
+    /// Play Meta to a webhook server (send, verify, check), or receive like one (listen).
+    #[command(after_help = webhook::AFTER_HELP)]
+    Webhook(webhook::Args),
 }
 
 /// When to colour the output.
@@ -127,5 +131,6 @@ pub fn main() -> ExitCode {
         Some(Command::Keygen(args)) => endpoint::keygen(&args),
         Some(Command::Decrypt(args)) => endpoint::decrypt(&args),
         Some(Command::Mock(args)) => endpoint::mock(&args),
+        Some(Command::Webhook(args)) => webhook::run(&args),
     })
 }

@@ -326,6 +326,11 @@ pub async fn handshake(sender: &Sender, url: &str, verify_token: &str) -> Vec<Ch
                 d.answer.chars().take(80).collect::<String>()
             ),
         },
+        (Some(why), _) if d.status.is_none() => Check {
+            name,
+            passed: false,
+            detail: format!("{}: {why}", d.outcome()),
+        },
         (Some(why), _) => Check {
             name,
             passed: false,

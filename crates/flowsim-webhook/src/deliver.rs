@@ -342,6 +342,16 @@ fn describe(e: &reqwest::Error, url: &str, timeout: Duration) -> String {
     }
 }
 
+/// Whether `url` is an http(s) URL a receiver can have; why not, when it is not.
+pub fn http_url(url: &str) -> Result<(), String> {
+    let shown = flowsim_core::text::sanitize(url);
+    match reqwest::Url::parse(url) {
+        Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => Ok(()),
+        Ok(_) => Err(format!("`{shown}` is not an http:// or https:// URL")),
+        Err(e) => Err(format!("`{shown}` is not a URL: {e}")),
+    }
+}
+
 // --- fresh ids and time -------------------------------------------------------------------
 
 /// Unix seconds now.

@@ -4,6 +4,10 @@
 
 mod fill;
 
+/// A `fill` value as the user would produce it (dates in the flow version's format, option ids
+/// checked, files described); also used to complete a flow from given values.
+pub use fill::value_for;
+
 use std::sync::Arc;
 
 use serde::Deserialize;
