@@ -378,6 +378,17 @@ fn findings_are_listed_with_locations() {
 }
 
 #[test]
+fn a_frozen_flow_runs_with_the_lifecycle_warning_in_the_status_line_and_panel() {
+    let mut app = open("legacy_form.json");
+    let text = screen_text(&mut app);
+    assert!(text.contains("valid, 1 warning"), "{text}");
+    key(&mut app, Char('p'));
+    let text = screen_text(&mut app);
+    assert!(text.contains("INVALID_FLOW_JSON_VERSION_STATE"), "{text}");
+    assert!(text.contains("frozen since 8 April 2025"), "{text}");
+}
+
+#[test]
 fn mouse_click_focuses_and_presses() {
     use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
     let mut app = open("welcome.json");

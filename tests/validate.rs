@@ -218,6 +218,9 @@ invalid_fixtures! {
     components__navigation_list_with_other_component => "INVALID_COMPONENT_PLACEMENT" @ 15;
     components__pattern_without_helper_text => "MISSING_REQUIRED_PROPERTY" @ 15;
     components__property_too_new => "INVALID_PROPERTY_KEY" @ 15;
+    components__richtext_dynamic_line => "INVALID_TEXT_DYNAMIC_DATA" @ 21;
+    components__richtext_mixed_text => "INVALID_TEXT_DYNAMIC_DATA" @ 19;
+    components__richtext_nested_expression => "INVALID_TEXT_DYNAMIC_DATA" @ 19;
     components__richtext_with_footer_6_2 => "INVALID_RICHTEXT_PLACEMENT" @ 37;
     components__text_over_limit => "INVALID_PROPERTY_VALUE" @ 13;
     components__unknown_property_typo => "INVALID_PROPERTY_KEY" @ 15;
@@ -235,23 +238,33 @@ invalid_fixtures! {
     data__global_ref_missing_screen => "INVALID_SCREEN_DATA" @ 39;
     data__if_condition_in_backticks => "INVALID_PROPERTY_VALUE" @ 18;
     data__if_condition_only_literals => "INVALID_PROPERTY_VALUE" @ 13;
+    data__markdown_line_undeclared_data => "INVALID_SCREEN_DYNAMIC_DATA" @ 22;
     data__missing_example => "INVALID_SCREEN_DATA" @ 9;
     data__undeclared_data_ref => "INVALID_SCREEN_DYNAMIC_DATA" @ 19;
     data__unknown_form_ref => "INVALID_ON_CLICK_ACTION_PAYLOAD" @ 23;
     // --- actions
     actions__complete_on_embedded_link => "INVALID_ENUM_VALUE" @ 15;
     actions__complete_on_non_terminal => "INVALID_COMPLETE_ACTION" @ 30;
+    actions__data_exchange_payload_undeclared_data => "INVALID_SCREEN_DYNAMIC_DATA" @ 34;
     actions__data_exchange_without_data_api_version => "MISSING_REQUIRED_PROPERTY" @ 19;
     actions__navigate_missing_payload => "MISSING_NAVIGATION_ACTION_PAYLOAD" @ 18;
     actions__navigate_payload_key_not_in_model => "INVALID_NAVIGATE_ACTION_PAYLOAD" @ 26;
+    actions__navigate_payload_malformed_reference => "INVALID_PROPERTY_VALUE" @ 26;
     actions__navigate_to_self => "INVALID_NAVIGATE_ACTION_NEXT_SCREEN_NAME" @ 21;
     actions__navigate_unknown_screen => "INVALID_NAVIGATE_ACTION_NEXT_SCREEN_NAME" @ 21;
     actions__open_url_without_url => "MISSING_REQUIRED_PROPERTY" @ 14;
+    // References in payloads are checked as references in text are.
+    actions__payload_expression_undeclared_data_7_2 => "INVALID_SCREEN_DYNAMIC_DATA" @ 29;
+    actions__payload_reference_empty_name => "INVALID_PROPERTY_VALUE" @ 24;
+    actions__payload_reference_without_field => "INVALID_PROPERTY_VALUE" @ 24;
+    actions__payload_screen_ref_without_store => "INVALID_PROPERTY_VALUE" @ 24;
+    actions__payload_unknown_reference_root => "INVALID_PROPERTY_VALUE" @ 24;
     actions__picker_nested_in_complete_payload => "INVALID_ON_CLICK_ACTION_PAYLOAD" @ 24;
     actions__picker_value_in_navigate_payload => "INVALID_ON_CLICK_ACTION_PAYLOAD" @ 26;
     actions__unknown_action_typo => "INVALID_ENUM_VALUE" @ 19;
     actions__update_data_before_6_0 => "INVALID_ENUM_VALUE" @ 32;
     actions__update_data_key_not_in_model => "INVALID_ACTION_PAYLOAD_PROPERTY" @ 34;
+    actions__update_data_payload_nested_reference_syntax => "INVALID_PROPERTY_VALUE" @ 38;
     actions__update_data_self_assignment => "INVALID_UPDATE_DATA_ACTION_PAYLOAD" @ 34;
     // --- routing
     routing__backward_route => "INVALID_ROUTING_MODEL" @ 12, errors = 1;
@@ -261,17 +274,29 @@ invalid_fixtures! {
     routing__screen_missing_from_model => "INVALID_ROUTING_MODEL" @ 4;
     routing__self_route => "INVALID_ROUTING_MODEL" @ 6;
     routing__too_many_branches => "INVALID_ROUTING_MODEL" @ 5;
+    routing__too_many_navigate_targets => "INVALID_ROUTING_MODEL" @ 163;
     routing__unknown_screen_in_model => "INVALID_ROUTING_MODEL" @ 7;
     routing__unreachable_screen => "INVALID_ROUTING_MODEL" @ 52;
 }
 
 valid_fixtures! {
     document__unknown_newer_version => Some(("INVALID_FLOW_JSON_VERSION", 2));
+    document__frozen_version => Some(("INVALID_FLOW_JSON_VERSION_STATE", 2));
     if_switch__footer_in_both_branches => None;
     data__forward_global_reference => None;
     components__richtext_with_footer_6_3 => None;
     actions__picker_top_level_in_complete_payload => None;
+    actions__payload_mixed_literal => Some(("PATTERN_MISMATCH", 23));
+    actions__navigate_next_without_type => None;
+    actions__navigate_next_plugin => Some(("INVALID_PROPERTY_VALUE", 20));
+    // Between Meta's limit (20) and pywa's (30): a warning, and the schema accepts it.
+    components__dropdown_label_over_meta_limit => Some(("INVALID_PROPERTY_VALUE", 14));
+    components__bound_captions_and_required_data => None;
+    // Before 7.2 Meta does not check expressions in payloads against the data model.
+    actions__payload_expression_undeclared_data_7_1 => Some(("INVALID_SCREEN_DYNAMIC_DATA", 29));
+    components__richtext_with_bound_text => None;
     routing__endpoint_flow_with_two_branches => None;
+    routing__ten_navigate_targets => None;
 }
 
 const FAMILIES: &[&str] = &[
@@ -705,6 +730,93 @@ fn an_invalid_file_exits_1_and_a_valid_one_0() {
     assert_eq!(out.code, Some(1));
 }
 
+#[test]
+fn deny_warnings_exits_1_on_any_warning() {
+    let warned = "tests/fixtures/valid/document__frozen_version.json";
+    let clean = "sample-flows/welcome.json";
+    assert_eq!(run(&["validate", warned]).code, Some(0));
+    let out = run(&["validate", "--deny-warnings", "--format", "json", warned]);
+    assert_eq!(out.code, Some(1), "{}", out.stdout);
+    // The report is the same: the flow is valid, the warning is what fails the run.
+    let report = &json_lines(&out.stdout)[0];
+    assert_eq!(report["valid"], true);
+    assert_eq!(
+        report["warnings"][0]["error"],
+        "INVALID_FLOW_JSON_VERSION_STATE"
+    );
+    assert_eq!(run(&["validate", "--deny-warnings", clean]).code, Some(0));
+    assert_eq!(
+        run(&["validate", "--deny-warnings", clean, warned]).code,
+        Some(1)
+    );
+    assert_eq!(
+        run(&[
+            "validate",
+            "--deny-warnings",
+            "tests/fixtures/invalid/screens__two_footers.json"
+        ])
+        .code,
+        Some(1)
+    );
+    // A usage error still wins.
+    assert_eq!(
+        run(&[
+            "validate",
+            "--deny-warnings",
+            warned,
+            "tests/fixtures/no_such_flow.json"
+        ])
+        .code,
+        Some(2)
+    );
+}
+
+/// A frozen version is a warning that says what Meta does with the flow; the commands that
+/// run flows still run it and show the warning.
+#[test]
+fn frozen_flows_run_with_the_lifecycle_warning_shown() {
+    let out = run(&[
+        "validate",
+        "--color",
+        "never",
+        "sample-flows/legacy_form.json",
+    ]);
+    assert_eq!(out.code, Some(0), "{}", out.stdout);
+    for part in [
+        "warning[INVALID_FLOW_JSON_VERSION_STATE]: Flow JSON 3.1 is frozen since 8 April 2025",
+        "refuses to publish a flow on it (error 139002)",
+        "help: migrate to \"7.3\", the newest version",
+    ] {
+        assert!(out.stdout.contains(part), "{part}:\n{}", out.stdout);
+    }
+    let notice = "warning[INVALID_FLOW_JSON_VERSION_STATE]: sample-flows/legacy_form.json:2:14: Flow JSON 3.1 is frozen since 8 April 2025";
+    let render = run(&[
+        "render",
+        "--color",
+        "never",
+        "sample-flows/legacy_form.json",
+    ]);
+    assert_eq!(render.code, Some(0), "{}", render.stderr);
+    assert!(
+        render.stdout.contains("Managed by the business"),
+        "{}",
+        render.stdout
+    );
+    assert!(render.stderr.starts_with(notice), "{}", render.stderr);
+    let test = run(&[
+        "test",
+        "--color",
+        "never",
+        "sample-flows/legacy_form.test.json",
+    ]);
+    assert_eq!(test.code, Some(0), "{}", test.stdout);
+    assert!(test.stdout.contains(" 0 failed"), "{}", test.stdout);
+    assert!(test.stderr.contains(notice), "{}", test.stderr);
+    // Active versions say nothing.
+    let render = run(&["render", "--color", "never", "sample-flows/welcome.json"]);
+    assert_eq!(render.stderr, "");
+}
+
 /// The welcome sample padded with trailing spaces to exactly `len` bytes.
 fn padded_sample(len: usize) -> Vec<u8> {
     let mut bytes =
@@ -919,6 +1031,167 @@ fn schema_of_an_unknown_version_is_a_usage_error() {
             out.stderr.contains("unknown Flow JSON version"),
             "{version}: {}",
             out.stderr
+        );
+    }
+}
+
+/// The real-world corpus next to the checkout (`../shared/corpus/real-world`), if present.
+fn corpus_dir() -> Option<PathBuf> {
+    let dir = Path::new(ROOT).join("../shared/corpus/real-world");
+    dir.is_dir().then_some(dir)
+}
+
+/// Flow files of a folder; a container file (a JSON object of named flows, as pywa's test
+/// data) is split into one file per flow under `split`.
+fn flow_files(dir: &Path, split: &Path) -> Vec<PathBuf> {
+    let mut names: Vec<PathBuf> = std::fs::read_dir(dir)
+        .expect("a folder of flows")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    names.sort();
+    let mut files = Vec::new();
+    for path in names {
+        let doc: Option<Value> = std::fs::read_to_string(&path)
+            .ok()
+            .and_then(|t| serde_json::from_str(&t).ok());
+        let flows = doc.as_ref().and_then(Value::as_object).filter(|o| {
+            !o.is_empty()
+                && !o.contains_key("screens")
+                && o.values().all(|v| v.get("screens").is_some())
+        });
+        match flows {
+            Some(flows) => {
+                let stem = path.file_stem().expect("stem").to_string_lossy();
+                for (key, flow) in flows {
+                    let file = split.join(format!("{stem}__{key}.json"));
+                    let text = serde_json::to_string_pretty(flow).expect("prints");
+                    std::fs::write(&file, text).expect("write");
+                    files.push(file);
+                }
+            }
+            None => files.push(path),
+        }
+    }
+    files
+}
+
+/// The compiled schema of each version `flowsim schema` knows, on demand.
+struct Schemas(std::collections::HashMap<String, jsonschema::Validator>);
+
+impl Schemas {
+    fn of(&mut self, version: &str) -> &jsonschema::Validator {
+        self.0.entry(version.to_string()).or_insert_with(|| {
+            let schema = schema(&["--version", version]);
+            jsonschema::draft7::new(&schema)
+                .unwrap_or_else(|e| panic!("the {version} schema compiles: {e}"))
+        })
+    }
+}
+
+/// Where an instance breaks a schema: `path: message`, one per finding.
+fn schema_errors(validator: &jsonschema::Validator, flow: &Value) -> Vec<String> {
+    validator
+        .iter_errors(flow)
+        .map(|e| format!("{}: {e}", e.instance_path()))
+        .collect()
+}
+
+/// `flowsim schema` is never stricter than `flowsim validate`: every flow the validator
+/// accepts (warnings allowed) — the samples, the valid fixtures and every corpus flow —
+/// passes the schema of its version under a real JSON Schema validator.
+#[test]
+fn schema_accepts_every_flow_validate_accepts() {
+    let split = tempfile::tempdir().expect("tempdir");
+    let mut files = sample_flows();
+    files.extend(
+        fixture_names("valid")
+            .iter()
+            .map(|n| Path::new(ROOT).join(format!("tests/fixtures/valid/{n}.json"))),
+    );
+    let corpus = corpus_dir().map(|dir| flow_files(&dir, split.path()));
+    match &corpus {
+        Some(flows) => files.extend(flows.iter().cloned()),
+        None => eprintln!("note: ../shared/corpus/real-world is absent; samples and fixtures only"),
+    }
+    let from_corpus = |p: &PathBuf| corpus.as_ref().is_some_and(|c| c.contains(p));
+    let paths: Vec<String> = files.iter().map(|p| p.display().to_string()).collect();
+    let mut args = vec!["validate", "--format", "json"];
+    args.extend(paths.iter().map(String::as_str));
+    let reports = json_lines(&run(&args).stdout);
+    assert_eq!(reports.len(), files.len(), "one report per file");
+
+    let mut schemas = Schemas(Default::default());
+    let (mut checked, mut corpus_checked, mut failures) = (0, 0, Vec::new());
+    for (report, path) in reports.iter().zip(&files) {
+        if report["valid"] != true {
+            continue;
+        }
+        let text = std::fs::read_to_string(path).expect("readable");
+        let flow: Value = serde_json::from_str(&text).expect("a valid flow is JSON");
+        let version = flow["version"]
+            .as_str()
+            .expect("a valid flow has a version");
+        if !flowsim_core::flow::version::Version::parse(version).is_some_and(|v| v.is_known()) {
+            // A newer version than flowsim knows has no schema of its own.
+            assert!(
+                path.ends_with("document__unknown_newer_version.json"),
+                "{}",
+                path.display()
+            );
+            continue;
+        }
+        checked += 1;
+        if from_corpus(path) {
+            corpus_checked += 1;
+        }
+        let errors = schema_errors(schemas.of(version), &flow);
+        if !errors.is_empty() {
+            failures.push(format!("{}:\n  {}", path.display(), errors.join("\n  ")));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "the schema rejects flows that `flowsim validate` accepts:\n{}",
+        failures.join("\n")
+    );
+    assert!(
+        checked >= sample_flows().len() + 10,
+        "only {checked} flows checked"
+    );
+    if corpus.is_some() {
+        assert!(
+            corpus_checked >= 30,
+            "only {corpus_checked} corpus flows accepted"
+        );
+    }
+}
+
+/// The schema is not vacuous: what both reject, it rejects at the same place.
+#[test]
+fn schema_rejects_what_validate_rejects_at_the_same_path() {
+    let mut schemas = Schemas(Default::default());
+    for (fixture, pointer) in [
+        (
+            "components__unknown_property_typo",
+            "/screens/0/layout/children/0",
+        ),
+        (
+            "components__bad_enum_value",
+            "/screens/0/layout/children/0/input-type",
+        ),
+        ("screens__wrong_layout_type", "/screens/0/layout/type"),
+    ] {
+        let path = Path::new(ROOT).join(format!("tests/fixtures/invalid/{fixture}.json"));
+        let flow: Value =
+            serde_json::from_str(&std::fs::read_to_string(path).expect("fixture")).expect("JSON");
+        let errors = schema_errors(
+            schemas.of(flow["version"].as_str().expect("version")),
+            &flow,
+        );
+        assert!(
+            errors.iter().any(|e| e.starts_with(pointer)),
+            "{fixture}: no schema error at {pointer}: {errors:?}"
         );
     }
 }

@@ -58,6 +58,9 @@ pub fn run(args: &Args) -> u8 {
         }
     };
     let checked = check(&source);
+    if let Some(d) = checked.version_state() {
+        eprintln!("{}", report::line(&source, d));
+    }
     let Some(flow) = checked.flow else {
         eprint!("{}", report::human(&source, &checked.diagnostics, false));
         return exit::INVALID;

@@ -155,6 +155,9 @@ fn load_scenario(path: &Path, args: &Args) -> Result<Loaded, String> {
         load::LoadError::Invalid(b) => format!("{}: {}", b.0.name, b.1.message),
     })?;
     let checked = check(&source);
+    if let Some(d) = checked.version_state() {
+        eprintln!("{}", crate::report::line(&source, d));
+    }
     let Some(flow) = checked.flow else {
         let first = checked
             .diagnostics

@@ -13,7 +13,8 @@ Examples:
   flowsim validate --format github flow.json    (in a GitHub Actions step)
   cat flow.json | flowsim validate -
 
-Exit codes: 0 every file valid (warnings allowed), 1 a file is invalid,
+Exit codes: 0 every file valid (warnings allowed, unless --deny-warnings), 1 a file
+is invalid (with --deny-warnings: or has a warning, such as a frozen version),
 2 usage or I/O error (missing or unreadable file, a directory).";
 
 #[derive(Debug, clap::Args)]
@@ -27,6 +28,9 @@ pub struct Args {
     /// When to use colour in human output.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
+    /// Exit with 1 when a file has a warning too (for CI).
+    #[arg(long)]
+    pub deny_warnings: bool,
 }
 
 pub fn run(args: &Args) -> u8 {
@@ -49,7 +53,10 @@ pub fn run(args: &Args) -> u8 {
                 continue;
             }
         };
-        if diagnostics.iter().any(|d| d.is_error()) && code == exit::OK {
+        let failed = diagnostics
+            .iter()
+            .any(|d| d.is_error() || args.deny_warnings);
+        if failed && code == exit::OK {
             code = exit::INVALID;
         }
         let mut text = report::render(args.format, &source, &diagnostics, color);

@@ -23,6 +23,22 @@ pub enum Format {
     Github,
 }
 
+/// One finding on one line (`warning[CODE]: file:line:column: message; help`), for the
+/// commands that run a flow and mention on standard error what matters about it.
+pub fn line(source: &Source, d: &Diagnostic) -> String {
+    let (start, _) = source.range(&d.span);
+    let level = if d.is_error() { "error" } else { "warning" };
+    let mut text = format!(
+        "{level}[{}]: {}:{}:{}: {}",
+        d.code, source.name, start.line, start.column, d.message
+    );
+    if let Some(help) = &d.help {
+        text.push_str("; ");
+        text.push_str(help);
+    }
+    flowsim_core::text::sanitize(&text)
+}
+
 /// Renders the findings about one file.
 pub fn render(format: Format, source: &Source, diagnostics: &[Diagnostic], color: bool) -> String {
     match format {

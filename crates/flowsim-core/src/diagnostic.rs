@@ -72,6 +72,17 @@ impl Diagnostic {
         self
     }
 
+    /// The same finding as a warning, with why it is not an error added to the help.
+    pub fn into_warning(mut self, why: impl Into<String>) -> Self {
+        self.severity = Severity::Warning;
+        let why = why.into();
+        self.help = Some(match self.help.take() {
+            Some(help) => format!("{help}; {why}").into(),
+            None => why.into(),
+        });
+        self
+    }
+
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }

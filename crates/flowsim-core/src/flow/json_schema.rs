@@ -1,7 +1,13 @@
 //! A JSON Schema (draft-07, which editors support best) of Flow JSON for one version,
-//! generated from the component table in [`super::spec`], so editors complete and check the
-//! same properties the validator knows. Rules that a schema cannot express (bindings, routing,
-//! per-screen limits) are left to `flowsim validate`.
+//! generated from the tables in [`super::spec`] that the validator checks against, so
+//! editors complete and check the same properties the validator knows.
+//!
+//! The schema is never stricter than `flowsim validate`: whatever the validator accepts,
+//! warnings allowed, the schema accepts (a test holds every sample, fixture and corpus flow
+//! to that). So a length limit is the validator's error limit, not a warning's; a dynamic
+//! value (`${…}` or a backtick expression) is accepted wherever the validator accepts one;
+//! and rules a schema cannot express (bindings, routing, per-screen limits) are left to
+//! `flowsim validate`.
 
 use serde_json::{Map, Value, json};
 
@@ -38,40 +44,24 @@ pub fn schema(version: Version) -> Value {
             })
         })
         .collect();
-    let mut screen_props = json!({
-        "id": { "type": "string", "pattern": "^[a-zA-Z_]+$", "description": "Unique screen id: letters and underscores; `SUCCESS` is reserved." },
-        "title": { "type": "string", "description": "Shown in the top bar." },
-        "terminal": { "type": "boolean", "description": "An end state; needs a Footer." },
-        "refresh_on_back": { "type": "boolean", "description": "Back sends a BACK request to the endpoint." },
-        "data": { "type": "object", "description": "The screen's data model: each field has `type` and `__example__`.",
-                  "additionalProperties": { "$ref": "#/definitions/dataField" } },
-        "layout": {
-            "type": "object",
-            "required": ["type", "children"],
-            "additionalProperties": false,
-            "properties": {
-                "type": { "const": "SingleColumnLayout" },
-                "children": { "$ref": "#/definitions/components" }
-            }
-        }
-    });
-    if version >= v(3, 1) {
-        screen_props["success"] = json!({ "type": "boolean", "description": "Terminal screens only: whether ending here is a success." });
-    }
-    if version >= v(5, 1) {
-        screen_props["sensitive"] = json!({ "type": "array", "items": { "type": "string" }, "description": "Input names masked in the response summary." });
+    let mut screen_props = Map::new();
+    for (key, _) in spec::SCREEN_KEYS
+        .iter()
+        .filter(|(_, since)| *since <= version)
+    {
+        screen_props.insert((*key).into(), screen_key(key));
     }
     let mut root_props = json!({
         "version": { "const": version.to_string(), "description": "Flow JSON version." },
-        "screens": { "type": "array", "minItems": 1, "maxItems": 100, "items": { "$ref": "#/definitions/screen" } },
-        "data_api_version": { "enum": if version >= v(7, 3) { json!(["3.0", "4.0"]) } else { json!(["3.0"]) },
+        "screens": { "type": "array", "minItems": 1, "maxItems": spec::MAX_SCREENS, "items": { "$ref": "#/definitions/screen" } },
+        "data_api_version": { "enum": spec::data_api_versions(version),
                               "description": "Endpoint protocol version; makes this an endpoint flow." },
         "routing_model": { "type": "object", "description": "Screen id → the screens it may lead to.",
-                           "additionalProperties": { "type": "array", "maxItems": 10, "items": { "type": "string" } } },
+                           "additionalProperties": { "type": "array", "maxItems": spec::MAX_BRANCHES, "items": { "type": "string" } } },
         "meta": { "type": "object" }
     });
     if version < v(3, 0) {
-        root_props["data_channel_uri"] = json!({ "type": "string", "format": "uri" });
+        root_props["data_channel_uri"] = url();
     }
     json!({
         "$schema": "http://json-schema.org/draft-07/schema#",
@@ -100,7 +90,7 @@ pub fn schema(version: Version) -> Value {
                 "type": "object",
                 "required": ["type"],
                 "properties": {
-                    "type": { "enum": ["string", "number", "integer", "boolean", "object", "array"] },
+                    "type": { "enum": spec::DATA_TYPES },
                     "__example__": {},
                     "items": {},
                     "properties": { "type": "object" }
@@ -109,6 +99,48 @@ pub fn schema(version: Version) -> Value {
             "action": action_schema(version),
         }
     })
+}
+
+/// The schema of a screen key of [`spec::SCREEN_KEYS`].
+fn screen_key(key: &str) -> Value {
+    match key {
+        "id" => {
+            json!({ "type": "string", "pattern": "^[a-zA-Z_]+$", "description": "Unique screen id: letters and underscores; `SUCCESS` is reserved." })
+        }
+        "title" => json!({ "type": "string", "description": "Shown in the top bar." }),
+        "terminal" => json!({ "type": "boolean", "description": "An end state; needs a Footer." }),
+        "success" => {
+            json!({ "type": "boolean", "description": "Terminal screens only: whether ending here is a success." })
+        }
+        "refresh_on_back" => {
+            json!({ "type": "boolean", "description": "Back sends a BACK request to the endpoint." })
+        }
+        "data" => json!({
+            "type": "object",
+            "description": "The screen's data model: each field has `type` and `__example__`; `required` lists field names.",
+            "properties": { "required": { "type": "array" } },
+            "additionalProperties": { "$ref": "#/definitions/dataField" }
+        }),
+        "layout" => json!({
+            "type": "object",
+            "required": ["type", "children"],
+            "additionalProperties": false,
+            "properties": {
+                "type": { "const": spec::LAYOUT },
+                "children": { "$ref": "#/definitions/components" }
+            }
+        }),
+        "sensitive" => {
+            json!({ "type": "array", "items": { "type": "string" }, "description": "Input names masked in the response summary." })
+        }
+        _ => json!({}),
+    }
+}
+
+/// A URL as the validator accepts one: it starts with one of [`spec::URL_SCHEMES`].
+fn url() -> Value {
+    let schemes: Vec<String> = spec::URL_SCHEMES.iter().map(|s| regex::escape(s)).collect();
+    json!({ "type": "string", "pattern": format!("^({})", schemes.join("|")) })
 }
 
 fn action_schema(version: Version) -> Value {
@@ -124,12 +156,12 @@ fn action_schema(version: Version) -> Value {
             "name": { "enum": names },
             "next": {
                 "type": "object",
-                "required": ["type", "name"],
+                "required": ["name"],
                 "additionalProperties": false,
-                "properties": { "type": { "const": "screen" }, "name": { "type": "string" } }
+                "properties": { "type": { "enum": spec::NEXT_TYPES }, "name": { "type": "string" } }
             },
             "payload": { "type": "object" },
-            "url": { "type": "string", "format": "uri" }
+            "url": url()
         },
         "additionalProperties": false
     })
@@ -137,7 +169,7 @@ fn action_schema(version: Version) -> Value {
 
 fn prop_schema(p: &Prop, version: Version) -> Value {
     let mut s = literal(&p.ty, version);
-    if let (Some(max), Value::Object(map)) = (p.max_chars, &mut s)
+    if let (Some(max), Value::Object(map)) = (p.max_chars_error(), &mut s)
         && map.get("type") == Some(&json!("string"))
     {
         map.insert("maxLength".into(), json!(max));
@@ -146,7 +178,10 @@ fn prop_schema(p: &Prop, version: Version) -> Value {
         map.insert("minimum".into(), json!(min));
         map.insert("maximum".into(), json!(max));
     }
-    let mut s = if p.dynamic && !matches!(p.ty, Ty::Str | Ty::Text) {
+    // Any string already fits a plain string or text property; everything else (a limited
+    // length, another type) needs the dynamic form beside it.
+    let any_string = s == json!({ "type": "string" }) || matches!(p.ty, Ty::Text);
+    let mut s = if p.dynamic && !any_string {
         json!({ "anyOf": [s, { "type": "string", "pattern": DYNAMIC_PATTERN }] })
     } else {
         s

@@ -38,6 +38,14 @@ impl Path {
         self.push(Seg::Index(index))
     }
 
+    /// The last object key on the path (`text` for `…children[0].text[2]`), if any.
+    pub fn last_key(&self) -> Option<&str> {
+        self.rev_segs().find_map(|s| match s {
+            Seg::Key(k) => Some(k.as_str()),
+            Seg::Index(_) => None,
+        })
+    }
+
     fn push(&self, seg: Seg) -> Path {
         Path(Some(Arc::new(Link {
             parent: self.clone(),

@@ -1,9 +1,10 @@
 //! What Flow JSON allows, as data: every component, its properties, their types, limits
-//! and the version that introduced them, and which actions each trigger accepts.
+//! and the version that introduced them, which actions each trigger accepts, and the keys,
+//! values and limits of the document, its screens and its actions.
 //!
 //! This table is the single place that knows the Flow JSON vocabulary. The validator checks
-//! documents against it, `flowsim schema` exports it as a JSON Schema, and the engine and the
-//! renderer look components up by [`Kind`]. Sources: components.md §3–6 and flow-json.md §1–4
+//! documents against it, `flowsim schema` exports it as a JSON Schema (so the two cannot
+//! drift apart), and the engine and the renderer look components up by [`Kind`]. Sources: components.md §3–6 and flow-json.md §1–4
 //! (Meta's component reference, error codes and changelog).
 //!
 //! To add a component: add a [`Kind`] variant, a [`ComponentSpec`] entry in [`COMPONENTS`],
@@ -88,6 +89,58 @@ impl ActionName {
             ActionName::OpenUrl => &["url"],
             _ => &["payload"],
         }
+    }
+}
+
+/// `next.type` of a `navigate` action: `screen` is what Meta documents; `plugin` is modelled
+/// by pywa and undocumented by Meta, so the validator accepts it with a warning
+/// (flow-json.md §4.1).
+pub const NEXT_TYPES: &[&str] = &["screen", "plugin"];
+
+/// How `open_url`'s `url` and the 2.1 `data_channel_uri` start.
+pub const URL_SCHEMES: &[&str] = &["https://", "http://"];
+
+// ---------------------------------------------------------------------------------------
+// The document around the components (flow-json.md §1–2, §5).
+
+/// Meta's limit on screens per flow (flow-json.md §1.6).
+pub const MAX_SCREENS: usize = 100;
+
+/// At most this many outgoing routes per screen: Meta's Flow JSON reference ("10 branches
+/// within the routing model", flow-json.md §1.6 and §5.3 rule 7; the error text and
+/// Meta's client code count per screen) and the component reference's limits table
+/// ("routing model / navigate targets", components.md §6). Without a `routing_model`
+/// Meta derives the routes from the `navigate` actions, so the limit counts distinct
+/// navigate targets then. It is independent of how many components may navigate: a
+/// NavigationList may hold 20 items (components.md §5.21), but at most 10 distinct
+/// screens can be their targets.
+pub const MAX_BRANCHES: usize = 10;
+
+/// Keys of a screen and the version that introduced each (flow-json.md §2.1).
+pub const SCREEN_KEYS: &[(&str, Version)] = &[
+    ("id", V_ANY),
+    ("title", V_ANY),
+    ("layout", V_ANY),
+    ("terminal", V_ANY),
+    ("success", v(3, 1)),
+    ("refresh_on_back", V_ANY),
+    ("data", V_ANY),
+    ("sensitive", v(5, 1)),
+];
+
+/// The only public layout type.
+pub const LAYOUT: &str = "SingleColumnLayout";
+
+/// The `type`s of a data-model field (flow-json.md §2.2).
+pub const DATA_TYPES: &[&str] = &["string", "number", "integer", "boolean", "object", "array"];
+
+/// The `data_api_version`s a flow of this version may declare: 4.0 pairs with Flow JSON
+/// 7.3 (flow-json.md §1.5).
+pub fn data_api_versions(version: Version) -> &'static [&'static str] {
+    if version >= v(7, 3) {
+        &["3.0", "4.0"]
+    } else {
+        &["3.0"]
     }
 }
 
@@ -216,6 +269,12 @@ impl Prop {
     const fn doc(mut self, doc: &'static str) -> Self {
         self.doc = doc;
         self
+    }
+
+    /// The length above which a string is an error: Meta's limit, or where other sources
+    /// allow more, the larger one (lengths between the two are warnings).
+    pub fn max_chars_error(&self) -> Option<usize> {
+        self.disputed_max.or(self.max_chars)
     }
 
     pub fn is_required(&self, version: Version) -> bool {
@@ -435,6 +494,7 @@ pub static COMPONENTS: &[ComponentSpec] = &[
         doc: "Options with check boxes; the value is the array of selected ids.",
         props: &[
             NAME,
+            // 1–20 options: META-COMP CheckboxGroup (components.md §5.8).
             p("data-source", options(1, 20)).req(),
             p("label", Str).req_since(v(4, 0)).max(30),
             p("description", Str).since(v(4, 0)).max(300),
@@ -459,6 +519,7 @@ pub static COMPONENTS: &[ComponentSpec] = &[
         doc: "Options with radio buttons; the value is the selected id.",
         props: &[
             NAME,
+            // 1–20 options: META-COMP RadioButtonsGroup (components.md §5.9).
             p("data-source", options(1, 20)).req(),
             p("label", Str).req_since(v(4, 0)).max(30),
             p("description", Str).since(v(4, 0)).max(300),
@@ -482,6 +543,8 @@ pub static COMPONENTS: &[ComponentSpec] = &[
         props: &[
             NAME,
             p("label", Str).req().max_disputed(20, 30),
+            // 1–200 options (100 with images, checked in validate::schema): META-COMP
+            // Dropdown (components.md §5.10).
             p("data-source", options(1, 200)).req(),
             REQUIRED,
             ENABLED,
@@ -503,6 +566,7 @@ pub static COMPONENTS: &[ComponentSpec] = &[
             NAME,
             p("label", Str).req().max(80),
             p("description", Str).max(300),
+            // 2–20 options: META-COMP ChipsSelector (components.md §5.11).
             p(
                 "data-source",
                 ObjArray {
@@ -680,6 +744,9 @@ pub static COMPONENTS: &[ComponentSpec] = &[
         doc: "A list of rich rows; tapping one runs its action.",
         props: &[
             NAME,
+            // 1–20 items, "items past 20 are not rendered": META-COMP NavigationList
+            // (components.md §5.21). Their navigate targets are routes of the screen,
+            // limited to 10 ([`MAX_BRANCHES`]).
             p(
                 "list-items",
                 ObjArray {
@@ -716,6 +783,7 @@ pub static COMPONENTS: &[ComponentSpec] = &[
         since: v(7, 1),
         doc: "Up to three swipeable images.",
         props: &[
+            // 1–3 images: META-COMP ImageCarousel (components.md §5.18).
             p(
                 "images",
                 ObjArray {
@@ -864,15 +932,26 @@ impl Kind {
         }
     }
 
-    /// At most this many of the component per screen (flow-json.md §1.6).
+    /// At most this many of the component per screen, counting every If/Switch branch.
+    /// Each limit is Meta's component reference (META-COMP in components.md) on that
+    /// component, gathered in components.md §6 and flow-json.md §1.6. These count
+    /// components, not what they hold: a NavigationList's 1–20 items are the `list-items`
+    /// limit in [`COMPONENTS`], and the screens its items navigate to count toward the
+    /// screen's 10 routes ([`MAX_BRANCHES`]).
     pub fn max_per_screen(self) -> Option<usize> {
         use Kind::*;
         match self {
+            // META-COMP Footer (components.md §5.12); MORE_THAN_ONE_FOOTER.
             Footer => Some(1),
+            // META-COMP EmbeddedLink (components.md §5.14).
             EmbeddedLink => Some(2),
+            // META-COMP Image (components.md §5.17).
             Image => Some(3),
+            // META-COMP OptIn (components.md §5.13).
             OptIn => Some(5),
+            // META-COMP NavigationList (components.md §5.21).
             NavigationList => Some(2),
+            // META-COMP ImageCarousel (components.md §5.18); 3 per flow as well.
             ImageCarousel => Some(2),
             _ => None,
         }

@@ -35,8 +35,55 @@ pub const KNOWN: &[Version] = &[
 /// The newest version flowsim knows.
 pub const NEWEST: Version = v(7, 3);
 
-/// Versions Meta has frozen: flows using them can be opened but no longer published.
-pub const FROZEN: &[Version] = &[v(2, 1), v(3, 0), v(3, 1), v(4, 0), v(5, 0)];
+/// Where a version stands in Meta's lifecycle (flow-json.md §1.4, flows-api.md §7).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum State {
+    /// Flows on it can be created, published and sent.
+    Active,
+    /// Since this date Meta refuses to publish a flow on it (error 139002, "Versions in
+    /// Flow JSON file are not available for publishing"); published flows are still sent
+    /// and opened.
+    Frozen { since: &'static str },
+    /// Since this date flows on it can no longer be sent or opened.
+    Expired { since: &'static str },
+}
+
+/// Versions that are not active, from Meta's changelog ("Currently supported versions")
+/// and its freeze announcements (flow-json.md §1.3–1.4, flows-api.md §7): 2.1–4.0 were
+/// frozen on 8 April 2025 and 5.0 on 10 September 2025. Every version up to 7.3 is still
+/// listed for sending, so none has expired. Every other known version is active.
+const LIFECYCLE: &[(Version, State)] = &[
+    (
+        v(2, 1),
+        State::Frozen {
+            since: "8 April 2025",
+        },
+    ),
+    (
+        v(3, 0),
+        State::Frozen {
+            since: "8 April 2025",
+        },
+    ),
+    (
+        v(3, 1),
+        State::Frozen {
+            since: "8 April 2025",
+        },
+    ),
+    (
+        v(4, 0),
+        State::Frozen {
+            since: "8 April 2025",
+        },
+    ),
+    (
+        v(5, 0),
+        State::Frozen {
+            since: "10 September 2025",
+        },
+    ),
+];
 
 impl Version {
     /// Parses `"7.3"`; `None` for anything that is not two dot-separated integers.
@@ -52,6 +99,14 @@ impl Version {
 
     pub fn is_known(self) -> bool {
         KNOWN.contains(&self)
+    }
+
+    /// Where this version stands in Meta's lifecycle.
+    pub fn state(self) -> State {
+        LIFECYCLE
+            .iter()
+            .find(|(v, _)| *v == self)
+            .map_or(State::Active, |(_, state)| *state)
     }
 }
 
@@ -74,5 +129,23 @@ mod tests {
         }
         assert!(v(7, 3).is_known());
         assert!(!v(7, 4).is_known());
+    }
+
+    #[test]
+    fn frozen_versions_say_since_when() {
+        assert_eq!(
+            v(5, 0).state(),
+            State::Frozen {
+                since: "10 September 2025"
+            }
+        );
+        assert_eq!(
+            v(3, 1).state(),
+            State::Frozen {
+                since: "8 April 2025"
+            }
+        );
+        assert_eq!(v(5, 1).state(), State::Active);
+        assert_eq!(NEWEST.state(), State::Active);
     }
 }

@@ -2,14 +2,14 @@
 //! payloads against the target's data model, `complete` on terminal screens, `update_data`
 //! keys, `open_url` and media-picker rules (flow-json.md §4, components.md §3.5).
 
-use super::data::{binding, schema_type};
+use super::data::{Place, references, schema_type};
 use super::{Ctx, one_of, suggest};
 use crate::diagnostic::Diagnostic;
 use crate::flow::expr::{self, PropText, Ref, Scope, Store, Type};
 use crate::flow::json::{Node, Value};
 use crate::flow::model::Screen;
 use crate::flow::path::Path;
-use crate::flow::spec::{ActionName, Allowed, Kind, Prop, Ty};
+use crate::flow::spec::{ActionName, Allowed, Kind, NEXT_TYPES, Prop, Ty, URL_SCHEMES};
 
 pub(super) fn check(ctx: &mut Ctx) {
     for screen in &ctx.flow.screens {
@@ -170,7 +170,7 @@ fn action(ctx: &mut Ctx, screen: &Screen, trigger: &Trigger, node: &Node, path: 
         return;
     }
     if let Some(p) = payload {
-        payload_bindings(ctx, screen, p, &path.key("payload"));
+        payload_references(ctx, screen, p, &path.key("payload"));
     }
     match name {
         ActionName::Navigate => navigate(ctx, screen, node, path),
@@ -221,7 +221,7 @@ fn action(ctx: &mut Ctx, screen: &Screen, trigger: &Trigger, node: &Node, path: 
                 .help("add `\"url\": \"https://…\"`"),
             ),
             Some(url) => match url.as_str() {
-                Some(u) if u.starts_with("https://") || u.starts_with("http://") => {}
+                Some(u) if URL_SCHEMES.iter().any(|p| u.starts_with(p)) => {}
                 _ => ctx.push(Diagnostic::error(
                     "INVALID_PROPERTY_VALUE_FORMAT",
                     url.span.clone(),
@@ -254,21 +254,21 @@ fn allowed_list(trigger: &Trigger, version: crate::flow::version::Version) -> St
     one_of(&names)
 }
 
-/// Checks every binding in a payload (recursively).
-fn payload_bindings(ctx: &mut Ctx, screen: &Screen, node: &Node, path: &Path) {
+/// Checks every reference in a payload, at any depth, as references anywhere else.
+fn payload_references(ctx: &mut Ctx, screen: &Screen, node: &Node, path: &Path) {
     match &node.value {
         Value::Object(members) => {
             for m in members {
-                payload_bindings(ctx, screen, &m.value, &path.key(&m.key));
+                payload_references(ctx, screen, &m.value, &path.key(&m.key));
             }
         }
         Value::Array(items) => {
             for (i, item) in items.iter().enumerate() {
-                payload_bindings(ctx, screen, item, &path.index(i));
+                payload_references(ctx, screen, item, &path.index(i));
             }
         }
         Value::String(_) => {
-            binding(ctx, screen, node, path, &[]);
+            references(ctx, screen, node, path, Place::Payload);
         }
         _ => {}
     }
@@ -393,12 +393,12 @@ fn navigate(ctx: &mut Ctx, screen: &Screen, node: &Node, path: &Path) {
     }
     match next.get("type").and_then(Node::as_str) {
         Some("screen") | None => {}
-        Some("plugin") => ctx.push(Diagnostic::warning(
+        Some(t) if NEXT_TYPES.contains(&t) => ctx.push(Diagnostic::warning(
             "INVALID_PROPERTY_VALUE",
             next.get("type")
                 .map_or(next.span.clone(), |n| n.span.clone()),
             &next_path.key("type"),
-            "`next.type: plugin` is undocumented; flowsim cannot simulate it",
+            format!("`next.type: {t}` is undocumented; flowsim cannot simulate it"),
         )),
         Some(other) => ctx.push(Diagnostic::error(
             "INVALID_PROPERTY_VALUE",
@@ -554,7 +554,8 @@ fn navigate_payload(ctx: &mut Ctx, screen: &Screen, target: &Screen, node: &Node
         };
         let ok = match m.value.as_str().map(expr::classify) {
             Some(PropText::Binding(_) | PropText::Nested(_)) => {
-                let t = binding(
+                // Findings about the value itself were reported with the payload.
+                let t = references(
                     &mut Ctx {
                         flow: ctx.flow,
                         diags: Vec::new(),
@@ -562,7 +563,7 @@ fn navigate_payload(ctx: &mut Ctx, screen: &Screen, target: &Screen, node: &Node
                     screen,
                     &m.value,
                     &p,
-                    &[],
+                    Place::Payload,
                 );
                 let expected = schema_type(&field.schema);
                 match t {

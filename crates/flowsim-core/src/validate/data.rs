@@ -1,6 +1,7 @@
 //! Data models and bindings: every screen's `data` declaration (flow-json.md §2.2), and every
 //! `${data.…}`, `${form.…}`, `${screen.ID.…}` reference and backtick expression resolved and
-//! type-checked against it (flow-json.md §3).
+//! type-checked against it (flow-json.md §3), wherever it stands — component properties,
+//! markdown lines, screen titles, action payloads — by one checker, [`references`].
 
 use super::schema::inner_span;
 use super::{Ctx, suggest};
@@ -10,7 +11,7 @@ use crate::flow::json::{Member, Node, Value};
 use crate::flow::model::{Component, Schema, Screen};
 use crate::flow::path::Path;
 use crate::flow::spec::{Kind, Ty};
-use crate::flow::version::v;
+use crate::flow::version::{Version, v};
 
 pub(super) fn check(ctx: &mut Ctx) {
     for screen in &ctx.flow.screens {
@@ -18,12 +19,12 @@ pub(super) fn check(ctx: &mut Ctx) {
             data_model(ctx, screen, data);
         }
         if let Some(title) = screen.get("title") {
-            binding(
+            references(
                 ctx,
                 screen,
                 title,
                 &screen.path.key("title"),
-                &[Type::String],
+                Place::Property(&[Type::String]),
             );
         }
         for c in screen.all_components() {
@@ -421,59 +422,129 @@ fn type_name(t: Type) -> &'static str {
     }
 }
 
-/// Checks a dynamic string value (binding or backtick expression): references resolve and
-/// the value's type is one of `expected` (empty: anything). Returns the value's type when it
-/// is dynamic.
-pub(super) fn binding(
+/// Where a string that may hold `${…}` references stands. Every place is checked by
+/// [`references`] with one grammar (`flow::expr`), one resolver ([`resolve`]) and the same
+/// codes and spans; the place only decides what literal text around a reference means and
+/// which value types fit.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Place<'a> {
+    /// A component property or a member of one, a line of TextBody/TextCaption markdown, a
+    /// screen title, a Switch value: a literal, one binding, or (6.0+) a nested expression,
+    /// whose type must be one of these (empty: any). Literal text mixed with a reference is
+    /// a compile error (flow-json.md §3.1).
+    Property(&'a [Type]),
+    /// RichText `text`, which does not interpolate (flow-json.md §3.2): static, or one
+    /// binding; `line`: an item of a `text` array, which must be static.
+    RichText { line: bool },
+    /// A value in an action payload, at any depth.
+    Payload,
+}
+
+/// The first version whose validator checks nested expressions in action payloads against
+/// the data models. Meta's changelog puts it at 7.2 (8 Jul 2025: "improved validation for
+/// nested expressions in Flow JSON actions"; flow-json.md §1.3), while its error-codes page
+/// shows such a finding with no version at all (flow-json.md §3.4). Where the sources
+/// disagree flowsim warns: before 7.2 these findings are warnings, from 7.2 errors. The
+/// syntax of an expression is checked as an error in every version that has expressions.
+const PAYLOAD_EXPRESSIONS_CHECKED: Version = v(7, 2);
+
+/// Checks a string that may hold references: the syntax of a binding or backtick
+/// expression, every reference against the data models (`resolve`), the expression's type
+/// against the place. Returns the value's type when it is a binding or an expression
+/// ([`Type::Unknown`] after a finding), `None` for a literal.
+pub(super) fn references(
     ctx: &mut Ctx,
     screen: &Screen,
     node: &Node,
     path: &Path,
-    expected: &[Type],
+    place: Place,
 ) -> Option<Type> {
     let text = node.as_str()?;
-    let ty = match expr::classify(text) {
+    let version = ctx.flow.version;
+    let class = expr::classify(text);
+    if let Place::RichText { line: true } = place {
+        if !matches!(class, PropText::Literal) || expr::contains_reference(text) {
+            ctx.push(
+                Diagnostic::error(
+                    "INVALID_TEXT_DYNAMIC_DATA",
+                    node.span.clone(),
+                    path,
+                    "the lines of a RichText `text` array must be static text",
+                )
+                .help("bind the whole `text` instead: `\"text\": \"${data.terms}\"`, with the lines built by your endpoint"),
+            );
+        }
+        return None;
+    }
+    // What Meta checks of an expression in a payload depends on the version (see
+    // PAYLOAD_EXPRESSIONS_CHECKED): findings found by the data model are warnings before it.
+    let lenient = matches!(place, Place::Payload)
+        && matches!(class, PropText::Nested(_))
+        && version < PAYLOAD_EXPRESSIONS_CHECKED;
+    let (ty, mut found) = match class {
+        PropText::Literal if expr::contains_reference(text) => {
+            mixed(ctx, node, path, place);
+            return None;
+        }
+        PropText::Literal => return None,
+        PropText::Invalid(e) => {
+            let help = if text.starts_with('`') {
+                "nested expressions are written `` `'Total: ' ${data.price}` ``".to_string()
+            } else if let Some(fixed) = with_store(ctx, screen, text) {
+                format!("did you mean `{fixed}`?")
+            } else {
+                "a reference is `${data.<field>}`, `${form.<name>}` or `${screen.<SCREEN_ID>.data.<field>}`".to_string()
+            };
+            ctx.push(
+                Diagnostic::error(
+                    "INVALID_PROPERTY_VALUE",
+                    inner_span(node, text, &e.span),
+                    path,
+                    format!("invalid expression: {}", e.message),
+                )
+                .help(help),
+            );
+            return Some(Type::Unknown);
+        }
+        PropText::Nested(_) if matches!(place, Place::RichText { .. }) => {
+            ctx.push(
+                Diagnostic::error(
+                    "INVALID_TEXT_DYNAMIC_DATA",
+                    node.span.clone(),
+                    path,
+                    "RichText does not evaluate nested expressions: its `text` is static or one `${…}` binding",
+                )
+                .help("bind the whole text to a string built by your endpoint, or use TextBody for computed text"),
+            );
+            return Some(Type::Unknown);
+        }
+        PropText::Nested(_) if version < v(6, 0) => {
+            ctx.push(
+                Diagnostic::error(
+                    "INVALID_PROPERTY_VALUE",
+                    node.span.clone(),
+                    path,
+                    format!("backtick expressions need Flow JSON 6.0; this flow is {version}"),
+                )
+                .help("raise `version` to \"6.0\" or later, or use a plain `${data.…}` binding"),
+            );
+            return Some(Type::Unknown);
+        }
         PropText::Binding(r) => {
-            let span = inner_span(node, text, &r.span);
-            match resolve(ctx, screen, &r, span.clone(), path) {
-                Ok(t) => t,
-                Err(d) => {
-                    ctx.push(d);
-                    return Some(Type::Unknown);
-                }
+            match resolve(ctx, screen, &r, inner_span(node, text, &r.span), path) {
+                Ok(t) => (t, Vec::new()),
+                Err(d) => (Type::Unknown, vec![d]),
             }
         }
-        PropText::Nested(e) if ctx.flow.version >= v(6, 0) => {
-            let mut failed = false;
-            for r in expr::refs(&e) {
-                let span = inner_span(node, text, &r.span);
-                if let Err(d) = resolve(ctx, screen, r, span, path) {
-                    ctx.push(d);
-                    failed = true;
-                }
-            }
-            if failed {
-                return Some(Type::Unknown);
-            }
-            let lookup = |r: &Ref| resolve(ctx, screen, r, 0..0, path).ok();
-            match expr::type_of(&e, &lookup) {
-                Ok(t) => t,
-                Err(err) => {
-                    ctx.push(Diagnostic::error(
-                        "INVALID_PROPERTY_VALUE",
-                        inner_span(node, text, &err.span),
-                        path,
-                        format!("invalid expression: {}", err.message),
-                    ));
-                    return Some(Type::Unknown);
-                }
-            }
-        }
-        _ => return None,
+        PropText::Nested(e) => nested_type(ctx, screen, node, text, &e, path),
     };
-    let compatible = ty == Type::Unknown || expected.is_empty() || expected.contains(&ty);
-    if !compatible {
-        ctx.push(
+    let expected: &[Type] = match place {
+        Place::Property(expected) => expected,
+        Place::RichText { .. } => &[Type::String, Type::Array],
+        Place::Payload => &[],
+    };
+    if !(ty == Type::Unknown || expected.is_empty() || expected.contains(&ty)) {
+        found.push(
             Diagnostic::error(
                 "INVALID_SCREEN_DYNAMIC_DATA",
                 node.span.clone(),
@@ -494,7 +565,97 @@ pub(super) fn binding(
             ),
         );
     }
+    for d in found {
+        ctx.push(if lenient {
+            d.into_warning(format!(
+                "Meta's changelog checks expressions in action payloads against the data model from Flow JSON {PAYLOAD_EXPRESSIONS_CHECKED} on; on {version} the value would be empty at run time"
+            ))
+        } else {
+            d
+        });
+    }
     Some(ty)
+}
+
+/// `${screen.ID.x}` with the `form.` or `data.` it lacks, when that names something on
+/// screen `ID`.
+fn with_store(ctx: &Ctx, screen: &Screen, text: &str) -> Option<String> {
+    let (id, rest) = text.strip_prefix("${screen.")?.split_once('.')?;
+    ["form", "data"].into_iter().find_map(|store| {
+        let fixed = format!("${{screen.{id}.{store}.{rest}");
+        let r = expr::parse_binding(&fixed)?;
+        resolve(ctx, screen, &r, 0..0, &Path::root())
+            .is_ok()
+            .then_some(fixed)
+    })
+}
+
+/// The type of a nested expression and what is wrong with it: references that do not
+/// resolve, then (when they all do) type errors.
+fn nested_type(
+    ctx: &Ctx,
+    screen: &Screen,
+    node: &Node,
+    text: &str,
+    e: &expr::Expr,
+    path: &Path,
+) -> (Type, Vec<Diagnostic>) {
+    let found: Vec<Diagnostic> = expr::refs(e)
+        .into_iter()
+        .filter_map(|r| resolve(ctx, screen, r, inner_span(node, text, &r.span), path).err())
+        .collect();
+    if !found.is_empty() {
+        return (Type::Unknown, found);
+    }
+    let lookup = |r: &Ref| resolve(ctx, screen, r, 0..0, path).ok();
+    match expr::type_of(e, &lookup) {
+        Ok(t) => (t, Vec::new()),
+        Err(err) => (
+            Type::Unknown,
+            vec![Diagnostic::error(
+                "INVALID_PROPERTY_VALUE",
+                inner_span(node, text, &err.span),
+                path,
+                format!("invalid expression: {}", err.message),
+            )],
+        ),
+    }
+}
+
+/// Literal text mixed with a `${…}` reference.
+fn mixed(ctx: &mut Ctx, node: &Node, path: &Path, place: Place) {
+    let version = ctx.flow.version;
+    let combine = if version >= v(6, 0) {
+        "a value is either all literal or one binding; to combine them write a backtick expression: `` `'Hello ' ${data.name}` ``"
+    } else {
+        "a value is either all literal or exactly one `${…}` binding"
+    };
+    let what = path.last_key().unwrap_or("the value");
+    ctx.push(match place {
+        Place::Property(_) => Diagnostic::error(
+            "PATTERN_MISMATCH",
+            node.span.clone(),
+            path,
+            format!("`{what}` mixes literal text with a `${{…}}` reference"),
+        )
+        .help(combine),
+        Place::RichText { .. } => Diagnostic::error(
+            "INVALID_TEXT_DYNAMIC_DATA",
+            node.span.clone(),
+            path,
+            "RichText does not fill in references inside text: its `text` is static or one `${…}` binding",
+        )
+        .help("bind the whole text to a string built by your endpoint, or use TextBody for computed text"),
+        // Meta documents payload values as literals or bindings (flow-json.md §4.1) and says
+        // nothing of text around a reference there; the client sends such text as written.
+        Place::Payload => Diagnostic::warning(
+            "PATTERN_MISMATCH",
+            node.span.clone(),
+            path,
+            format!("`{what}` mixes literal text with a `${{…}}` reference, which is sent as written, not filled in"),
+        )
+        .help(combine),
+    });
 }
 
 fn expected_types(ty: &Ty) -> &'static [Type] {
@@ -522,9 +683,10 @@ fn component(ctx: &mut Ctx, screen: &Screen, c: &Component) {
         match (kind, m.key.as_str()) {
             (Kind::If, "condition") => condition(ctx, screen, m, &path),
             (Kind::Switch, "value") => switch_value(ctx, screen, m, &path),
+            _ if matches!(prop.ty, Ty::Text) => text(ctx, screen, kind, &m.value, &path),
             _ if prop.dynamic => {
-                if let Some(Type::Array) =
-                    binding(ctx, screen, &m.value, &path, expected_types(&prop.ty))
+                let place = Place::Property(expected_types(&prop.ty));
+                if let Some(Type::Array) = references(ctx, screen, &m.value, &path, place)
                     && matches!(prop.ty, Ty::ObjArray { .. })
                 {
                     bound_items(ctx, screen, c, m, prop, &path);
@@ -536,12 +698,41 @@ fn component(ctx: &mut Ctx, screen: &Screen, c: &Component) {
     }
 }
 
-/// Bindings inside array/object literals (data-source items, list items, range objects).
+/// `text` of TextBody, TextCaption and RichText: a string, or an array checked line by
+/// line (markdown lines may hold references; RichText lines must be static).
+fn text(ctx: &mut Ctx, screen: &Screen, kind: Kind, node: &Node, path: &Path) {
+    let rich = kind == Kind::RichText;
+    match &node.value {
+        Value::Array(lines) => {
+            let place = if rich {
+                Place::RichText { line: true }
+            } else {
+                Place::Property(&[Type::String])
+            };
+            for (i, line) in lines.iter().enumerate() {
+                references(ctx, screen, line, &path.index(i), place);
+            }
+        }
+        _ => {
+            let place = if rich {
+                Place::RichText { line: false }
+            } else {
+                Place::Property(&[Type::String, Type::Array])
+            };
+            references(ctx, screen, node, path, place);
+        }
+    }
+}
+
+/// References inside array and object literals (data-source items, list items, range
+/// objects, `init-values`), at any depth.
 fn nested_values(ctx: &mut Ctx, screen: &Screen, node: &Node, path: &Path) {
     match &node.value {
         Value::Array(items) => {
             for (i, item) in items.iter().enumerate() {
-                nested_values(ctx, screen, item, &path.index(i));
+                let p = path.index(i);
+                references(ctx, screen, item, &p, Place::Property(&[]));
+                nested_values(ctx, screen, item, &p);
             }
         }
         Value::Object(members) => {
@@ -550,9 +741,8 @@ fn nested_values(ctx: &mut Ctx, screen: &Screen, node: &Node, path: &Path) {
                     continue; // actions are checked with their trigger
                 }
                 let p = path.key(&m.key);
-                if binding(ctx, screen, &m.value, &p, &[]).is_none() {
-                    nested_values(ctx, screen, &m.value, &p);
-                }
+                references(ctx, screen, &m.value, &p, Place::Property(&[]));
+                nested_values(ctx, screen, &m.value, &p);
             }
         }
         _ => {}
@@ -667,8 +857,8 @@ fn condition(ctx: &mut Ctx, screen: &Screen, m: &Member, path: &Path) {
 
 fn switch_value(ctx: &mut Ctx, screen: &Screen, m: &Member, path: &Path) {
     let Some(text) = m.value.as_str() else { return };
-    if let PropText::Binding(_) = expr::classify(text) {
-        binding(ctx, screen, &m.value, path, &[]);
+    if let PropText::Binding(_) | PropText::Invalid(_) = expr::classify(text) {
+        references(ctx, screen, &m.value, path, Place::Property(&[]));
     } else {
         ctx.push(
             Diagnostic::error(

@@ -5,7 +5,8 @@ use super::{Ctx, suggest};
 use crate::diagnostic::Diagnostic;
 use crate::flow::json::Node;
 use crate::flow::path::Path;
-use crate::flow::version::{self, FROZEN, Version, v};
+use crate::flow::spec::{self, MAX_SCREENS};
+use crate::flow::version::{self, State, Version, v};
 
 const ROOT_KEYS: &[&str] = &[
     "version",
@@ -15,9 +16,6 @@ const ROOT_KEYS: &[&str] = &[
     "data_channel_uri",
     "meta",
 ];
-
-/// Meta's limit on screens per flow.
-pub const MAX_SCREENS: usize = 100;
 
 pub(super) fn check(ctx: &mut Ctx) {
     let flow = ctx.flow;
@@ -35,9 +33,10 @@ pub(super) fn check(ctx: &mut Ctx) {
                 .help("remove it and set the endpoint URL in the Flow Builder or as `endpoint_uri` through the Flows API"),
             ),
             "data_channel_uri" => {
-                let ok = m.value.as_str().is_some_and(|s| {
-                    s.starts_with("https://") || s.starts_with("http://")
-                });
+                let ok = m
+                    .value
+                    .as_str()
+                    .is_some_and(|s| spec::URL_SCHEMES.iter().any(|p| s.starts_with(p)));
                 if !ok {
                     ctx.push(Diagnostic::error(
                         "INVALID_PROPERTY_VALUE_FORMAT",
@@ -132,16 +131,8 @@ fn check_version(ctx: &mut Ctx) {
             .help(format!("use a version like \"{}\"", version::NEWEST)),
         ),
         Some(v) if v.is_known() => {
-            if FROZEN.contains(&v) {
-                ctx.push(
-                    Diagnostic::warning(
-                        "INVALID_FLOW_JSON_VERSION_STATE",
-                        node.span.clone(),
-                        &path,
-                        format!("Flow JSON {v} is frozen: flows using it can be sent but no longer published"),
-                    )
-                    .help(format!("move to \"{}\" to publish changes", version::NEWEST)),
-                );
+            if let Some(d) = lifecycle(v, v.state(), node, &path) {
+                ctx.push(d);
             }
         }
         Some(v) if v > version::NEWEST => ctx.push(
@@ -175,14 +166,50 @@ fn check_version(ctx: &mut Ctx) {
     }
 }
 
+/// The code of findings about a version's lifecycle.
+pub(super) const VERSION_STATE: &str = "INVALID_FLOW_JSON_VERSION_STATE";
+
+/// What Meta does with a flow on a version that is no longer active: a frozen version is
+/// a warning (the flow runs, but publishing it is refused), an expired one an error.
+fn lifecycle(v: Version, state: State, node: &Node, path: &Path) -> Option<Diagnostic> {
+    let migrate = format!(
+        "migrate to \"{}\", the newest version (see Meta's changelog for what changed since {v})",
+        version::NEWEST
+    );
+    match state {
+        State::Active => None,
+        State::Frozen { since } => Some(
+            Diagnostic::warning(
+                VERSION_STATE,
+                node.span.clone(),
+                path,
+                format!(
+                    "Flow JSON {v} is frozen since {since}: Meta refuses to publish a flow on it (error 139002); published flows are still sent and opened"
+                ),
+            )
+            .help(migrate),
+        ),
+        State::Expired { since } => Some(
+            Diagnostic::error(
+                VERSION_STATE,
+                node.span.clone(),
+                path,
+                format!(
+                    "Flow JSON {v} expired on {since}: flows on it can no longer be sent or opened"
+                ),
+            )
+            .help(migrate),
+        ),
+    }
+}
+
 fn check_data_api(ctx: &mut Ctx) {
     let flow = ctx.flow;
     let root = Path::root();
     if let Some(m) = flow.member("data_api_version") {
         let path = root.key("data_api_version");
         match m.value.as_str() {
-            Some("3.0") => {}
-            Some("4.0") if flow.version >= v(7, 3) => {}
+            Some(api) if spec::data_api_versions(flow.version).contains(&api) => {}
             Some("4.0") => ctx.push(
                 Diagnostic::error(
                     "INVALID_DATA_API_VERSION",
@@ -260,5 +287,48 @@ fn check_screen_count(ctx: &mut Ctx) {
             ),
         )),
         None => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn version_node() -> Node {
+        crate::flow::json::parse("\"3.0\"").expect("JSON")
+    }
+
+    #[test]
+    fn an_expired_version_is_an_error_and_a_frozen_one_a_warning() {
+        let node = version_node();
+        let path = Path::root().key("version");
+        let expired = lifecycle(
+            v(3, 0),
+            State::Expired {
+                since: "1 May 2030",
+            },
+            &node,
+            &path,
+        )
+        .expect("a finding");
+        assert!(expired.is_error());
+        assert_eq!(expired.code, "INVALID_FLOW_JSON_VERSION_STATE");
+        assert!(
+            expired.message.contains("expired on 1 May 2030"),
+            "{}",
+            expired.message
+        );
+        let frozen = lifecycle(v(3, 0), v(3, 0).state(), &node, &path).expect("a finding");
+        assert!(!frozen.is_error());
+        for part in ["frozen since 8 April 2025", "139002", "still sent"] {
+            assert!(frozen.message.contains(part), "{part}: {}", frozen.message);
+        }
+        assert!(
+            frozen
+                .help
+                .as_deref()
+                .is_some_and(|h| h.contains("\"7.3\""))
+        );
+        assert!(lifecycle(v(7, 3), State::Active, &node, &path).is_none());
     }
 }

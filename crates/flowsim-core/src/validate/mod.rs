@@ -32,6 +32,14 @@ impl Checked {
     pub fn has_errors(&self) -> bool {
         self.diagnostics.iter().any(Diagnostic::is_error)
     }
+
+    /// The finding about the version's lifecycle (frozen, expired), which the commands that
+    /// run a flow (preview, render, test) show while they run it.
+    pub fn version_state(&self) -> Option<&Diagnostic> {
+        self.diagnostics
+            .iter()
+            .find(|d| d.code == document::VERSION_STATE)
+    }
 }
 
 /// Parses and validates a source.

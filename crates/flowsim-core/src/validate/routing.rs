@@ -5,11 +5,10 @@ use std::collections::{HashMap, HashSet};
 
 use super::{Ctx, suggest};
 use crate::diagnostic::Diagnostic;
-use crate::flow::json::Node;
+use crate::flow::json::{Node, Span};
+use crate::flow::model::Screen;
 use crate::flow::path::Path;
-
-/// At most this many outgoing routes per screen.
-pub const MAX_BRANCHES: usize = 10;
+use crate::flow::spec::MAX_BRANCHES;
 
 const CODE: &str = "INVALID_ROUTING_MODEL";
 
@@ -152,6 +151,12 @@ pub(super) fn check(ctx: &mut Ctx) {
         }
     }
 
+    if flow.routing_model.is_none() {
+        for screen in &flow.screens {
+            navigate_branches(ctx, screen);
+        }
+    }
+
     let edges: Vec<(String, String)> = flow
         .edges()
         .into_iter()
@@ -221,6 +226,46 @@ pub(super) fn check(ctx: &mut Ctx) {
                 }),
             );
         }
+    }
+}
+
+/// The routes Meta derives from a screen's `navigate` actions obey the same limit as
+/// written ones: reported at the first navigate past it.
+fn navigate_branches(ctx: &mut Ctx, screen: &Screen) {
+    let mut targets: Vec<String> = Vec::new();
+    let mut first_over: Option<(Span, Path)> = None;
+    for c in screen.all_components() {
+        c.for_each_action(&mut |path, action| {
+            if action.get("name").and_then(Node::as_str) != Some("navigate") {
+                return;
+            }
+            let Some(name) = action.get("next").and_then(|n| n.get("name")) else {
+                return;
+            };
+            let Some(to) = name.as_str() else { return };
+            if to == screen.id || targets.iter().any(|t| t == to) {
+                return;
+            }
+            targets.push(to.to_string());
+            if targets.len() == MAX_BRANCHES + 1 {
+                first_over = Some((name.span.clone(), path.key("next").key("name")));
+            }
+        });
+    }
+    if let Some((span, path)) = first_over {
+        ctx.push(
+            Diagnostic::error(
+                CODE,
+                span,
+                &path,
+                format!(
+                    "screen `{}` navigates to {} screens; at most {MAX_BRANCHES} branches are allowed per screen",
+                    screen.id,
+                    targets.len()
+                ),
+            )
+            .help("without a `routing_model` every navigate target is a route: split the choices over two screens"),
+        );
     }
 }
 

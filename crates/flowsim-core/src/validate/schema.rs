@@ -193,50 +193,21 @@ fn value(ctx: &mut Ctx, owner: &str, prop: &Prop, node: &Node, path: &Path) {
         }
         return; // parsed and checked with the data model
     }
-    if let Some(text) = node.as_str() {
-        match expr::classify(text) {
-            PropText::Literal => {}
-            PropText::Binding(_) | PropText::Nested(_) | PropText::Invalid(_) if !prop.dynamic => {
-                ctx.push(
-                    Diagnostic::error(
-                        "PATTERN_MISMATCH",
-                        node.span.clone(),
-                        path,
-                        format!("`{}` of {owner} cannot be dynamic", prop.name),
-                    )
-                    .help("write a literal value here"),
-                );
-                return;
-            }
-            PropText::Binding(_) => return, // checked with the data model
-            PropText::Nested(_) if version < v(6, 0) => {
-                ctx.push(
-                    Diagnostic::error(
-                        "INVALID_PROPERTY_VALUE",
-                        node.span.clone(),
-                        path,
-                        format!("backtick expressions need Flow JSON 6.0; this flow is {version}"),
-                    )
-                    .help(
-                        "raise `version` to \"6.0\" or later, or use a plain `${data.…}` binding",
-                    ),
-                );
-                return;
-            }
-            PropText::Nested(_) => return, // checked with the data model
-            PropText::Invalid(e) => {
-                ctx.push(
-                    Diagnostic::error(
-                        "INVALID_PROPERTY_VALUE",
-                        inner_span(node, text, &e.span),
-                        path,
-                        format!("invalid expression: {}", e.message),
-                    )
-                    .help("nested expressions are written `` `'Total: ' ${data.price}` ``"),
-                );
-                return;
-            }
+    if let Some(text) = node.as_str()
+        && (expr::contains_reference(text) || !matches!(expr::classify(text), PropText::Literal))
+    {
+        if !prop.dynamic {
+            ctx.push(
+                Diagnostic::error(
+                    "PATTERN_MISMATCH",
+                    node.span.clone(),
+                    path,
+                    format!("`{}` of {owner} cannot be dynamic", prop.name),
+                )
+                .help("write a literal value here"),
+            );
         }
+        return; // references and expressions are checked with the data model (data.rs)
     }
     let type_error = |expected: &str| {
         let mut d = Diagnostic::error(
@@ -522,21 +493,6 @@ fn string(ctx: &mut Ctx, owner: &str, prop: &Prop, node: &Node, s: &str, path: &
         ctx.push(blank(node, path));
         return;
     }
-    if expr::contains_reference(s) {
-        ctx.push(
-            Diagnostic::error(
-                "PATTERN_MISMATCH",
-                node.span.clone(),
-                path,
-                format!("`{}` mixes literal text with a `${{…}}` reference", prop.name),
-            )
-            .help(if version >= v(6, 0) {
-                "a value is either all literal or one binding; to combine them write a backtick expression: `` `'Hello ' ${data.name}` ``"
-            } else {
-                "a value is either all literal or exactly one `${…}` binding"
-            }),
-        );
-    }
     if let Some(max) = prop.max_chars {
         let count = s.chars().count();
         if count > max {
@@ -567,10 +523,10 @@ fn too_long(
         "`{}` of {owner} has {count} characters; the limit is {max}",
         prop.name
     );
-    match prop.disputed_max {
-        Some(other) if count <= other => Diagnostic::warning("INVALID_PROPERTY_VALUE", node.span.clone(), path, message)
+    match prop.max_chars_error() {
+        Some(error) if count <= error => Diagnostic::warning("INVALID_PROPERTY_VALUE", node.span.clone(), path, message)
             .help(format!(
-                "Meta documents {max} characters, but other sources accept up to {other}: shorten it to be safe"
+                "Meta documents {max} characters, but other sources accept up to {error}: shorten it to be safe"
             )),
         _ => Diagnostic::error("INVALID_PROPERTY_VALUE", node.span.clone(), path, message)
             .help(format!("shorten it by {} characters", count - max)),

@@ -7,24 +7,13 @@ use super::{Ctx, suggest};
 use crate::diagnostic::Diagnostic;
 use crate::flow::json::Node;
 use crate::flow::model::{Children, Component, Screen};
-use crate::flow::spec::Kind;
-use crate::flow::version::{Version, v};
+use crate::flow::spec::{Kind, LAYOUT, SCREEN_KEYS};
+use crate::flow::version::v;
 
 /// Meta's limit on components per screen, counting nested ones.
 pub const MAX_COMPONENTS: usize = 50;
 /// Maximum nesting of `If` components.
 pub const MAX_IF_DEPTH: usize = 3;
-
-const SCREEN_KEYS: &[(&str, Version)] = &[
-    ("id", v(2, 1)),
-    ("title", v(2, 1)),
-    ("layout", v(2, 1)),
-    ("terminal", v(2, 1)),
-    ("success", v(3, 1)),
-    ("refresh_on_back", v(2, 1)),
-    ("data", v(2, 1)),
-    ("sensitive", v(5, 1)),
-];
 
 pub(super) fn check(ctx: &mut Ctx) {
     let flow = ctx.flow;
@@ -258,7 +247,7 @@ fn check_layout(ctx: &mut Ctx, screen: &Screen) {
         match m.key.as_str() {
             "type" => {
                 has_type = true;
-                if m.value.as_str() != Some("SingleColumnLayout") {
+                if m.value.as_str() != Some(LAYOUT) {
                     ctx.push(
                         Diagnostic::error(
                             "INVALID_PROPERTY_VALUE",
