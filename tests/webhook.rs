@@ -1154,3 +1154,97 @@ async fn listen_refuses_a_port_in_use_with_a_usage_error() {
         run.stderr
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// flowsim test --webhook
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn flowsim_test_delivers_each_completion_and_fails_a_test_the_receiver_refuses() {
+    let r = Receiver::start(Flaw::None).await;
+    let run = flowsim(&[
+        "test",
+        "sample-flows/welcome.test.json",
+        "--webhook",
+        &r.url,
+        "--app-secret",
+        APP_SECRET,
+        "--color",
+        "never",
+    ])
+    .await;
+    assert_eq!(run.code, 0, "{}", run.all());
+    no_secret_in(&run.all());
+    let completed = run.stdout.matches("webhook: answered 200").count();
+    assert!(completed > 0, "{}", run.stdout);
+    let posts = r.posts();
+    assert_eq!(posts.len(), completed, "one POST per completed test");
+    for p in &posts {
+        assert_eq!(
+            p.headers["x-hub-signature-256"].to_str().unwrap(),
+            hmac_header(APP_SECRET, &p.body)
+        );
+        let v: Value = serde_json::from_slice(&p.body).unwrap();
+        assert_shape(
+            &v,
+            &serde_json::from_str(COMPLETION).unwrap(),
+            "flowsim test's completion",
+        );
+    }
+
+    // JSON lines carry the delivery.
+    let run = flowsim(&[
+        "test",
+        "sample-flows/welcome.test.json",
+        "--webhook",
+        &r.url,
+        "--app-secret",
+        APP_SECRET,
+        "--format",
+        "json",
+    ])
+    .await;
+    assert_eq!(run.code, 0, "{}", run.all());
+    let lines: Vec<Value> = run
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert!(
+        lines.iter().any(|l| l["webhook"]["status"] == 200),
+        "{}",
+        run.stdout
+    );
+
+    // A receiver that refuses the signature fails the tests that completed, and says why.
+    let run = flowsim(&[
+        "test",
+        "sample-flows/welcome.test.json",
+        "--webhook",
+        &r.url,
+        "--app-secret",
+        "other",
+        "--color",
+        "never",
+    ])
+    .await;
+    assert_eq!(run.code, 1, "{}", run.all());
+    assert!(
+        run.stdout.contains("webhook http://") && run.stdout.contains("403"),
+        "{}",
+        run.stdout
+    );
+
+    let run = flowsim(&[
+        "test",
+        "sample-flows/welcome.test.json",
+        "--webhook",
+        "nope",
+    ])
+    .await;
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("--webhook `nope` is not a URL"),
+        "{}",
+        run.stderr
+    );
+}

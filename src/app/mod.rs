@@ -22,9 +22,10 @@ use flowsim_core::flow::source::Source;
 use flowsim_core::flow::spec::Kind;
 use flowsim_core::sim::checks::{date_allowed, parse_date};
 use flowsim_core::sim::{
-    Effect, Input, Item, Phase, ReplyError, Request, ScreenView, Session, Start, Tap,
+    Completion, Effect, Input, Item, Phase, ReplyError, Request, ScreenView, Session, Start, Tap,
 };
 use flowsim_endpoint::client::Exchange;
+use flowsim_webhook::deliver::Delivery;
 use keymap::{Action, Mode};
 
 /// Something that can take the focus on a screen.
@@ -139,6 +140,8 @@ pub enum Event {
         name: String,
         described: Result<Value, String>,
     },
+    /// The webhook receiver answered a completion (`--webhook`).
+    Delivered(Box<Delivery>),
 }
 
 /// What the runtime must do.
@@ -153,6 +156,8 @@ pub enum Command {
         path: String,
         index: usize,
     },
+    /// POST the completion to the webhook and feed back [`Event::Delivered`].
+    Deliver(Completion),
     Quit,
 }
 
@@ -170,6 +175,18 @@ pub struct Drawn {
     pub body_len: u16,
     /// Where the text cursor goes, when a text field is being edited.
     pub cursor: Option<(u16, u16)>,
+}
+
+/// The webhook completions are delivered to, as the side panel shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WebhookStatus {
+    pub url: String,
+    /// Whether an app secret signs the notifications.
+    pub signed: bool,
+    /// A completion is on its way.
+    pub sending: bool,
+    /// The receiver's answer to the last completion.
+    pub last: Option<Delivery>,
 }
 
 pub struct App {
@@ -198,6 +215,8 @@ pub struct App {
     pub step: bool,
     /// Real pictures through the terminal's graphics protocol (set by the runtime).
     pub graphics: Option<crate::ui::image::Graphics>,
+    /// `--webhook`: where completions go and what the receiver answered (set by the runtime).
+    pub webhook: Option<WebhookStatus>,
     pub stepping: Option<Stepping>,
     pub drawn: Drawn,
     /// The user closed the flow (`q`).
@@ -237,6 +256,7 @@ impl App {
             exchanges: Vec::new(),
             step: false,
             graphics: None,
+            webhook: None,
             stepping: None,
             drawn: Drawn::default(),
             quit: false,
@@ -446,6 +466,17 @@ impl App {
             }
             Event::Exchange(x) => {
                 self.exchanges.push(*x);
+                Vec::new()
+            }
+            Event::Delivered(d) => {
+                if let Some(w) = &mut self.webhook {
+                    self.notice = Some(match d.diagnosis() {
+                        None => format!("webhook: the receiver answered {}", d.outcome()),
+                        Some(_) => "webhook failed: see the panel".into(),
+                    });
+                    w.sending = false;
+                    w.last = Some(*d);
+                }
                 Vec::new()
             }
             Event::Answer(answer) if self.step => {
@@ -737,9 +768,13 @@ impl App {
                         "the flow opens {url} (flowsim does not open links)"
                     ));
                 }
-                Effect::Complete(_) => {
+                Effect::Complete(c) => {
                     self.scroll = 0;
                     self.panel = true;
+                    if let Some(w) = &mut self.webhook {
+                        w.sending = true;
+                        commands.push(Command::Deliver(c));
+                    }
                 }
             }
         }

@@ -7,7 +7,7 @@ mod render;
 mod schema;
 mod test;
 mod validate;
-mod webhook;
+pub mod webhook;
 
 use std::process::ExitCode;
 

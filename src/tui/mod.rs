@@ -252,10 +252,18 @@ async fn run_app(
     );
     app.graphics = picker
         .and_then(|p| crate::ui::image::Graphics::new(p, crate::ui::body::bg(&options.theme)));
+    let webhook = options.endpoint.webhook()?;
+    app.webhook = webhook.as_ref().map(|w| crate::app::WebhookStatus {
+        url: w.url.clone(),
+        signed: w.signed(),
+        sending: false,
+        last: None,
+    });
     let run = Runner {
         tx: tx.clone(),
         answerer,
         version,
+        webhook,
     };
     let commands = app.boot();
     run.execute(commands);
@@ -309,6 +317,8 @@ struct Runner {
     answerer: Arc<tokio::sync::Mutex<Answerer>>,
     /// The flow's Data API version, for request payloads.
     version: String,
+    /// Where completions are delivered (`--webhook`).
+    webhook: Option<crate::cli::webhook::Webhook>,
 }
 
 impl Runner {
@@ -332,6 +342,15 @@ impl Runner {
                             let _ = tx.send(Event::Answer(answer));
                         }
                     });
+                }
+                Command::Deliver(completion) => {
+                    if let Some(webhook) = self.webhook.clone() {
+                        let tx = self.tx.clone();
+                        tokio::spawn(async move {
+                            let delivery = webhook.deliver(&completion).await;
+                            let _ = tx.send(Event::Delivered(Box::new(delivery)));
+                        });
+                    }
                 }
                 Command::DescribeFile { name, path, index } => {
                     let described = crate::files::describe(std::path::Path::new(&path), index);

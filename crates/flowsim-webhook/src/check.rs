@@ -9,7 +9,7 @@ use std::time::Duration;
 use serde_json::{Map, Value, json};
 
 use crate::deliver::{self, Delivery, Sender, Signature, millis};
-use crate::event::{self, AlertState, Business, Entry, FlowsEvent, MessageIds, Status, User};
+use crate::event::{self, AlertState, Entry, FlowsEvent, MessageIds, Parties, Status};
 use crate::json::meta_bytes;
 use flowsim_core::sim::Completion;
 
@@ -21,13 +21,6 @@ pub struct Check {
     pub passed: bool,
     /// What happened (`403 in 2 ms`), and for a finding what it means.
     pub detail: String,
-}
-
-/// Who the notifications are from and to.
-#[derive(Clone, Debug, Default)]
-pub struct Parties {
-    pub business: Business,
-    pub user: User,
 }
 
 /// Runs every check against `url`, one request at a time. `slow`: answers slower than this

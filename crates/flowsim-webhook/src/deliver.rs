@@ -10,7 +10,9 @@ use rand::{Rng, RngCore};
 use serde_json::Value;
 
 use crate::Secret;
+use crate::event::{self, MessageIds, Parties};
 use crate::json::meta_bytes;
+use flowsim_core::sim::Completion;
 use flowsim_endpoint::crypto;
 
 /// Receivers slower than this get a note: Meta publishes no limit, but it expects a quick
@@ -350,6 +352,21 @@ pub fn http_url(url: &str) -> Result<(), String> {
         Ok(_) => Err(format!("`{shown}` is not an http:// or https:// URL")),
         Err(e) => Err(format!("`{shown}` is not a URL: {e}")),
     }
+}
+
+/// The `messages` notification of a completion as Meta would send it now: fresh message ids,
+/// the current time.
+pub fn completion_now(parties: &Parties, completion: &Completion) -> Value {
+    event::envelope(&[event::completion(
+        &parties.business,
+        &parties.user,
+        &MessageIds {
+            message_id: wamid(),
+            flow_message_id: wamid(),
+            timestamp: unix_now(),
+        },
+        completion,
+    )])
 }
 
 // --- fresh ids and time -------------------------------------------------------------------

@@ -44,6 +44,13 @@ impl Default for User {
     }
 }
 
+/// Who a notification is from and to.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Parties {
+    pub business: Business,
+    pub user: User,
+}
+
 /// One `entry[]` of the envelope: a WABA, and what changed.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Entry {

@@ -19,12 +19,13 @@ macro_rules! say {
         let _ = writeln!(std::io::stdout().lock(), $($arg)*);
     }};
 }
+use flowsim_core::scenario::{Failure, Outcome};
 use flowsim_core::sim::Completion;
 use flowsim_core::text::sanitize;
-use flowsim_webhook::check::{self, Check, Parties};
+use flowsim_webhook::check::{self, Check};
 use flowsim_webhook::deliver::{self, DEFAULT_TIMEOUT, Delivery, SLOW, Sender, millis};
 use flowsim_webhook::event::{
-    self, AlertState, Business, ErrorFigure, ErrorRate, FlowsEvent, MessageIds, Status, User,
+    self, AlertState, Business, ErrorFigure, ErrorRate, FlowsEvent, Parties, Status, User,
 };
 use flowsim_webhook::listen::{self, Kind, Received, SignatureCheck};
 use flowsim_webhook::{Secret, json::meta_bytes};
@@ -133,6 +134,95 @@ impl PartiesArgs {
             },
         }
     }
+}
+
+// --- --webhook on the preview and `flowsim test` -------------------------------------------
+
+/// Where completions are delivered (`--webhook URL`), as Meta delivers them.
+#[derive(Clone)]
+pub struct Webhook {
+    pub url: String,
+    sender: Sender,
+    parties: Parties,
+}
+
+impl Webhook {
+    pub fn new(
+        url: &str,
+        app_secret: Option<String>,
+        timeout: Duration,
+        insecure: bool,
+    ) -> Result<Webhook, String> {
+        check_url("--webhook", url)?;
+        Ok(Webhook {
+            url: url.to_string(),
+            sender: Sender::new(app_secret.map(Secret), timeout, insecure)?,
+            parties: Parties::default(),
+        })
+    }
+
+    /// Whether notifications are signed (an app secret was given).
+    pub fn signed(&self) -> bool {
+        self.sender.has_secret()
+    }
+
+    /// POSTs the completion's `messages` notification; the receiver's answer.
+    pub async fn deliver(&self, completion: &Completion) -> Delivery {
+        self.sender
+            .post(
+                &self.url,
+                &deliver::completion_now(&self.parties, completion),
+            )
+            .await
+    }
+}
+
+/// `flowsim test --webhook`: delivers a test's completion, if it completed, once its `steps`
+/// ran. A delivery the receiver does not take fails the test at its last step.
+pub fn deliver_outcome(
+    webhook: Option<&Webhook>,
+    runtime: &tokio::runtime::Runtime,
+    outcome: &mut Outcome,
+    steps: usize,
+) -> Option<Delivery> {
+    let (webhook, completion) = (webhook?, outcome.completion.as_ref()?);
+    let d = runtime.block_on(webhook.deliver(completion));
+    if outcome.failure.is_none()
+        && let Some(why) = d.diagnosis()
+    {
+        outcome.failure = Some(Failure {
+            step: steps,
+            message: format!("webhook {}: {why}", sanitize(&webhook.url)),
+            expected: None,
+            actual: None,
+        });
+    }
+    Some(d)
+}
+
+/// The line under a test that delivered its completion; nothing when it failed (the failure
+/// says why) or did not deliver.
+pub fn test_line(delivered: Option<&Delivery>) -> String {
+    match delivered {
+        Some(d) if d.diagnosis().is_none() => {
+            let mut s = format!("      webhook: answered {}\n", d.outcome());
+            if let Some(note) = d.slow_note(SLOW) {
+                s.push_str(&format!("      note: {note}\n"));
+            }
+            s
+        }
+        _ => String::new(),
+    }
+}
+
+/// The `webhook` member of a test's JSON line.
+pub fn test_json(d: &Delivery) -> Value {
+    json!({
+        "url": d.url,
+        "status": d.status,
+        "latency_ms": d.latency.as_millis() as u64,
+        "problem": d.diagnosis(),
+    })
 }
 
 // --- flowsim webhook send -----------------------------------------------------------------
@@ -408,7 +498,7 @@ fn build(args: &SendArgs) -> Result<(Value, String), String> {
             let entry = event::completion(
                 &parties.business,
                 &parties.user,
-                &MessageIds {
+                &event::MessageIds {
                     message_id: args.message_id.clone().unwrap_or_else(deliver::wamid),
                     flow_message_id: args.context_id.clone().unwrap_or_else(deliver::wamid),
                     timestamp: now,
@@ -936,6 +1026,7 @@ pub fn listen(args: &ListenArgs) -> u8 {
         if let Some(url) = &args.forward {
             eprintln!("  forwarding: every request to {}", sanitize(url));
         }
+        eprintln!();
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
         let mut server = tokio::spawn(listen::serve(listener, config, tx));
         let (mut count, mut refused) = (0usize, 0usize);
@@ -1003,6 +1094,17 @@ fn human(r: &Received, color: bool) -> String {
     );
     for line in &r.summary {
         s.push_str(&format!("  {}\n", sanitize(line)));
+    }
+    // What the flow sent, first: it is what the handler is about.
+    for (_, value) in r.notification.iter().flat_map(event::changes) {
+        for m in value["messages"].as_array().into_iter().flatten() {
+            if let Some(reply) = m.pointer("/interactive/nfm_reply/response_json") {
+                s.push_str(&format!(
+                    "  response_json: {}\n",
+                    crate::report::escape_unsafe(reply.to_string())
+                ));
+            }
+        }
     }
     for id in &r.duplicates {
         s.push_str(&format!(

@@ -16,7 +16,7 @@ use serde_json::{Map, Value};
 use crate::flow::expr;
 use crate::flow::model::Flow;
 use crate::sim::mock::is_subset;
-use crate::sim::{Effect, Input, Phase, ReplyError, Request, Session, Start, Tap};
+use crate::sim::{Completion, Effect, Input, Phase, ReplyError, Request, Session, Start, Tap};
 
 /// A scenario file.
 #[derive(Debug, Clone, Deserialize)]
@@ -124,6 +124,8 @@ pub struct Outcome {
     pub trail: Vec<String>,
     /// What happened, step by step (engine notes included).
     pub trace: Vec<String>,
+    /// What the business receives, when the flow completed (for `--webhook`).
+    pub completion: Option<Completion>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -177,11 +179,16 @@ pub fn run(
         seen_events: 0,
     };
     let failure = runner.run(case, &start, files);
+    let completion = match &runner.session.phase {
+        Phase::Completed(c) => Some(c.clone()),
+        _ => None,
+    };
     Outcome {
         name: case.name.clone(),
         failure,
         trail: runner.trail,
         trace: runner.trace,
+        completion,
     }
 }
 
