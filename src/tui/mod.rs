@@ -54,6 +54,10 @@ pub struct Options {
     /// How to reach a real endpoint, record or replay.
     pub endpoint: crate::cli::endpoint::EndpointArgs,
     pub theme: Theme,
+    /// The phone's size, font, direction and draft banner.
+    pub look: crate::ui::device::Look,
+    /// The keys in effect.
+    pub keymap: crate::app::keymap::Keymap,
 }
 
 type Term = Terminal<CrosstermBackend<Stdout>>;
@@ -250,6 +254,8 @@ async fn run_app(
         &options.flow_token,
         options.theme,
     );
+    app.look = options.look;
+    app.keymap = options.keymap.clone();
     app.graphics = picker
         .and_then(|p| crate::ui::image::Graphics::new(p, crate::ui::body::bg(&options.theme)));
     let run = Runner {
