@@ -57,11 +57,11 @@ enum Keys {
     Many(Vec<String>),
 }
 
-/// Where the config file is: `FLOWSIM_CONFIG`, else `config.toml` in the platform's config
-/// directory for flowsim.
+/// Where the config file is: `FLOWSIM_CONFIG` (empty: none at all), else `config.toml` in the
+/// platform's config directory for flowsim.
 pub fn path() -> Option<PathBuf> {
     if let Some(p) = std::env::var_os("FLOWSIM_CONFIG") {
-        return Some(PathBuf::from(p));
+        return (!p.is_empty()).then(|| PathBuf::from(p));
     }
     use etcetera::BaseStrategy;
     etcetera::choose_base_strategy()

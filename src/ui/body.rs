@@ -979,9 +979,10 @@ fn opt_in(b: &mut Body, item: &Item, ctx: &Ctx) {
     below(b, item, ctx, None);
 }
 
-/// Dots per cell across the phone: Meta's phone is about 360 dp wide.
+/// Columns for `dp` density-independent pixels on a phone `w` columns wide (Meta's phone is
+/// about 360 dp wide).
 fn dp_to_cols(dp: i64, w: u16) -> u64 {
-    dp.max(1) as u64 * w as u64 / 360
+    (dp.max(1) as u64).saturating_mul(w as u64) / 360
 }
 
 fn picture(b: &mut Body, item: &Item, ctx: &Ctx, src: String, alt: Option<String>) {
@@ -990,18 +991,18 @@ fn picture(b: &mut Body, item: &Item, ctx: &Ctx, src: String, alt: Option<String
     let w = ctx.width;
     let cols = item
         .int("width")
-        .map_or(w, |px| (dp_to_cols(px, w) as u16).clamp(4, w));
+        .map_or(w, |px| dp_to_cols(px, w).clamp(4, w as u64) as u16);
     let cover = item.text("scale-type").as_deref() == Some("cover");
     // Two pixel rows per cell. With no height, `contain` takes Android's default height of
     // 400 ("On Android devices WhatsApp sets a default height value of 400", META-COMP Image;
     // components.md §5.17), the picture centred in it, which can leave empty space above and
     // below; `cover` draws the image at full width with its own aspect ratio.
     let (rows, boxed) = match item.int("height") {
-        Some(px) => ((dp_to_cols(px, w) / 2) as u16, false),
+        Some(px) => (dp_to_cols(px, w) / 2, false),
         None if cover => (24, false),
-        None => ((dp_to_cols(400, w) / 2) as u16, true),
+        None => (dp_to_cols(400, w) / 2, true),
     };
-    let rows = rows.clamp(2, 24);
+    let rows = rows.clamp(2, 24) as u16;
     let crop = (cover && item.int("height").is_some()).then_some(cols as f64 / (rows as f64 * 2.0));
     let drawn = if ctx.plain {
         None
