@@ -995,13 +995,15 @@ fn picture(b: &mut Body, item: &Item, ctx: &Ctx, src: String, alt: Option<String
     let cover = item.text("scale-type").as_deref() == Some("cover");
     // Two pixel rows per cell. With no height, `contain` takes Android's default height of
     // 400 ("On Android devices WhatsApp sets a default height value of 400", META-COMP Image;
-    // components.md §5.17), the picture centred in it, which can leave empty space above and
-    // below; `cover` draws the image at full width with its own aspect ratio.
-    let (rows, boxed) = match item.int("height") {
-        Some(px) => (dp_to_cols(px, w) / 2, false),
-        None if cover => (24, false),
-        None => (dp_to_cols(400, w) / 2, true),
+    // components.md §5.17); `cover` draws the image at full width with its own aspect ratio.
+    // `contain` centres the picture in its box (letterboxing, components.md §5.17), which can
+    // leave empty space above and below.
+    let rows = match item.int("height") {
+        Some(px) => dp_to_cols(px, w) / 2,
+        None if cover => 24,
+        None => dp_to_cols(400, w) / 2,
     };
+    let boxed = !cover;
     let rows = rows.clamp(2, 24) as u16;
     let crop = (cover && item.int("height").is_some()).then_some(cols as f64 / (rows as f64 * 2.0));
     let drawn = if ctx.plain {
