@@ -643,3 +643,55 @@ fn contained_images_take_androids_default_height() {
         "cover draws the picture's own height"
     );
 }
+
+/// A Dropdown's list opens full screen with its options in display order, the control on the
+/// phone's start side; a snackbar in Arabic is aligned right.
+#[test]
+fn overlays_and_the_snackbar_follow_the_direction() {
+    let flow = one_screen(json!([
+        { "type": "Dropdown", "name": "city", "label": "المدينة", "required": true,
+          "data-source": [{ "id": "r", "title": "الرياض" }, { "id": "j", "title": "جدة" }] },
+        footer()
+    ]));
+    let checked = check(&Source::new("f.json", flow.to_string()));
+    let mut app = App::new(
+        "f.json",
+        Arc::new(checked.flow.unwrap()),
+        Vec::new(),
+        Start::Navigate {
+            screen: None,
+            data: None,
+        },
+        "flowsim",
+        Theme::DARK,
+    );
+    app.look = look(Device::Android, Dir::Rtl);
+    app.boot();
+    app.handle(Event::Key(crossterm::event::KeyEvent::from(
+        crossterm::event::KeyCode::Enter,
+    )));
+    let mut t = Terminal::new(TestBackend::new(60, 30)).unwrap();
+    t.draw(|f| app.drawn = ui::draw(f, &app)).unwrap();
+    let text = ui::to_text(t.backend().buffer());
+    let line = |needle: &str| {
+        text.lines()
+            .find(|l| l.contains(needle))
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert!(line("ضايرلا").trim_end().ends_with("ضايرلا ○ │"), "{text}");
+    assert!(line("ةنيدملا").trim_end().ends_with("ةنيدملا │"), "{text}");
+
+    let mut s = session(&flow, None);
+    s.snackbar = Some("حدث خطأ".into());
+    let buf = ui::render_screen(
+        &s,
+        &Theme::DARK,
+        &look(Device::Android, Dir::Ltr),
+        None,
+        None,
+        true,
+    );
+    let text = ui::to_text(&buf);
+    assert!(text.lines().any(|l| l.ends_with("أطخ ثدح  │")), "{text}");
+}

@@ -420,17 +420,11 @@ fn below(b: &mut Body, item: &Item, ctx: &Ctx, counter: Option<String>) {
     for (i, (l, dir, style)) in lines.into_iter().enumerate() {
         let row = match (&counter, i) {
             (Some(c), 0) => {
-                // The text in its slot (aligned by its own direction), the counter at the end
-                // side of the phone.
-                let slot_text = if dir == Dir::Rtl {
-                    l
-                } else {
-                    fit(&l, slot as usize)
-                };
-                let slot_text = fit(&slot_text, slot as usize);
+                // The text in its slot (already aligned by its own direction), the counter at
+                // the end side of the phone.
                 Row::new()
                     .chrome(" ", Style::new())
-                    .text(slot_text, style)
+                    .text(fit(&l, slot as usize), style)
                     .chrome(" ", Style::new())
                     .text(c.clone(), t.dimmed())
                     .line(ctx.layout.ui, ctx.width)

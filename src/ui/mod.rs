@@ -319,7 +319,13 @@ pub fn phone(p: &Phone, area: Rect, buf: &mut Buffer) -> Drawn {
 
     // Snackbar over the bottom of the body.
     if let Some(text) = &p.session.snackbar {
-        let lines = wrap(&sanitize(text), body_area.width.saturating_sub(2));
+        let room = body_area.width.saturating_sub(2);
+        let text = sanitize(text);
+        let dir = p.layout.para_dir(&text);
+        let lines: Vec<String> = wrap(&text, room)
+            .iter()
+            .map(|l| p.layout.align(l, dir, room as usize))
+            .collect();
         let h = (lines.len() as u16).min(body_area.height);
         let snack = Rect {
             y: body_area.y + body_area.height - h,
@@ -479,6 +485,14 @@ fn scroll_lines(
     drawn.body_len = lines.len() as u16;
 }
 
+/// A line of flow text in an overlay: cut to `cells`, in display order, a right-to-left one
+/// aligned right.
+fn overlay_text(p: &Phone, s: &str, cells: usize) -> String {
+    let s = sanitize(s);
+    let dir = p.layout.para_dir(&s);
+    p.layout.align(&truncate(&s, cells), dir, cells)
+}
+
 fn list_overlay(p: &Phone, key: &str, cursor: usize, area: Rect, buf: &mut Buffer) {
     let t = p.theme;
     let Some(item) = p.view.items.iter().find(|i| i.key == key) else {
@@ -486,8 +500,9 @@ fn list_overlay(p: &Phone, key: &str, cursor: usize, area: Rect, buf: &mut Buffe
     };
     let mut lines = vec![
         Line::styled(
-            truncate(
-                &sanitize(&item.text("label").unwrap_or_default()),
+            overlay_text(
+                p,
+                &item.text("label").unwrap_or_default(),
                 area.width as usize,
             ),
             t.bold(),
@@ -516,13 +531,22 @@ fn list_overlay(p: &Phone, key: &str, cursor: usize, area: Rect, buf: &mut Buffe
         } else {
             t.text()
         };
-        let mark = if on { "◉ " } else { "○ " };
         let room = area.width as usize - 2;
         let main = truncate(&format!("{title}  {meta}"), room);
-        lines.push(Line::from(vec![
-            Span::styled(mark, t.accent()),
-            Span::styled(main, style),
-        ]));
+        let main = p.layout.show(&main, p.layout.para_dir(&title));
+        // The control on the phone's start side, the text beside it.
+        let spans = match p.layout.ui {
+            Dir::Ltr => vec![
+                Span::styled(if on { "◉ " } else { "○ " }, t.accent()),
+                Span::styled(main, style),
+            ],
+            Dir::Rtl => vec![
+                Span::raw(" ".repeat(room.saturating_sub(text::width(&main)))),
+                Span::styled(main, style),
+                Span::styled(if on { " ◉" } else { " ○" }, t.accent()),
+            ],
+        };
+        lines.push(Line::from(spans));
     }
     for (i, l) in lines.iter().enumerate().take(area.height as usize) {
         buf.set_line(area.x, area.y + i as u16, l, area.width);
@@ -553,7 +577,7 @@ fn calendar_overlay(
         _ => item.text("label").unwrap_or_default(),
     };
     let mut lines = vec![Line::styled(
-        truncate(&sanitize(&label), area.width as usize),
+        overlay_text(p, &label, area.width as usize),
         t.bold(),
     )];
     let month = cursor.first_of_month();
@@ -623,8 +647,9 @@ fn path_overlay(p: &Phone, key: &str, input: &LineInput, area: Rect, buf: &mut B
     };
     let lines = [
         Line::styled(
-            truncate(
-                &sanitize(&item.text("label").unwrap_or_default()),
+            overlay_text(
+                p,
+                &item.text("label").unwrap_or_default(),
                 area.width as usize,
             ),
             t.bold(),
