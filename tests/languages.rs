@@ -695,3 +695,34 @@ fn overlays_and_the_snackbar_follow_the_direction() {
     let text = ui::to_text(&buf);
     assert!(text.lines().any(|l| l.ends_with("أطخ ثدح  │")), "{text}");
 }
+
+/// The progress indicator measures the longest way on without walking every path: a flow
+/// that branches at each of 60 screens has 2^59 paths.
+#[test]
+fn progress_on_a_flow_that_branches_everywhere_is_quick() {
+    let n = 60;
+    let screens: Vec<Value> = (0..n)
+        .map(|i| {
+            let go = |to: usize| json!({ "type": "EmbeddedLink", "text": format!("to {to}"),
+                "on-click-action": { "name": "navigate", "next": { "type": "screen", "name": format!("S{to}") }, "payload": {} } });
+            let children = if i + 2 < n {
+                json!([go(i + 1), go(i + 2)])
+            } else {
+                json!([footer()])
+            };
+            json!({ "id": format!("S{i}"), "title": format!("Screen {i}"), "terminal": i + 2 >= n,
+                    "data": {}, "layout": { "type": "SingleColumnLayout", "children": children } })
+        })
+        .collect();
+    let flow = json!({ "version": "7.3", "screens": screens });
+    let started = std::time::Instant::now();
+    let text = render(&flow, None, &Look::default(), Some(40));
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
+    // One screen of a 59-screen-long way: less than a cell of the bar is filled.
+    let bar = text.lines().nth(2).unwrap();
+    assert!(bar.starts_with("├─"), "{bar}");
+}

@@ -71,9 +71,17 @@ fn progress(session: &Session) -> Option<(usize, usize)> {
     }
     let current = session.current()?;
     let edges = flow.edges();
-    // The longest path (in screens) from `id` to a screen with no way on; loops are invalid
-    // flows, cut by not revisiting a screen.
-    fn longest<'a>(id: &'a str, edges: &'a [(String, String)], seen: &mut Vec<&'a str>) -> usize {
+    // The longest path (in screens) from `id` to a screen with no way on, memoised (a flow
+    // can branch at every screen); loops are invalid flows, cut by not revisiting a screen.
+    fn longest<'a>(
+        id: &'a str,
+        edges: &'a [(String, String)],
+        seen: &mut Vec<&'a str>,
+        memo: &mut std::collections::HashMap<&'a str, usize>,
+    ) -> usize {
+        if let Some(&n) = memo.get(id) {
+            return n;
+        }
         if seen.contains(&id) {
             return 0;
         }
@@ -81,14 +89,16 @@ fn progress(session: &Session) -> Option<(usize, usize)> {
         let best = edges
             .iter()
             .filter(|(from, _)| from == id)
-            .map(|(_, to)| longest(to, edges, seen))
+            .map(|(_, to)| longest(to, edges, seen, memo))
             .max()
             .unwrap_or(0);
         seen.pop();
+        memo.insert(id, 1 + best);
         1 + best
     }
     let done = session.stack.len().max(1);
-    let ahead = longest(current, &edges, &mut Vec::new()).saturating_sub(1);
+    let ahead =
+        longest(current, &edges, &mut Vec::new(), &mut Default::default()).saturating_sub(1);
     Some((done, done + ahead))
 }
 
