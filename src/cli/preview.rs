@@ -19,8 +19,10 @@ Examples:
   flowsim flow.json                         preview a flow; it reloads when you save
   flowsim flow.json --screen DETAILS --data '{\"name\": \"Ada\"}'
   flowsim endpoint_flow.json --mock answers.json --flow-action data_exchange
+  flowsim flow.json --device small --dir rtl    a small phone whose language is right-to-left
 
-Press ? in the preview for every key.";
+Press ? in the preview for every key. Defaults for the theme, phone and keys come from
+the config file (README, \"Configuration\"); completions: flowsim completions SHELL.";
 
 #[derive(Debug, Clone, clap::Args, Default)]
 pub struct Args {
@@ -68,8 +70,8 @@ pub struct PhoneArgs {
     #[arg(long, value_enum)]
     pub dir: Option<Dir>,
     /// Who puts right-to-left text in display order: flowsim (for terminals that do not
-    /// reorder, most) or the terminal (Konsole, GNOME Terminal and other VTE terminals,
-    /// mlterm) [default: flowsim]
+    /// reorder, most; the preview also asks VTE terminals and mintty not to) or the terminal
+    /// (Konsole, mlterm) [default: flowsim]
     #[arg(long, value_enum)]
     pub bidi: Option<Bidi>,
     /// Show the warning banner that flows sent as drafts carry
