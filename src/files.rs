@@ -1,11 +1,13 @@
-//! Local files chosen in photo and document pickers, described the way the engine stores
-//! picker values.
+//! Local files a scenario refers to: files chosen in photo and document pickers, described
+//! the way the engine stores picker values, and flows a scenario reloads.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
+use flowsim_core::flow::model::Flow;
 use flowsim_core::scenario::Files;
 
 /// Reads files relative to a base folder.
@@ -21,6 +23,10 @@ impl Files for LocalFiles {
     fn describe(&self, path: &str, index: usize) -> Result<Value, String> {
         let full = self.base.join(path);
         describe(&full, index)
+    }
+
+    fn flow(&self, path: &str) -> Result<Arc<Flow>, String> {
+        crate::load::flow(&self.base.join(path)).map(|loaded| Arc::new(loaded.flow))
     }
 }
 

@@ -5,6 +5,7 @@ use std::io::Read;
 use std::path::Path;
 
 use flowsim_core::diagnostic::Diagnostic;
+use flowsim_core::flow::model::Flow;
 use flowsim_core::flow::path::Path as JsonPath;
 use flowsim_core::flow::source::Source;
 use flowsim_core::validate::MAX_FLOW_BYTES;
@@ -91,6 +92,45 @@ pub fn read_text(path: &Path) -> Result<String, String> {
             e.utf8_error().valid_up_to()
         )
     })
+}
+
+/// A flow file read and checked for a headless command.
+pub struct Loaded {
+    pub flow: Flow,
+    /// How many validation errors it has (they do not stop a headless run).
+    pub errors: usize,
+    /// The version lifecycle warning (frozen, expired), as one report line.
+    pub lifecycle: Option<String>,
+}
+
+/// Reads and checks a flow file for a headless command: the flow with its number of
+/// validation errors and its lifecycle warning, or a one-line reason it cannot be loaded.
+pub fn flow(path: &Path) -> Result<Loaded, String> {
+    let source = read(path).map_err(|e| match e {
+        LoadError::Io(m) => m,
+        LoadError::Invalid(b) => format!("{}: {}", b.0.name, b.1.message),
+    })?;
+    let checked = flowsim_core::validate::check(&source);
+    let errors = checked.diagnostics.iter().filter(|d| d.is_error()).count();
+    let lifecycle = checked
+        .version_state()
+        .map(|d| crate::report::line(&source, d));
+    match checked.flow {
+        Some(flow) => Ok(Loaded {
+            flow,
+            errors,
+            lifecycle,
+        }),
+        None => Err(format!(
+            "{}: cannot be loaded: {}",
+            path.display(),
+            checked
+                .diagnostics
+                .first()
+                .map(|d| d.message.clone())
+                .unwrap_or_default()
+        )),
+    }
 }
 
 /// Reads at most the size limit plus one byte; the flag says whether the limit was passed.

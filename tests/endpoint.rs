@@ -19,10 +19,11 @@ use axum::body::{Body, Bytes};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
+use flowsim_core::drive::{Driver, Endpoint, Exchange, Happened};
 use flowsim_core::flow::model::Flow;
 use flowsim_core::sim::mock::Mock;
-use flowsim_core::sim::{Effect, Input, Phase, Request, Session, Start, Tap};
-use flowsim_endpoint::client::{Client, Config, Exchange, MAX_ANSWER_BYTES, Secret};
+use flowsim_core::sim::{Input, Phase, Request, Session, Start, Tap};
+use flowsim_endpoint::client::{Client, Config, MAX_ANSWER_BYTES, Secret};
 use flowsim_endpoint::record::{self, Recorder, Replay};
 use flowsim_endpoint::{Answerer, Source, crypto, keys};
 use rsa::{RsaPrivateKey, RsaPublicKey};
@@ -73,7 +74,17 @@ fn loan_mock() -> Mock {
 }
 
 fn loan_flow() -> Arc<Flow> {
-    let text = std::fs::read_to_string(root().join("sample-flows/loan_application.json")).unwrap();
+    loan_flow_with_data_api("3.0")
+}
+
+/// The loan application flow, declaring this Data API version.
+fn loan_flow_with_data_api(version: &str) -> Arc<Flow> {
+    let text = std::fs::read_to_string(root().join("sample-flows/loan_application.json"))
+        .unwrap()
+        .replace(
+            r#""data_api_version": "3.0""#,
+            &format!(r#""data_api_version": "{version}""#),
+        );
     Arc::new(Flow::from_node(
         flowsim_core::flow::json::parse(&text).unwrap(),
     ))
@@ -133,7 +144,6 @@ fn config(
         app_secret: app_secret.map(|s| Secret(s.into())),
         timeout,
         insecure: false,
-        sign_flow_token: false,
     }
 }
 
@@ -184,12 +194,23 @@ fn request(action: &str, screen: &str, data: Value, token: &str) -> Request {
         screen: screen.into(),
         data: data.as_object().cloned().unwrap_or_default(),
         flow_token: token.into(),
+        version: "3.0".into(),
+        sign_flow_token: false,
         notification: false,
     }
 }
 
+/// A Data API 4.0 request from a Flow JSON 7.3 flow: signed.
+fn request_4(action: &str, screen: &str, data: Value, token: &str) -> Request {
+    Request {
+        version: "4.0".into(),
+        sign_flow_token: true,
+        ..request(action, screen, data, token)
+    }
+}
+
 fn init_payload() -> Value {
-    request("INIT", "", json!({}), "tok-1").payload("3.0")
+    request("INIT", "", json!({}), "tok-1").payload()
 }
 
 /// Sends `payload` with a client of `timeout` to `url`.
@@ -209,85 +230,69 @@ fn member(body: &str, name: &str) -> String {
     v[name].as_str().unwrap().to_string()
 }
 
-/// Carries out a session's effects: every request goes through the answerer; answers to
-/// non-notification requests are fed back to the session (and their effects carried out in
-/// turn). Returns the other effects.
-async fn pump(
+/// Runs an input through the one driver, within the test's time limit.
+async fn drive(
     session: &mut Session,
-    answerer: &mut Answerer,
-    version: &str,
-    effects: Vec<Effect>,
-) -> Vec<Effect> {
-    let mut pending = effects;
-    let mut rest = Vec::new();
-    while !pending.is_empty() {
-        let mut next = Vec::new();
-        for effect in pending {
-            match effect {
-                Effect::Request(r) => {
-                    let (_, answer) = within(answerer.answer(&r, version)).await;
-                    if !r.notification {
-                        next.extend(session.update(Input::Answer(answer)));
-                    }
-                }
-                other => rest.push(other),
-            }
-        }
-        pending = next;
-    }
-    rest
+    driver: &mut Driver<Answerer>,
+    input: Input,
+) -> Vec<Happened> {
+    within(driver.run(session, input)).await
 }
 
-async fn fill(session: &mut Session, answerer: &mut Answerer, version: &str, values: Value) {
+fn driver(source: Source) -> Driver<Answerer> {
+    Driver::new(Answerer::new(source, None))
+}
+
+async fn fill(session: &mut Session, driver: &mut Driver<Answerer>, values: Value) {
     for (name, value) in values.as_object().unwrap() {
-        let effects = session.update(Input::Set {
+        let input = Input::Set {
             name: name.clone(),
             value: value.clone(),
-        });
-        pump(session, answerer, version, effects).await;
+        };
+        drive(session, driver, input).await;
     }
 }
 
-async fn tap_footer(session: &mut Session, answerer: &mut Answerer, version: &str) -> Vec<Effect> {
-    let effects = session.update(Input::Tap(Tap::Footer));
+async fn tap_footer(session: &mut Session, driver: &mut Driver<Answerer>) -> Vec<Happened> {
+    let happened = drive(session, driver, Input::Tap(Tap::Footer)).await;
     assert!(
-        effects.iter().any(|e| matches!(e, Effect::Request(_))),
+        happened.iter().any(|h| matches!(h, Happened::Exchange(_))),
         "the Footer sent no request: {:?}",
         session.events
     );
-    pump(session, answerer, version, effects).await
+    happened
 }
 
 /// The loan application's happy path (sample-flows/loan_application.test.json), through the
 /// engine: returns the completion's response.
-async fn loan_happy_path(answerer: &mut Answerer, version: &str) -> Map<String, Value> {
-    let mut session = Session::new(loan_flow(), "loan-3f9c2a");
-    let effects = session.update(Input::Start(Start::DataExchange));
-    pump(&mut session, answerer, version, effects).await;
+async fn loan_happy_path(driver: &mut Driver<Answerer>, flow: Arc<Flow>) -> Map<String, Value> {
+    let mut session = Session::new(flow, "loan-3f9c2a");
+    drive(&mut session, driver, Input::Start(Start::DataExchange)).await;
     assert_eq!(session.current(), Some("LOAN"), "{:?}", session.events);
     fill(
         &mut session,
-        answerer,
-        version,
+        driver,
         json!({ "amount": "10000", "term": "36", "purpose": "car" }),
     )
     .await;
-    tap_footer(&mut session, answerer, version).await;
+    tap_footer(&mut session, driver).await;
     assert_eq!(session.current(), Some("OFFER"), "{:?}", session.events);
-    tap_footer(&mut session, answerer, version).await;
+    tap_footer(&mut session, driver).await;
     assert_eq!(session.current(), Some("DETAILS"), "{:?}", session.events);
     fill(
         &mut session,
-        answerer,
-        version,
+        driver,
         json!({ "full_name": "Maria Silva", "birth_date": "1990-05-17", "email": "maria.silva@example.com",
                 "employment": "employed", "income": "2850", "credit_check": true }),
     )
     .await;
-    tap_footer(&mut session, answerer, version).await;
+    tap_footer(&mut session, driver).await;
     assert_eq!(session.current(), Some("SUMMARY"), "{:?}", session.events);
-    let effects = tap_footer(&mut session, answerer, version).await;
-    let Some(Effect::Complete(done)) = effects.into_iter().next() else {
+    let happened = tap_footer(&mut session, driver).await;
+    let Some(done) = happened.into_iter().find_map(|h| match h {
+        Happened::Complete(c) => Some(c),
+        _ => None,
+    }) else {
         panic!("the flow did not complete: {:?}", session.events);
     };
     assert!(matches!(session.phase, Phase::Completed(_)));
@@ -334,8 +339,7 @@ async fn init_then_data_exchange_through_the_answerer() {
     let mut example = Example::loan(None).await;
     let mut answerer = Answerer::new(Source::Live(example.client(None)), None);
 
-    let (x, answer) =
-        within(answerer.answer(&request("INIT", "", json!({}), "tok-1"), "3.0")).await;
+    let (x, answer) = within(answerer.answer(&request("INIT", "", json!({}), "tok-1"))).await;
     assert_eq!(x.status, Some(200), "{x:?}");
     let answer = answer.unwrap();
     assert_eq!(answer["screen"], "LOAN");
@@ -347,7 +351,7 @@ async fn init_then_data_exchange_through_the_answerer() {
 
     let quote = json!({ "step": "quote", "amount": "10000", "term": "36", "purpose": "car" });
     let (_, answer) =
-        within(answerer.answer(&request("data_exchange", "LOAN", quote, "tok-1"), "3.0")).await;
+        within(answerer.answer(&request("data_exchange", "LOAN", quote, "tok-1"))).await;
     let answer = answer.unwrap();
     assert_eq!(answer["screen"], "OFFER");
     assert_eq!(answer["data"]["offer_id"], "OF-48213");
@@ -369,7 +373,7 @@ async fn no_mock_rule_gives_a_snackbar_on_the_same_screen_with_its_data() {
         json!({ "step": "haggle" }),
         "tok-1",
     )
-    .payload("3.0");
+    .payload();
     let answer = within(client.send(&odd)).await.outcome().unwrap();
     assert_eq!(answer["screen"], "LOAN");
     let message = answer["data"]["error_message"].as_str().unwrap();
@@ -406,7 +410,7 @@ async fn the_example_acknowledges_error_notifications() {
         "tok-1",
     );
     notification.notification = true;
-    let (_, answer) = within(answerer.answer(&notification, "3.0")).await;
+    let (_, answer) = within(answerer.answer(&notification)).await;
     assert_eq!(answer.unwrap(), json!({ "data": { "acknowledged": true } }));
     let handled = example.next_event().await;
     assert!(handled.note.unwrap().contains("payload-schema-error"));
@@ -443,12 +447,9 @@ async fn the_example_checks_the_request_signature() {
 #[tokio::test]
 async fn data_api_4_requests_carry_a_flow_token_signature_the_endpoint_verifies() {
     let mut example = Example::loan(Some(APP_SECRET)).await;
-    let mut cfg = config(&example.url, Some(public_key()), Some(APP_SECRET), TIMEOUT);
-    cfg.sign_flow_token = true;
-    let client = Client::new(cfg).unwrap();
+    let client = example.client(Some(APP_SECRET));
 
-    let payload = request("INIT", "", json!({}), "tok-4").payload("4.0");
-    let x = within(client.send(&payload)).await;
+    let x = within(client.request(&request_4("INIT", "", json!({}), "tok-4"))).await;
     assert_eq!(x.status, Some(200), "{x:?}");
     assert_eq!(x.outcome().unwrap()["screen"], "LOAN");
 
@@ -490,7 +491,7 @@ async fn data_api_4_requests_carry_a_flow_token_signature_the_endpoint_verifies(
 #[tokio::test]
 async fn a_forged_flow_token_signature_is_refused_with_427() {
     let mut example = Example::loan(Some(APP_SECRET)).await;
-    let mut payload = request("INIT", "", json!({}), "tok-4").payload("4.0");
+    let mut payload = request_4("INIT", "", json!({}), "tok-4").payload();
     payload["flow_token_signature"] = json!(crypto::flow_token_signature(
         APP_SECRET,
         "someone-elses-token"
@@ -545,10 +546,40 @@ async fn plaintext_mode_is_json_both_ways() {
 #[tokio::test]
 async fn a_whole_session_through_the_engine() {
     let example = Example::loan(Some(APP_SECRET)).await;
-    let mut answerer = Answerer::new(Source::Live(example.client(Some(APP_SECRET))), None);
-    let done = loan_happy_path(&mut answerer, "3.0").await;
+    let mut driver = driver(Source::Live(example.client(Some(APP_SECRET))));
+    let done = loan_happy_path(&mut driver, loan_flow()).await;
     assert_eq!(done["application_id"], "LA-2027-004512");
     assert_eq!(done["flow_token"], "loan-3f9c2a");
+}
+
+#[tokio::test]
+async fn plaintext_against_an_encrypting_endpoint_says_it_expects_encryption() {
+    // Meta's example endpoints answer 421 to a body they cannot decrypt, plain JSON included.
+    let (url, seen) = misbehaving(|_, body| {
+        assert!(body.starts_with(r#"{"version""#), "plain JSON: {body}");
+        StatusCode::from_u16(421).unwrap().into_response()
+    })
+    .await;
+    let client = Client::new(config(&url, None, None, TIMEOUT)).unwrap();
+    let x = within(client.ping()).await;
+    assert_eq!(seen.lock().unwrap().len(), 2);
+    assert_eq!((x.status, x.attempts), (Some(421), 2), "{x:?}");
+    let e = error_of(&x);
+    assert!(
+        e.contains("expects encrypted requests") && e.contains("drop --plaintext"),
+        "{e}"
+    );
+    assert!(!e.contains("is probably not the pair"), "{e}");
+
+    // An endpoint that answers an encrypted-looking body.
+    let (url, _) =
+        misbehaving(|_, _| "gHtjhucJocV0VMagsx5v6IzsZQMsj2SOThCD9WO7lVg=".into_response()).await;
+    let client = Client::new(config(&url, None, None, TIMEOUT)).unwrap();
+    let e = error_of(&within(client.send(&init_payload())).await);
+    assert!(
+        e.starts_with("The answer looks encrypted") && e.contains("expects encryption"),
+        "{e}"
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -613,8 +644,7 @@ async fn a_427_with_an_encrypted_message_invalidates_the_token() {
     .await;
     let client = Client::new(config(&url, Some(public_key()), None, TIMEOUT)).unwrap();
     let mut answerer = Answerer::new(Source::Live(client), None);
-    let (x, answer) =
-        within(answerer.answer(&request("INIT", "", json!({}), "tok-1"), "3.0")).await;
+    let (x, answer) = within(answerer.answer(&request("INIT", "", json!({}), "tok-1"))).await;
     assert_eq!(x.status, Some(427));
     assert!(x.token_invalid);
     assert_eq!(x.attempts, 1, "a 427 is not retried");
@@ -684,7 +714,13 @@ async fn connection_refused() {
     let x = send(&url, TIMEOUT, &init_payload()).await;
     assert_eq!(x.status, None);
     let e = error_of(&x);
-    assert!(e.contains("connection refused"), "{e}");
+    assert!(
+        e.starts_with("Could not connect to") && e.contains("refused") && e.contains("--endpoint"),
+        "{e}"
+    );
+    // The HTTP library's own words go to the inspector's detail, not into the message.
+    let detail = x.detail.expect("the error chain as detail");
+    assert!(!e.contains(&detail), "{e}");
 }
 
 /// A raw TCP server that reads the request, then closes (or resets, with `reset`) the
@@ -718,7 +754,18 @@ async fn a_connection_closed_or_reset_without_an_answer() {
         assert_eq!(x.status, None, "{x:?}");
         let e = error_of(&x);
         assert!(e.contains("no_http_response_error"), "reset={reset}: {e}");
+        // Sent without a signature: the likely cause is the missing app secret.
+        assert!(e.contains("--app-secret"), "reset={reset}: {e}");
+        assert!(x.detail.is_some(), "reset={reset}: {x:?}");
     }
+    // Signed, the hint would mislead.
+    let url = hang_up(false).await;
+    let client = Client::new(config(&url, Some(public_key()), Some(APP_SECRET), TIMEOUT)).unwrap();
+    let e = error_of(&within(client.send(&init_payload())).await);
+    assert!(
+        e.contains("no_http_response_error") && !e.contains("--app-secret"),
+        "{e}"
+    );
 }
 
 #[tokio::test]
@@ -859,19 +906,17 @@ async fn a_forbidden_screen_is_rejected_and_the_endpoint_notified() {
     })
     .await;
     let client = Client::new(config(&url, Some(public_key()), None, TIMEOUT)).unwrap();
-    let mut answerer = Answerer::new(Source::Live(client), None);
+    let mut driver = driver(Source::Live(client));
     let mut session = Session::new(loan_flow(), "tok-9");
-    let effects = session.update(Input::Start(Start::DataExchange));
-    pump(&mut session, &mut answerer, "3.0", effects).await;
+    drive(&mut session, &mut driver, Input::Start(Start::DataExchange)).await;
     assert_eq!(session.current(), Some("LOAN"));
     fill(
         &mut session,
-        &mut answerer,
-        "3.0",
+        &mut driver,
         json!({ "amount": "10000", "term": "36", "purpose": "car" }),
     )
     .await;
-    tap_footer(&mut session, &mut answerer, "3.0").await;
+    let happened = tap_footer(&mut session, &mut driver).await;
 
     assert_eq!(
         session.current(),
@@ -880,6 +925,17 @@ async fn a_forbidden_screen_is_rejected_and_the_endpoint_notified() {
     );
     let error = session.client_error.clone().expect("a client error");
     assert_eq!(error.key, Some("invalid-screen-transition"));
+    // The finding is on the exchange, for the inspector and the reports.
+    let findings: Vec<_> = happened
+        .iter()
+        .filter_map(|h| match h {
+            Happened::Exchange(x) => Some(x.findings.clone()),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert_eq!(findings[0].code, "invalid-screen-transition");
     let bodies = seen.lock().unwrap().clone();
     assert_eq!(
         bodies.len(),
@@ -916,12 +972,14 @@ async fn a_recorded_session_replays_offline_and_converts_to_a_mock() {
     let key_pem = fixture_key("private-encrypted.pem");
     let key = keys::private_key_from_pem(&key_pem, Some(PASSPHRASE)).unwrap();
     let example = Example::start(Some(key), Some(APP_SECRET), loan_mock()).await;
-    let mut cfg = config(&example.url, Some(public_key()), Some(APP_SECRET), TIMEOUT);
-    cfg.sign_flow_token = true;
     let recorder = Recorder::create(&path).unwrap();
-    let mut answerer = Answerer::new(Source::Live(Client::new(cfg).unwrap()), Some(recorder));
-    let live = loan_happy_path(&mut answerer, "4.0").await;
-    drop(answerer);
+    let mut live_driver = Driver::new(Answerer::new(
+        Source::Live(example.client(Some(APP_SECRET))),
+        Some(recorder),
+    ));
+    let flow_4 = loan_flow_with_data_api("4.0");
+    let live = loan_happy_path(&mut live_driver, Arc::clone(&flow_4)).await;
+    drop(live_driver);
     example.task.abort();
 
     let text = std::fs::read_to_string(&path).unwrap();
@@ -950,8 +1008,8 @@ async fn a_recorded_session_replays_offline_and_converts_to_a_mock() {
     );
 
     // Replay, with no server running: the same session, the same answers.
-    let mut replayed = Answerer::new(Source::Replay(Replay::new(exchanges.clone())), None);
-    assert_eq!(loan_happy_path(&mut replayed, "4.0").await, live);
+    let mut replayed = driver(Source::Replay(Replay::new(exchanges.clone())));
+    assert_eq!(loan_happy_path(&mut replayed, flow_4).await, live);
 
     // The recording as a mock answers the same requests the same way.
     let mock = Mock::parse(&record::to_mock(&exchanges).to_string()).unwrap();
@@ -967,8 +1025,8 @@ async fn a_recorded_session_replays_offline_and_converts_to_a_mock() {
             x.screen
         );
     }
-    let mut mocked = Answerer::new(Source::Mock(mock), None);
-    assert_eq!(loan_happy_path(&mut mocked, "3.0").await, live);
+    let mut mocked = driver(Source::Mock(mock));
+    assert_eq!(loan_happy_path(&mut mocked, loan_flow()).await, live);
 }
 
 // ---------------------------------------------------------------------------------------------

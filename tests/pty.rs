@@ -35,6 +35,7 @@ mod key {
     pub const UP: &str = "\x1b[A";
     pub const DOWN: &str = "\x1b[B";
     pub const CTRL_C: &str = "\x03";
+    pub const F3: &str = "\x1bOR";
 }
 
 /// What the reader thread shares with the test.
@@ -76,6 +77,8 @@ impl Tui {
         cmd.cwd(dir);
         cmd.env("TERM", "xterm-256color");
         cmd.env_remove("COLORFGBG");
+        // The developer's own config file (keys, device, theme) must not change the tests.
+        cmd.env("FLOWSIM_CONFIG", "");
         let child = pair.slave.spawn_command(cmd).expect("start flowsim");
         // Only the child holds the terminal's other side now, so reads end when it exits.
         drop(pair.slave);
@@ -676,6 +679,134 @@ fn a_missing_file_or_a_folder_is_a_usage_error() {
             "flowsim {arg} left raw mode on"
         );
     }
+}
+
+/// An endpoint flow: ASK sends a code with data_exchange; NAME starts with a link, then an
+/// input. Written to a temporary folder with `extra` files.
+fn endpoint_flow(extra: &[(&str, String)]) -> TempDir {
+    let flow = r#"{
+  "version": "7.3",
+  "data_api_version": "3.0",
+  "routing_model": { "ASK": ["NAME"], "NAME": [] },
+  "screens": [
+    { "id": "ASK", "title": "Ask",
+      "data": { "greeting": { "type": "string", "__example__": "Hi" } },
+      "layout": { "type": "SingleColumnLayout", "children": [
+        { "type": "TextBody", "text": "${data.greeting}" },
+        { "type": "TextInput", "name": "code", "label": "Code" },
+        { "type": "Footer", "label": "Send",
+          "on-click-action": { "name": "data_exchange", "payload": { "code": "${form.code}" } } } ] } },
+    { "id": "NAME", "title": "Name", "terminal": true,
+      "data": { "msg": { "type": "string", "__example__": "x" } },
+      "layout": { "type": "SingleColumnLayout", "children": [
+        { "type": "TextBody", "text": "${data.msg}" },
+        { "type": "EmbeddedLink", "text": "Read the terms",
+          "on-click-action": { "name": "open_url", "url": "https://example.com/terms" } },
+        { "type": "TextInput", "name": "nickname", "label": "Nickname" },
+        { "type": "Footer", "label": "Finish",
+          "on-click-action": { "name": "complete", "payload": { "nickname": "${form.nickname}" } } } ] } } ]
+}"#;
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("flow.json"), flow).expect("write the flow");
+    for (name, text) in extra {
+        std::fs::write(dir.path().join(name), text).expect("write a file");
+    }
+    dir
+}
+
+/// Types a code on ASK and presses Send.
+fn send_code(tui: &mut Tui, code: &str) {
+    tui.send(code);
+    tui.wait_until("the code to be typed", |s| {
+        field_value(s, "Code").as_deref() == Some(code)
+    });
+    tui.send(key::TAB);
+    tui.wait_for("▸ Send ◂");
+    tui.send(key::ENTER);
+}
+
+#[test]
+fn after_a_screen_change_the_first_input_has_the_focus() {
+    let mock = r#"{ "responses": [
+      { "action": "INIT", "response": { "screen": "ASK", "data": { "greeting": "Welcome" } } },
+      { "action": "data_exchange", "screen": "ASK",
+        "response": { "screen": "NAME", "data": { "msg": "Pick a nickname" } } } ] }"#;
+    let dir = endpoint_flow(&[("mock.json", mock.to_string())]);
+    let mut tui = Tui::spawn(
+        dir.path(),
+        &[
+            "flow.json",
+            "--mock",
+            "mock.json",
+            "--flow-action",
+            "data_exchange",
+        ],
+    );
+    tui.wait_for("Welcome");
+    // The screen opened by INIT: typing goes into its only input.
+    send_code(&mut tui, "7");
+    tui.wait_for("Pick a nickname");
+    // The endpoint's answer showed NAME: the focus is on its input, not on the link above it.
+    tui.send("Zed");
+    let screen = tui.wait_until("the nickname to be typed", |s| {
+        field_value(s, "Nickname").as_deref() == Some("Zed")
+    });
+    assert!(screen.contains("NAME ✓ valid"), "{}", dump(&screen));
+}
+
+#[test]
+fn a_replayed_answer_recorded_for_another_request_is_used_and_flagged() {
+    let line = |action: &str, screen: &str, data: &str, response: &str| {
+        format!(
+            r#"{{"time":0,"action":"{action}","screen":"{screen}","request":{{"data":{data},"flow_token":"flowsim","screen":"{screen}","action":"{action}","version":"3.0"}},"status":200,"response":{response},"latency_ms":3}}"#
+        )
+    };
+    let recording = [
+        line(
+            "INIT",
+            "",
+            "{}",
+            r#"{"screen":"ASK","data":{"greeting":"Recorded welcome"}}"#,
+        ),
+        line(
+            "data_exchange",
+            "ASK",
+            r#"{"code":"1"}"#,
+            r#"{"screen":"NAME","data":{"msg":"Recorded for code 1"}}"#,
+        ),
+    ]
+    .join("\n");
+    let dir = endpoint_flow(&[("session.jsonl", recording)]);
+    let mut tui = Tui::spawn(
+        dir.path(),
+        &[
+            "flow.json",
+            "--replay",
+            "session.jsonl",
+            "--flow-action",
+            "data_exchange",
+        ],
+    );
+    tui.wait_for("Recorded welcome");
+    assert!(
+        !tui.status_line().contains("⚠"),
+        "INIT was recorded as sent: {}",
+        dump(&tui.screen())
+    );
+    // Code 2 was never recorded: the demo goes on with the answer for code 1, and says so.
+    send_code(&mut tui, "2");
+    tui.wait_for("Recorded for code 1");
+    tui.wait_until("the status line to flag the replay", |s| {
+        s.lines()
+            .next()
+            .unwrap_or_default()
+            .contains("⚠ replayed answer recorded for another request")
+    });
+    tui.send(key::F3);
+    tui.wait_for_all(&[
+        "Answered from the recording of a different request",
+        r#"data.code: sent "2", recorded "1""#,
+    ]);
 }
 
 fn rfind(haystack: &[u8], needle: &[u8]) -> Option<usize> {

@@ -5,8 +5,10 @@ use std::path::PathBuf;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use flowsim::app::{App, Command, Event, Finding};
 use flowsim::ui::{self, theme::Theme};
+use flowsim_core::drive::Driver;
 use flowsim_core::sim::Start;
 use flowsim_core::sim::mock::Mock;
+use flowsim_endpoint::{Answerer, Source};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::style::Color;
@@ -43,15 +45,15 @@ fn open(file: &str) -> App {
     )
 }
 
-/// Carries out commands the way the runtime does, synchronously.
+/// Carries out commands the way the runtime does (through the one driver), synchronously.
 fn run(app: &mut App, commands: Vec<Command>, mock: Option<&Mock>) {
     for c in commands {
         match c {
-            Command::Request(r) if !r.notification => {
-                let answer = mock
-                    .map_or_else(|| Err("no mock".to_string()), |m| m.answer(&r))
-                    .map_err(Into::into);
-                let next = app.handle(Event::Answer(answer));
+            Command::Request(r) => {
+                let source = mock.map_or(Source::None, |m| Source::Mock(m.clone()));
+                let mut driver = Driver::new(Answerer::new(source, None));
+                let delivery = block_on(driver.deliver(&r));
+                let next = app.handle(Event::Delivered(Box::new(delivery)));
                 run(app, next, mock);
             }
             Command::DescribeFile { name, path, index } => {
@@ -62,6 +64,14 @@ fn run(app: &mut App, commands: Vec<Command>, mock: Option<&Mock>) {
             _ => {}
         }
     }
+}
+
+fn block_on<F: std::future::Future>(future: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(future)
 }
 
 fn key(app: &mut App, code: KeyCode) {
@@ -477,22 +487,14 @@ fn endpoint_app() -> (App, Mock) {
     (app, mock)
 }
 
-/// Runs commands through the real Answerer, as the runtime does (exchanges included).
+/// Runs commands through one driver for the whole test, as the runtime does.
 fn run_live(app: &mut App, commands: Vec<Command>, mock: &Mock) {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let mut answerer =
-        flowsim_endpoint::Answerer::new(flowsim_endpoint::Source::Mock(mock.clone()), None);
+    let mut driver = Driver::new(Answerer::new(Source::Mock(mock.clone()), None));
     let mut queue = commands;
     while let Some(c) = queue.pop() {
         if let Command::Request(r) = c {
-            let (exchange, answer) = runtime.block_on(answerer.answer(&r, "3.0"));
-            queue.extend(app.handle(Event::Exchange(Box::new(exchange))));
-            if !r.notification {
-                queue.extend(app.handle(Event::Answer(answer)));
-            }
+            let delivery = block_on(driver.deliver(&r));
+            queue.extend(app.handle(Event::Delivered(Box::new(delivery))));
         }
     }
 }
@@ -610,4 +612,106 @@ fn pictures_use_the_terminal_graphics_protocol_when_there_is_one() {
         kitty(&with),
         "the carousel picture is sent with the kitty protocol"
     );
+}
+
+/// Presses a key and draws a short terminal, as the runtime does between keys.
+fn press_and_draw(app: &mut App, code: KeyCode, mock: &Mock) -> String {
+    press(app, code, KeyModifiers::NONE, mock);
+    ui::to_text(draw(app, 100, 18).backend().buffer())
+}
+
+#[test]
+fn page_down_stops_at_the_end_of_the_help_and_the_inspector() {
+    let (mut app, mock) = endpoint_app();
+    key(&mut app, Tab); // off the text field: `?` and `i` would be typed there
+    press(&mut app, Char('?'), KeyModifiers::NONE, &mock);
+    draw(&mut app, 100, 18);
+    let mut last = String::new();
+    for _ in 0..30 {
+        last = press_and_draw(&mut app, KeyCode::PageDown, &mock);
+    }
+    assert!(
+        last.contains("wheel scrolls."),
+        "the last line shows: {last}"
+    );
+    // From the last page, one PgUp moves at once: PgDn did not run on past the end.
+    let up = press_and_draw(&mut app, KeyCode::PageUp, &mock);
+    assert_ne!(
+        up, last,
+        "PgUp did not move: PgDn had scrolled past the end"
+    );
+    press(&mut app, Esc, KeyModifiers::NONE, &mock);
+
+    // The inspector's details too, with a short exchange.
+    press(&mut app, Enter, KeyModifiers::NONE, &mock);
+    assert_eq!(app.session.current(), Some("DONE"));
+    let first = press_and_draw(&mut app, Char('i'), &mock);
+    assert!(first.contains("endpoint inspector"), "{first}");
+    for _ in 0..30 {
+        last = press_and_draw(&mut app, KeyCode::PageDown, &mock);
+    }
+    assert!(last.contains("Answer (decrypted)"), "{last}");
+    let up = press_and_draw(&mut app, KeyCode::PageUp, &mock);
+    assert_ne!(up, last, "PgUp did not move in the inspector");
+}
+
+#[test]
+fn the_side_panel_and_the_endpoint_inspector_have_their_own_names() {
+    let (mut app, mock) = endpoint_app();
+    key(&mut app, Tab);
+    press(&mut app, Char('p'), KeyModifiers::NONE, &mock);
+    let text = screen_text(&mut app);
+    assert!(text.contains("╭ side panel"), "{text}");
+    assert!(!text.contains(" inspector "), "{text}");
+    press(&mut app, Char('i'), KeyModifiers::NONE, &mock);
+    assert!(screen_text(&mut app).contains("╭ endpoint inspector"));
+}
+
+#[test]
+fn findings_about_an_answer_show_in_the_status_line_panel_and_inspector() {
+    let (mut app, _) = endpoint_app();
+    // The answer leaves out the data DONE declares.
+    let mock = Mock::parse(
+        r#"{ "responses": [ { "action": "data_exchange", "screen": "ASK",
+              "response": { "screen": "DONE", "data": {} } } ] }"#,
+    )
+    .unwrap();
+    type_text(&mut app, "42");
+    key(&mut app, Tab);
+    press(&mut app, Enter, KeyModifiers::NONE, &mock);
+    assert_eq!(app.session.current(), Some("DONE"));
+    let text = screen_text(&mut app);
+    let status = text.lines().next().unwrap();
+    assert!(status.contains("⚠ 1 finding about the answer"), "{status}");
+    press(&mut app, Char('p'), KeyModifiers::NONE, &mock);
+    let text = screen_text(&mut app);
+    assert!(
+        text.contains("Checks of the last endpoint answer")
+            && text.contains("⚠ missing-data: Screen DONE declares"),
+        "{text}"
+    );
+    press(&mut app, Char('i'), KeyModifiers::NONE, &mock);
+    let text = screen_text(&mut app);
+    assert!(
+        text.contains("What the client found in the answer") && text.contains("`msg`"),
+        "{text}"
+    );
+}
+
+#[test]
+fn after_a_live_reload_requests_follow_the_reloaded_data_api_version() {
+    let (mut app, _) = endpoint_app();
+    type_text(&mut app, "7");
+    // The file now says Data API 4.0: the next request is a 4.0 one, signed.
+    let mut flow = (*app.session.flow).clone();
+    flow.data_api_version = Some("4.0".into());
+    app.handle(Event::Reload(Ok((std::sync::Arc::new(flow), Vec::new()))));
+    key(&mut app, Tab);
+    let commands = app.handle(Event::Key(KeyEvent::new(Enter, KeyModifiers::NONE)));
+    let Some(Command::Request(r)) = commands.first() else {
+        panic!("no request: {commands:?}");
+    };
+    assert_eq!((r.version.as_str(), r.sign_flow_token), ("4.0", true));
+    assert_eq!(r.payload()["version"], "4.0");
+    assert_eq!(r.data["code"], "7", "what was typed survived the reload");
 }

@@ -17,6 +17,7 @@ use tui_input::{Input as LineInput, InputRequest};
 
 use crate::ui::theme::Theme;
 use flowsim_core::diagnostic::{Diagnostic, Severity};
+use flowsim_core::drive::{self, Delivery, Exchange};
 use flowsim_core::flow::model::Flow;
 use flowsim_core::flow::source::Source;
 use flowsim_core::flow::spec::Kind;
@@ -24,8 +25,7 @@ use flowsim_core::sim::checks::{date_allowed, parse_date};
 use flowsim_core::sim::{
     Completion, Effect, Input, Item, Phase, ReplyError, Request, ScreenView, Session, Start, Tap,
 };
-use flowsim_endpoint::client::Exchange;
-use flowsim_webhook::deliver::Delivery;
+use flowsim_webhook::deliver::Delivery as WebhookDelivery;
 use keymap::{Action, Mode};
 
 /// Something that can take the focus on a screen.
@@ -82,8 +82,11 @@ pub enum Overlay {
 pub enum Stepping {
     /// A request waiting to be sent, edited or answered by hand.
     Request(Request),
-    /// An answer waiting to be applied.
-    Answer(Result<Value, ReplyError>),
+    /// An answer waiting to be applied, and its exchange in [`App::exchanges`].
+    Answer {
+        exchange: usize,
+        answer: Result<Value, ReplyError>,
+    },
     /// Editing JSON: the request's payload, or an answer typed by hand.
     Edit {
         request: Request,
@@ -131,24 +134,23 @@ pub enum Event {
     /// The flow file changed: the new flow and its findings, or the findings that keep it
     /// from loading.
     Reload(Result<(Arc<Flow>, Vec<Finding>), Vec<Finding>>),
-    /// The endpoint answered (or failed).
-    Answer(Result<Value, ReplyError>),
-    /// One request and its answer, for the inspector.
-    Exchange(Box<Exchange>),
+    /// A request was carried out: its exchange for the inspector, and the answer (or failure)
+    /// for the session.
+    Delivered(Box<Delivery>),
     /// A file chosen in a picker, described by the runtime (it reads the file).
     File {
         name: String,
         described: Result<Value, String>,
     },
     /// The webhook receiver answered a completion (`--webhook`).
-    Delivered(Box<Delivery>),
+    Webhook(Box<WebhookDelivery>),
 }
 
 /// What the runtime must do.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Command {
-    /// Send a request to the endpoint (or the mock) and feed back [`Event::Answer`]; error
-    /// notifications expect no answer.
+    /// Send a request to the endpoint (or the mock) through the driver and feed back
+    /// [`Event::Delivered`].
     Request(Request),
     /// Read a local file for a picker and feed back [`Event::File`].
     DescribeFile {
@@ -156,8 +158,8 @@ pub enum Command {
         path: String,
         index: usize,
     },
-    /// POST the completion to the webhook and feed back [`Event::Delivered`].
-    Deliver(Completion),
+    /// POST the completion to the webhook (`--webhook`) and feed back [`Event::Webhook`].
+    Webhook(Completion),
     Quit,
 }
 
@@ -169,6 +171,8 @@ pub struct Drawn {
     pub hits: Vec<((u16, u16, u16, u16), Target)>,
     /// The body's scroll offset actually used.
     pub scroll: u16,
+    /// The furthest the help or the inspector's details can scroll: their last page.
+    pub overlay_max: u16,
     /// Visible body rows.
     pub body_rows: u16,
     /// Total body rows.
@@ -186,7 +190,7 @@ pub struct WebhookStatus {
     /// A completion is on its way.
     pub sending: bool,
     /// The receiver's answer to the last completion.
-    pub last: Option<Delivery>,
+    pub last: Option<WebhookDelivery>,
 }
 
 pub struct App {
@@ -215,6 +219,10 @@ pub struct App {
     pub step: bool,
     /// Real pictures through the terminal's graphics protocol (set by the runtime).
     pub graphics: Option<crate::ui::image::Graphics>,
+    /// The phone being previewed: size, font, direction, draft banner.
+    pub look: crate::ui::device::Look,
+    /// The keys in effect (the defaults, or rebound by the config file).
+    pub keymap: keymap::Keymap,
     /// `--webhook`: where completions go and what the receiver answered (set by the runtime).
     pub webhook: Option<WebhookStatus>,
     pub stepping: Option<Stepping>,
@@ -256,6 +264,8 @@ impl App {
             exchanges: Vec::new(),
             step: false,
             graphics: None,
+            look: crate::ui::device::Look::default(),
+            keymap: keymap::Keymap::default(),
             webhook: None,
             stepping: None,
             drawn: Drawn::default(),
@@ -278,7 +288,7 @@ impl App {
         let commands = self.effects(effects);
         // The focus was cleared above: nothing to recheck.
         self.recheck_focus = false;
-        self.settle_focus();
+        self.focus = Self::first_focus(&self.view());
         commands
     }
 
@@ -408,22 +418,15 @@ impl App {
         }
     }
 
-    /// Keeps the focus on something that exists: the same target if it is still there,
-    /// else the first focusable thing.
-    fn settle_focus(&mut self) {
-        let view = self.view();
-        self.settle_focus_in(&view);
-    }
-
-    /// [`App::settle_focus`] with the current view.
+    /// Keeps the focus on something that exists: the same target if it is still there, else
+    /// where the phone puts it on a new screen.
     fn settle_focus_in(&mut self, view: &ScreenView) {
-        let targets = Self::targets(view);
         if let Some(f) = &self.focus
-            && targets.contains(f)
+            && Self::targets(view).contains(f)
         {
             return;
         }
-        self.focus = targets.into_iter().next();
+        self.focus = Self::first_focus(view);
         self.editor = None;
         self.follow = true;
     }
@@ -448,6 +451,7 @@ impl App {
 
     /// Handles one event.
     pub fn handle(&mut self, event: Event) -> Vec<Command> {
+        let shown = self.shown();
         let commands = match event {
             Event::Key(key) if key.kind == KeyEventKind::Release => Vec::new(),
             Event::Key(key) => self.key(key),
@@ -464,11 +468,8 @@ impl App {
                 self.reload(result);
                 Vec::new()
             }
-            Event::Exchange(x) => {
-                self.exchanges.push(*x);
-                Vec::new()
-            }
-            Event::Delivered(d) => {
+            Event::Delivered(delivery) => self.delivered(*delivery),
+            Event::Webhook(d) => {
                 if let Some(w) = &mut self.webhook {
                     self.notice = Some(match d.diagnosis() {
                         None => format!("webhook: the receiver answered {}", d.outcome()),
@@ -478,14 +479,6 @@ impl App {
                     w.last = Some(*d);
                 }
                 Vec::new()
-            }
-            Event::Answer(answer) if self.step => {
-                self.stepping = Some(Stepping::Answer(answer));
-                Vec::new()
-            }
-            Event::Answer(answer) => {
-                let effects = self.session.update(Input::Answer(answer));
-                self.effects(effects)
             }
             Event::File { name, described } => match described {
                 Ok(file) => {
@@ -509,8 +502,18 @@ impl App {
                 }
             },
         };
-        // One view of the screen as the event left it serves both checks below.
+        // One view of the screen as the event left it serves the checks below.
         let view = self.view();
+        if self.shown() != shown {
+            // Another screen (or another visit of one): the focus goes where the phone puts
+            // it, the first input, else the first thing that takes the focus; the body starts
+            // at the top.
+            self.recheck_focus = false;
+            self.focus = Self::first_focus(&view);
+            self.editor = None;
+            self.scroll = 0;
+            self.follow = true;
+        }
         // After engine effects: the screen changed under the focus (its item went away), so
         // the body starts at the top again.
         if std::mem::take(&mut self.recheck_focus)
@@ -525,6 +528,67 @@ impl App {
         }
         self.settle_focus_in(&view);
         commands
+    }
+
+    /// Which screen shows, and how deep in the stack: a change means a new screen.
+    fn shown(&self) -> (Option<String>, usize) {
+        (
+            self.session.current().map(str::to_string),
+            self.session.stack.len(),
+        )
+    }
+
+    /// Where the phone puts the focus on a new screen: the first input, else the first thing
+    /// that takes the focus.
+    fn first_focus(view: &ScreenView) -> Option<Target> {
+        let targets = Self::targets(view);
+        let is_input = |t: &Target| match t {
+            Target::Field(key) | Target::Option { key, .. } => view
+                .items
+                .iter()
+                .any(|i| i.key == *key && i.kind.is_input()),
+            _ => false,
+        };
+        targets
+            .iter()
+            .find(|t| is_input(t))
+            .or(targets.first())
+            .cloned()
+    }
+
+    /// A request came back: list the exchange, then hand the answer to the session (or hold
+    /// it in step mode).
+    fn delivered(&mut self, delivery: Delivery) -> Vec<Command> {
+        let Delivery { exchange, answer } = delivery;
+        if !exchange.differences.is_empty() {
+            self.notice = Some(format!(
+                "replay: answered with the recording of a different request ({})",
+                exchange.differences.join("; ")
+            ));
+        }
+        self.exchanges.push(exchange);
+        let index = self.exchanges.len() - 1;
+        match answer {
+            None => Vec::new(),
+            Some(answer) if self.step => {
+                self.stepping = Some(Stepping::Answer {
+                    exchange: index,
+                    answer,
+                });
+                Vec::new()
+            }
+            Some(answer) => self.receive(index, answer),
+        }
+    }
+
+    /// Applies an answer through the driver, which notes on its exchange what the client
+    /// found in it.
+    fn receive(&mut self, exchange: usize, answer: Result<Value, ReplyError>) -> Vec<Command> {
+        let effects = match self.exchanges.get_mut(exchange) {
+            Some(x) => drive::receive(&mut self.session, x, answer),
+            None => self.session.update(Input::Answer(answer)),
+        };
+        self.effects(effects)
     }
 
     /// A new version of the flow file. A save that does not parse, or that brings errors
@@ -566,7 +630,7 @@ impl App {
         let view = self.view();
         let mode = self.mode_in(&view);
         self.notice = None;
-        if mode == Mode::Editor && keymap::lookup(&key, mode).is_none() {
+        if mode == Mode::Editor && self.keymap.lookup(&key, mode).is_none() {
             if let Some(Stepping::Edit { editor, .. }) = &mut self.stepping {
                 editor.input(key);
             }
@@ -581,7 +645,7 @@ impl App {
             self.type_char('\n', &view);
             return self.commit_text(&view);
         }
-        match keymap::lookup(&key, mode) {
+        match self.keymap.lookup(&key, mode) {
             Some(action) => self.action(action, mode),
             None => {
                 let plain = !key
@@ -665,9 +729,20 @@ impl App {
                             *scroll = 0;
                         }
                         Action::PageUp => *scroll = scroll.saturating_sub(10),
-                        _ => *scroll = scroll.saturating_add(10),
+                        // It stops at the last page the last frame showed.
+                        _ => *scroll = scroll.saturating_add(10).min(self.drawn.overlay_max),
                     }
                 }
+                Vec::new()
+            }
+            (Action::Device, _) => {
+                self.look.device = self.look.device.next();
+                self.notice = Some(format!("phone: {}", self.look.describe()));
+                Vec::new()
+            }
+            (Action::LargeFont, _) => {
+                self.look.large_font = !self.look.large_font;
+                self.notice = Some(format!("phone: {}", self.look.describe()));
                 Vec::new()
             }
             (Action::Restart, _) => {
@@ -689,7 +764,8 @@ impl App {
             }
             (Action::Down | Action::PageDown, Mode::Help) => {
                 if let Overlay::Help { scroll } = &mut self.overlay {
-                    *scroll = scroll.saturating_add(if action == Action::Down { 1 } else { 10 });
+                    let step = if action == Action::Down { 1 } else { 10 };
+                    *scroll = scroll.saturating_add(step).min(self.drawn.overlay_max);
                 }
                 Vec::new()
             }
@@ -703,12 +779,14 @@ impl App {
             }
             (Action::ScrollUp | Action::PageUp | Action::ScrollDown | Action::PageDown, _) => {
                 let page = self.drawn.body_rows.max(2) - 1;
+                let last = self.drawn.body_len.saturating_sub(self.drawn.body_rows);
                 self.scroll = match action {
                     Action::ScrollUp => self.drawn.scroll.saturating_sub(1),
                     Action::PageUp => self.drawn.scroll.saturating_sub(page),
                     Action::ScrollDown => self.drawn.scroll.saturating_add(1),
                     _ => self.drawn.scroll.saturating_add(page),
-                };
+                }
+                .min(last);
                 self.follow = false;
                 Vec::new()
             }
@@ -773,7 +851,7 @@ impl App {
                     self.panel = true;
                     if let Some(w) = &mut self.webhook {
                         w.sending = true;
-                        commands.push(Command::Deliver(c));
+                        commands.push(Command::Webhook(c));
                     }
                 }
             }
@@ -792,13 +870,12 @@ impl App {
 
     fn tap(&mut self, tap: Tap) -> Vec<Command> {
         self.editor = None;
-        let before = self.session.current().map(str::to_string);
+        let before = self.shown();
         let effects = self.session.update(Input::Tap(tap));
         let commands = self.effects(effects);
-        if self.session.current().map(str::to_string) != before {
-            self.scroll = 0;
-            self.focus = None;
-        } else if let Some(e) = self.session.events.last()
+        // A new screen gets its focus in `handle`; here only what did not happen is said.
+        if self.shown() == before
+            && let Some(e) = self.session.events.last()
             && e.message.starts_with("ignored") | e.message.starts_with("not submitted")
         {
             self.notice = Some(e.message.clone());
@@ -1216,13 +1293,12 @@ impl App {
             }
             (Stepping::Request(_), Action::Back) => {
                 let effects = self.session.update(Input::Answer(Err(
-                    "the request was cancelled in step mode".into(),
+                    "The request was cancelled in step mode.".into(),
                 )));
                 self.effects(effects)
             }
-            (Stepping::Answer(answer), Action::Activate | Action::Back) => {
-                let effects = self.session.update(Input::Answer(answer));
-                self.effects(effects)
+            (Stepping::Answer { exchange, answer }, Action::Activate | Action::Back) => {
+                self.receive(exchange, answer)
             }
             (other, _) => {
                 self.stepping = Some(other);
@@ -1254,11 +1330,10 @@ impl App {
                 return vec![Command::Request(request)];
             }
             Ok(value) if answer => {
-                let mut x = Exchange::new(&request.payload(self.session.data_api_version()));
+                let mut x = Exchange::new(&request.payload(), flowsim_endpoint::client::now());
                 x.response = Some(value.clone());
                 self.exchanges.push(x);
-                let effects = self.session.update(Input::Answer(Ok(value)));
-                return self.effects(effects);
+                return self.receive(self.exchanges.len() - 1, Ok(value));
             }
             Ok(_) => "the payload must be a JSON object".to_string(),
             Err(e) => format!("not JSON: {e}"),
@@ -1282,7 +1357,8 @@ impl App {
                 Vec::new()
             }
             MouseEventKind::ScrollDown => {
-                self.scroll = self.drawn.scroll.saturating_add(3);
+                let last = self.drawn.body_len.saturating_sub(self.drawn.body_rows);
+                self.scroll = self.drawn.scroll.saturating_add(3).min(last);
                 self.follow = false;
                 Vec::new()
             }

@@ -8,8 +8,6 @@ use std::time::Duration;
 use serde_json::Value;
 
 use super::exit;
-use flowsim_core::flow::model::Flow;
-use flowsim_core::flow::version::v;
 use flowsim_core::sim::mock::Mock;
 use flowsim_endpoint::client::{Client, Config, DEFAULT_TIMEOUT, Secret};
 use flowsim_endpoint::record::{self, Recorder, Replay};
@@ -45,13 +43,8 @@ pub struct EndpointArgs {
     /// Write every exchange, decrypted, as JSON Lines (no secrets).
     #[arg(long, value_name = "FILE", help_heading = "Endpoint")]
     pub record: Option<PathBuf>,
-    /// Answer requests from a recording, with no network.
-    #[arg(
-        long,
-        value_name = "FILE",
-        conflicts_with = "endpoint",
-        help_heading = "Endpoint"
-    )]
+    /// Answer requests from a recording, with no network (not with --endpoint).
+    #[arg(long, value_name = "FILE", help_heading = "Endpoint")]
     pub replay: Option<PathBuf>,
     /// POST every completion to this webhook URL as Meta does (the `messages` notification,
     /// signed with --app-secret), and show the receiver's answer.
@@ -60,34 +53,48 @@ pub struct EndpointArgs {
 }
 
 impl EndpointArgs {
-    /// The live client configured by these options, for a flow.
-    pub fn client(&self, url: &str, flow: Option<&Flow>) -> Result<Client, String> {
-        let public_key = if self.plaintext {
-            None
-        } else {
-            let path = self.public_key.as_ref().ok_or(
-                "--endpoint needs --public-key PEM (the key uploaded for the business number), or --plaintext",
-            )?;
-            let pem =
-                std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-            Some(keys::public_key_from_pem(&pem).map_err(|e| format!("{}: {e}", path.display()))?)
-        };
-        let sign_flow_token = flow
-            .is_some_and(|f| f.data_api_version.as_deref() == Some("4.0") && f.version >= v(7, 3));
+    /// The live client configured by these options.
+    pub fn client(&self, url: &str) -> Result<Client, String> {
+        let public_key =
+            if self.plaintext {
+                None
+            } else {
+                let path = self.public_key.as_ref().ok_or(
+                    "The endpoint needs the business public key to encrypt requests. Pass \
+                 --public-key PEM (the key uploaded for the business number), or --plaintext \
+                 for an endpoint that takes plain JSON.",
+                )?;
+                let pem = std::fs::read_to_string(path).map_err(|e| {
+                    format!(
+                        "Cannot read the public key {} ({e}). Check the --public-key path.",
+                        path.display()
+                    )
+                })?;
+                Some(keys::public_key_from_pem(&pem).map_err(|e| {
+                    format!("The public key {} cannot be used: {e}", path.display())
+                })?)
+            };
         Client::new(Config {
             url: url.to_string(),
             public_key,
             app_secret: self.app_secret.clone().map(Secret),
             timeout: Duration::from_secs(self.timeout),
             insecure: self.insecure,
-            sign_flow_token,
         })
     }
 
     /// Where answers come from: --endpoint, else --replay, else the mock, else nowhere.
-    pub fn source(&self, mock: Option<Mock>, flow: &Flow) -> Result<Source, String> {
+    pub fn source(&self, mock: Option<Mock>) -> Result<Source, String> {
         if let Some(url) = &self.endpoint {
-            return Ok(Source::Live(self.client(url, Some(flow))?));
+            if self.replay.is_some() {
+                return Err(
+                    "--replay and --endpoint exclude each other. --replay answers from a \
+                     recording with no network, --endpoint calls a live endpoint: pass only one \
+                     of them."
+                        .into(),
+                );
+            }
+            return Ok(Source::Live(self.client(url)?));
         }
         if let Some(path) = &self.replay {
             return Ok(Source::Replay(Replay::new(record::read(path)?)));
@@ -113,7 +120,15 @@ impl EndpointArgs {
     pub fn recorder(&self) -> Result<Option<Recorder>, String> {
         self.record
             .as_ref()
-            .map(|p| Recorder::create(p).map_err(|e| format!("--record {}: {e}", p.display())))
+            .map(|p| {
+                Recorder::create(p).map_err(|e| {
+                    format!(
+                        "Cannot write the recording {} ({e}). Choose a --record file in a \
+                         folder you can write to.",
+                        p.display()
+                    )
+                })
+            })
             .transpose()
     }
 }
@@ -136,10 +151,10 @@ pub struct PingArgs {
 
 pub fn ping(args: &PingArgs) -> u8 {
     let Some(url) = &args.endpoint.endpoint else {
-        eprintln!("error: ping needs --endpoint URL");
+        eprintln!("error: Ping needs the endpoint to check: pass --endpoint URL.");
         return exit::USAGE;
     };
-    let client = match args.endpoint.client(url, None) {
+    let client = match args.endpoint.client(url) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("error: {e}");
@@ -219,7 +234,8 @@ fn keygen_inner(args: &KeygenArgs) -> Result<(), String> {
     for p in [&private_path, &public_path] {
         if p.exists() {
             return Err(format!(
-                "{} exists; flowsim does not overwrite keys",
+                "{} already exists, and flowsim never overwrites keys. Choose another folder \
+                 with --out, or move the old keys away first.",
                 p.display()
             ));
         }
@@ -229,24 +245,49 @@ fn keygen_inner(args: &KeygenArgs) -> Result<(), String> {
     } else {
         None
     };
-    std::fs::create_dir_all(&args.out).map_err(|e| format!("{}: {e}", args.out.display()))?;
-    eprintln!("generating an RSA-2048 key pair…");
+    std::fs::create_dir_all(&args.out).map_err(|e| {
+        format!(
+            "Cannot create the folder {} ({e}). Choose a folder you can write to with --out.",
+            args.out.display()
+        )
+    })?;
+    eprintln!("Generating an RSA-2048 key pair…");
     let key = keys::generate(2048).map_err(|e| e.to_string())?;
     let private =
         keys::private_key_to_pem(&key, passphrase.as_deref()).map_err(|e| e.to_string())?;
     let public = keys::public_key_to_pem(&key.to_public_key()).map_err(|e| e.to_string())?;
     write_private(&private_path, private.as_bytes())?;
-    std::fs::write(&public_path, public).map_err(|e| format!("{}: {e}", public_path.display()))?;
-    println!(
-        "wrote {} (keep it secret) and {}",
-        private_path.display(),
-        public_path.display()
-    );
-    println!(
+    std::fs::write(&public_path, public).map_err(|e| {
+        format!(
+            "Cannot write the public key to {} ({e}). Choose a folder you can write to with --out.",
+            public_path.display()
+        )
+    })?;
+    print!(
         "{}",
-        KEYGEN_HELP.lines().skip(5).collect::<Vec<_>>().join("\n")
+        keygen_report(&private_path, &public_path, passphrase.is_some())
     );
     Ok(())
+}
+
+/// What keygen tells the user: the files it wrote and how to upload the public key.
+fn keygen_report(private: &Path, public: &Path, encrypted: bool) -> String {
+    format!(
+        "Wrote the private key to {} (PKCS#8{}; keep it secret: only your user can read it).\n\
+         Wrote the public key to {}.\n\
+         Upload the public key for each business phone number, with your phone number ID and \
+         access token in place of PHONE_NUMBER_ID and TOKEN:\n  \
+         curl -X POST \"https://graph.facebook.com/v21.0/PHONE_NUMBER_ID/whatsapp_business_encryption\" \\\n    \
+         -H \"Authorization: Bearer TOKEN\" --data-urlencode \"business_public_key@{}\"\n",
+        private.display(),
+        if encrypted {
+            ", encrypted with your passphrase"
+        } else {
+            ""
+        },
+        public.display(),
+        public.display()
+    )
 }
 
 /// Creates a file readable by its owner only.
@@ -258,11 +299,14 @@ fn write_private(path: &Path, bytes: &[u8]) -> Result<(), String> {
         use std::os::unix::fs::OpenOptionsExt;
         options.mode(0o600);
     }
-    let mut file = options
-        .open(path)
-        .map_err(|e| format!("{}: {e}", path.display()))?;
-    file.write_all(bytes)
-        .map_err(|e| format!("{}: {e}", path.display()))
+    let fail = |e: std::io::Error| {
+        format!(
+            "Cannot write the private key to {} ({e}). Choose a folder you can write to with --out.",
+            path.display()
+        )
+    };
+    let mut file = options.open(path).map_err(fail)?;
+    file.write_all(bytes).map_err(fail)
 }
 
 /// A secret from FLOWSIM_PASSPHRASE, or typed without echo on the terminal.
@@ -279,7 +323,9 @@ fn read_secret(what: &str) -> Result<String, String> {
             .map_err(|e| e.to_string())?;
         let line = line.lines().next().unwrap_or("").to_string();
         return if line.is_empty() {
-            Err(format!("no {what} on standard input"))
+            Err(format!(
+                "No {what} on standard input. Type it on the first line, or set FLOWSIM_PASSPHRASE."
+            ))
         } else {
             Ok(line)
         };
@@ -295,12 +341,14 @@ fn read_secret(what: &str) -> Result<String, String> {
             {
                 match k.code {
                     crossterm::event::KeyCode::Enter => break Ok(()),
-                    crossterm::event::KeyCode::Esc => break Err("cancelled".to_string()),
+                    crossterm::event::KeyCode::Esc => {
+                        break Err("Cancelled: no key was written.".to_string());
+                    }
                     crossterm::event::KeyCode::Char('c')
                         if k.modifiers
                             .contains(crossterm::event::KeyModifiers::CONTROL) =>
                     {
-                        break Err("cancelled".to_string());
+                        break Err("Cancelled: no key was written.".to_string());
                     }
                     crossterm::event::KeyCode::Backspace => {
                         secret.pop();
@@ -317,7 +365,9 @@ fn read_secret(what: &str) -> Result<String, String> {
     eprintln!();
     result?;
     if secret.is_empty() {
-        Err(format!("an empty {what}"))
+        Err(format!(
+            "An empty {what} protects nothing. Type one, or leave out --passphrase."
+        ))
     } else {
         Ok(secret)
     }

@@ -1,6 +1,7 @@
 //! The command line: argument parsing and the headless commands. Each command is a thin
 //! shell over the pure core and returns its exit code.
 
+pub mod api;
 pub mod endpoint;
 pub mod preview;
 mod render;
@@ -21,6 +22,8 @@ pub mod exit {
     pub const INVALID: u8 = 1;
     /// Usage or I/O error: bad arguments, a missing or unreadable file, a directory.
     pub const USAGE: u8 = 2;
+    /// Meta's Graph API refused the request or could not be reached (`flowsim api`).
+    pub const API: u8 = 3;
 }
 
 #[derive(Debug, Parser)]
@@ -68,9 +71,32 @@ pub enum Command {
     /// Turn a recording into a mock file.
     #[command(after_help = endpoint::MOCK_HELP)]
     Mock(endpoint::MockArgs),
+    /// Meta's Flows API: list, create, push, pull, publish, preview and send flows.
+    #[command(after_help = api::AFTER_HELP)]
+    Api(api::Args),
     /// Play Meta to a webhook server (send, verify, check), or receive like one (listen).
     #[command(after_help = webhook::AFTER_HELP)]
     Webhook(webhook::Args),
+    /// Print shell completions (see README, "Shell completions").
+    #[command(after_help = COMPLETIONS_HELP)]
+    Completions {
+        /// The shell to complete in.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+}
+
+const COMPLETIONS_HELP: &str = "\
+Examples:
+  flowsim completions bash > ~/.local/share/bash-completion/completions/flowsim
+  flowsim completions zsh > ~/.zfunc/_flowsim        (with fpath+=~/.zfunc before compinit)
+  flowsim completions fish > ~/.config/fish/completions/flowsim.fish
+  flowsim completions powershell >> $PROFILE";
+
+/// Writes the completion script for `shell` to `out`.
+pub fn completions(shell: clap_complete::Shell, out: &mut dyn std::io::Write) {
+    use clap::CommandFactory;
+    clap_complete::generate(shell, &mut Cli::command(), "flowsim", out);
 }
 
 /// When to colour the output.
@@ -131,6 +157,11 @@ pub fn main() -> ExitCode {
         Some(Command::Keygen(args)) => endpoint::keygen(&args),
         Some(Command::Decrypt(args)) => endpoint::decrypt(&args),
         Some(Command::Mock(args)) => endpoint::mock(&args),
+        Some(Command::Api(args)) => api::run(&args),
         Some(Command::Webhook(args)) => webhook::run(&args),
+        Some(Command::Completions { shell }) => {
+            completions(shell, &mut std::io::stdout().lock());
+            exit::OK
+        }
     })
 }

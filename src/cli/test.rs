@@ -2,19 +2,18 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use serde_json::{Value, json};
+use serde_json::json;
 
 use super::endpoint::EndpointArgs;
 use super::webhook;
 use super::{Color, exit};
 use crate::files::LocalFiles;
 use crate::load;
+use flowsim_core::drive::Driver;
 use flowsim_core::flow::model::Flow;
-use flowsim_core::scenario::{self, Endpoint, Outcome, Scenario};
+use flowsim_core::scenario::{self, Outcome, Scenario, level_name};
 use flowsim_core::sim::mock::Mock;
-use flowsim_core::sim::{ReplyError, Request};
 use flowsim_core::text::sanitize;
-use flowsim_core::validate::check;
 use flowsim_endpoint::Answerer;
 use flowsim_webhook::deliver::Delivery;
 
@@ -56,26 +55,16 @@ pub enum TestFormat {
     Json,
 }
 
-/// Answers a scenario's requests: from the endpoint, a recording or a mock (see
-/// `EndpointArgs::source`), blocking on the async client.
-struct Answers<'a> {
-    answerer: Answerer,
-    runtime: &'a tokio::runtime::Runtime,
-}
-
-impl Endpoint for Answers<'_> {
-    fn call(&mut self, request: &Request, version: &str) -> Result<Value, ReplyError> {
-        self.runtime
-            .block_on(self.answerer.answer(request, version))
-            .1
-    }
-}
-
 pub fn run(args: &Args) -> u8 {
     let color = args.color.enabled(std::io::stdout().is_terminal());
     let Some(runtime) = super::runtime() else {
         return exit::USAGE;
     };
+    // The endpoint options are checked once, before any scenario runs.
+    if let Err(e) = args.endpoint.source(None) {
+        eprintln!("error: {e}");
+        return exit::USAGE;
+    }
     let mut recorder = match args.endpoint.recorder() {
         Ok(r) => r,
         Err(e) => {
@@ -107,20 +96,18 @@ pub fn run(args: &Args) -> u8 {
             let _ = writeln!(stdout, "{}", paint(color, "1", &path.display().to_string()));
         }
         for case in &scenario.tests {
-            let source = match args.endpoint.source(mock.clone(), &flow) {
+            let source = match args.endpoint.source(mock.clone()) {
                 Ok(s) => s,
                 Err(e) => {
                     eprintln!("error: {e}");
                     return exit::USAGE;
                 }
             };
-            let mut answers = Answers {
-                answerer: Answerer::new(source, recorder.take()),
-                runtime: &runtime,
-            };
+            let mut driver = Driver::new(Answerer::new(source, recorder.take()));
             let files = LocalFiles { base: base.clone() };
-            let mut outcome = scenario::run(Arc::clone(&flow), case, &mut answers, &files);
-            recorder = answers.answerer.recorder.take();
+            let mut outcome =
+                runtime.block_on(scenario::run(Arc::clone(&flow), case, &mut driver, &files));
+            recorder = driver.endpoint.recorder.take();
             let delivered = webhook::deliver_outcome(
                 webhook.as_ref(),
                 &runtime,
@@ -167,26 +154,14 @@ fn load_scenario(path: &Path, args: &Args) -> Result<Loaded, String> {
         .flow
         .clone()
         .unwrap_or_else(|| base.join(&scenario.flow));
-    let source = load::read(&flow_path).map_err(|e| match e {
-        load::LoadError::Io(m) => m,
-        load::LoadError::Invalid(b) => format!("{}: {}", b.0.name, b.1.message),
-    })?;
-    let checked = check(&source);
-    if let Some(d) = checked.version_state() {
-        eprintln!("{}", crate::report::line(&source, d));
+    let load::Loaded {
+        flow,
+        errors,
+        lifecycle,
+    } = load::flow(&flow_path)?;
+    if let Some(line) = lifecycle {
+        eprintln!("{line}");
     }
-    let Some(flow) = checked.flow else {
-        let first = checked
-            .diagnostics
-            .first()
-            .map(|d| d.message.clone())
-            .unwrap_or_default();
-        return Err(format!(
-            "{}: cannot be loaded: {first}",
-            flow_path.display()
-        ));
-    };
-    let errors = checked.diagnostics.iter().filter(|d| d.is_error()).count();
     if errors > 0 {
         eprintln!(
             "warning: {} has {errors} validation error{} (see `flowsim validate`); running it anyway",
@@ -224,7 +199,7 @@ fn human(o: &Outcome, color: bool) -> String {
     let safe = |s: &str| s.split('\n').map(sanitize).collect::<Vec<_>>().join("\n");
     let trail = safe(&o.trail.join(" → "));
     let name = safe(&o.name);
-    match &o.failure {
+    let mut s = match &o.failure {
         None => format!("  {} {name}  ({trail})\n", paint(color, "32", "✓")),
         Some(f) => {
             let mut s = format!("  {} {name}\n", paint(color, "31", "✗"));
@@ -253,7 +228,24 @@ fn human(o: &Outcome, color: bool) -> String {
             }
             s
         }
+    };
+    // What the client found in the endpoint's answers, passed or not.
+    for f in &o.findings {
+        let level = level_name(f.finding.level);
+        let sgr = if level == "error" { "31" } else { "33" };
+        let at = if f.step == 0 {
+            "start".to_string()
+        } else {
+            format!("step {}", f.step)
+        };
+        s.push_str(&format!(
+            "      {} ({at}, {}): {}\n",
+            paint(color, sgr, level),
+            safe(&f.finding.code),
+            safe(&f.finding.message)
+        ));
     }
+    s
 }
 
 fn json(path: &Path, o: &Outcome, delivered: Option<&Delivery>) -> String {
@@ -268,6 +260,12 @@ fn json(path: &Path, o: &Outcome, delivered: Option<&Delivery>) -> String {
             "actual": f.actual,
         })),
         "trail": o.trail,
+        "findings": o.findings.iter().map(|f| json!({
+            "step": f.step,
+            "level": level_name(f.finding.level),
+            "code": f.finding.code,
+            "message": f.finding.message,
+        })).collect::<Vec<_>>(),
         "trace": o.trace,
         "webhook": delivered.map(webhook::test_json),
     })

@@ -6,7 +6,7 @@ mod human;
 mod json;
 
 pub use github::github;
-pub use human::human;
+pub use human::{human, summary};
 pub use json::{escape_unsafe, json};
 
 use flowsim_core::diagnostic::Diagnostic;

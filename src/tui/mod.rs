@@ -25,6 +25,7 @@ use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 use crate::app::{App, Command, Event, Finding};
 use crate::samples::{SAMPLES, Sample};
 use crate::ui::theme::Theme;
+use flowsim_core::drive::Driver;
 use flowsim_core::flow::model::Flow;
 use flowsim_core::flow::source::Source;
 use flowsim_core::sim::Start;
@@ -54,6 +55,10 @@ pub struct Options {
     /// How to reach a real endpoint, record or replay.
     pub endpoint: crate::cli::endpoint::EndpointArgs,
     pub theme: Theme,
+    /// The phone's size, font, direction and draft banner.
+    pub look: crate::ui::device::Look,
+    /// The keys in effect.
+    pub keymap: crate::app::keymap::Keymap,
 }
 
 type Term = Terminal<CrosstermBackend<Stdout>>;
@@ -61,8 +66,15 @@ type Term = Terminal<CrosstermBackend<Stdout>>;
 /// Restores the terminal when dropped; installs a panic hook that restores it first.
 struct Guard;
 
+/// flowsim put the terminal's bidi support in explicit mode and must put it back.
+static EXPLICIT_BIDI: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
 impl Guard {
-    fn enter() -> std::io::Result<Guard> {
+    /// `explicit_bidi`: flowsim orders right-to-left text itself, so a terminal that reorders
+    /// (VTE, mintty) is asked not to, with ECMA-48's BDSM reset `CSI 8 l`, as the terminal
+    /// working group's bidi recommendation asks of such applications; it is set again (`CSI 8
+    /// h`, the default) on exit. Terminals without bidi ignore both.
+    fn enter(explicit_bidi: bool) -> std::io::Result<Guard> {
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
             restore();
@@ -76,6 +88,13 @@ impl Guard {
             EnableMouseCapture,
             EnableBracketedPaste
         )?;
+        if explicit_bidi {
+            use std::io::Write;
+            EXPLICIT_BIDI.store(true, std::sync::atomic::Ordering::SeqCst);
+            let mut out = std::io::stdout();
+            out.write_all(b"\x1b[8l")?;
+            out.flush()?;
+        }
         Ok(guard)
     }
 }
@@ -88,6 +107,12 @@ impl Drop for Guard {
 
 /// Leaves the alternate screen and raw mode; safe to call more than once.
 fn restore() {
+    if EXPLICIT_BIDI.swap(false, std::sync::atomic::Ordering::SeqCst) {
+        use std::io::Write;
+        let mut out = std::io::stdout();
+        let _ = out.write_all(b"\x1b[8h");
+        let _ = out.flush();
+    }
     let _ = execute!(
         std::io::stdout(),
         DisableBracketedPaste,
@@ -107,7 +132,8 @@ pub fn run(options: Options) -> Result<(), String> {
         .build()
         .map_err(|e| e.to_string())?;
     runtime.block_on(async {
-        let _guard = Guard::enter().map_err(|e| format!("cannot use the terminal: {e}"))?;
+        let explicit = options.look.layout.bidi == crate::ui::text::Bidi::Flowsim;
+        let _guard = Guard::enter(explicit).map_err(|e| format!("cannot use the terminal: {e}"))?;
         let mut terminal =
             Terminal::new(CrosstermBackend::new(std::io::stdout())).map_err(|e| e.to_string())?;
         // Ask the terminal about graphics before anything else reads its input, but only a
@@ -235,13 +261,11 @@ async fn run_app(
         ),
         None => None,
     };
-    let source = options.endpoint.source(mock, &flow)?;
+    let source = options.endpoint.source(mock)?;
     let recorder = options.endpoint.recorder()?;
-    let answerer = Arc::new(tokio::sync::Mutex::new(Answerer::new(source, recorder)));
-    let version = flow
-        .data_api_version
-        .clone()
-        .unwrap_or_else(|| "3.0".into());
+    let driver = Arc::new(tokio::sync::Mutex::new(Driver::new(Answerer::new(
+        source, recorder,
+    ))));
     let mut app = App::new(
         name,
         flow,
@@ -250,6 +274,8 @@ async fn run_app(
         &options.flow_token,
         options.theme,
     );
+    app.look = options.look;
+    app.keymap = options.keymap.clone();
     app.graphics = picker
         .and_then(|p| crate::ui::image::Graphics::new(p, crate::ui::body::bg(&options.theme)));
     let webhook = options.endpoint.webhook()?;
@@ -261,8 +287,7 @@ async fn run_app(
     });
     let run = Runner {
         tx: tx.clone(),
-        answerer,
-        version,
+        driver,
         webhook,
     };
     let commands = app.boot();
@@ -314,9 +339,9 @@ fn translate(e: TermEvent) -> Option<Event> {
 /// Carries out the app's commands off the UI loop.
 struct Runner {
     tx: UnboundedSender<Event>,
-    answerer: Arc<tokio::sync::Mutex<Answerer>>,
-    /// The flow's Data API version, for request payloads.
-    version: String,
+    /// The one driver, shared with `flowsim test`: requests go out as the session made them
+    /// (after a live reload, with the reloaded flow's Data API version and token signing).
+    driver: Arc<tokio::sync::Mutex<Driver<Answerer>>>,
     /// Where completions are delivered (`--webhook`).
     webhook: Option<crate::cli::webhook::Webhook>,
 }
@@ -330,25 +355,20 @@ impl Runner {
                 Command::Quit => quit = true,
                 Command::Request(request) => {
                     let tx = self.tx.clone();
-                    let answerer = Arc::clone(&self.answerer);
-                    let version = self.version.clone();
+                    let driver = Arc::clone(&self.driver);
                     tokio::spawn(async move {
                         // Offline answers come after a beat too, so the waiting state shows.
                         tokio::time::sleep(Duration::from_millis(80)).await;
-                        let (exchange, answer) =
-                            answerer.lock().await.answer(&request, &version).await;
-                        let _ = tx.send(Event::Exchange(Box::new(exchange)));
-                        if !request.notification {
-                            let _ = tx.send(Event::Answer(answer));
-                        }
+                        let delivery = driver.lock().await.deliver(&request).await;
+                        let _ = tx.send(Event::Delivered(Box::new(delivery)));
                     });
                 }
-                Command::Deliver(completion) => {
+                Command::Webhook(completion) => {
                     if let Some(webhook) = self.webhook.clone() {
                         let tx = self.tx.clone();
                         tokio::spawn(async move {
                             let delivery = webhook.deliver(&completion).await;
-                            let _ = tx.send(Event::Delivered(Box::new(delivery)));
+                            let _ = tx.send(Event::Webhook(Box::new(delivery)));
                         });
                     }
                 }

@@ -3,9 +3,11 @@
 //! so what `render` prints is what the preview shows.
 
 pub mod body;
+pub mod device;
 pub mod image;
 pub mod json;
 pub mod markdown;
+pub mod text;
 pub mod theme;
 
 use std::collections::BTreeMap;
@@ -18,22 +20,20 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Widget, Wrap};
 use serde_json::Value;
 use tui_input::Input as LineInput;
-use unicode_width::UnicodeWidthStr;
 
-use crate::app::keymap::{self, Mode};
+use crate::app::keymap::{Keymap, Mode};
 use crate::app::{App, Drawn, Overlay, Target};
-use body::{Ctx, center, truncate};
+use body::{Ctx, center};
 use flowsim_core::diagnostic::Severity;
 use flowsim_core::flow::expr::display;
 use flowsim_core::flow::spec::Kind;
 use flowsim_core::sim::checks::{date_allowed, missing_required, parse_date, weekday_name};
-use flowsim_core::sim::{Phase, ScreenView, Session};
+use flowsim_core::sim::{Level, Phase, ScreenView, Session};
 use flowsim_core::text::sanitize;
 use markdown::wrap;
+use text::{Dir, Layout, truncate};
 use theme::Theme;
 
-/// The phone's width in cells when the terminal has room (Meta's preview is about 360 dp).
-pub const PHONE_WIDTH: u16 = 44;
 /// The narrowest phone drawn.
 pub const MIN_WIDTH: u16 = 30;
 
@@ -53,6 +53,53 @@ pub struct Phone<'a> {
     pub plain: bool,
     /// Real pictures through the terminal's graphics protocol, when it has one.
     pub graphics: Option<&'a image::Graphics>,
+    /// The phone's language direction and who orders right-to-left text.
+    pub layout: Layout,
+    /// The flow is a draft: its messages carry a warning banner.
+    pub draft: bool,
+}
+
+/// How far along the flow the current screen is, for the progress indicator that flows of
+/// more than one screen show ("visually inform users about how much progress is left ...
+/// applicable for any Flows with more than one screen", META-CL 2024; client-look.md §2a).
+/// Its look is not documented: flowsim draws it as a bar in the line under the top bar,
+/// filled by screens visited over screens visited plus the longest way to the end.
+fn progress(session: &Session) -> Option<(usize, usize)> {
+    let flow = &session.flow;
+    if flow.screens.len() < 2 {
+        return None;
+    }
+    let current = session.current()?;
+    let edges = flow.edges();
+    // The longest path (in screens) from `id` to a screen with no way on, memoised (a flow
+    // can branch at every screen); loops are invalid flows, cut by not revisiting a screen.
+    fn longest<'a>(
+        id: &'a str,
+        edges: &'a [(String, String)],
+        seen: &mut Vec<&'a str>,
+        memo: &mut std::collections::HashMap<&'a str, usize>,
+    ) -> usize {
+        if let Some(&n) = memo.get(id) {
+            return n;
+        }
+        if seen.contains(&id) {
+            return 0;
+        }
+        seen.push(id);
+        let best = edges
+            .iter()
+            .filter(|(from, _)| from == id)
+            .map(|(_, to)| longest(to, edges, seen, memo))
+            .max()
+            .unwrap_or(0);
+        seen.pop();
+        memo.insert(id, 1 + best);
+        1 + best
+    }
+    let done = session.stack.len().max(1);
+    let ahead =
+        longest(current, &edges, &mut Vec::new(), &mut Default::default()).saturating_sub(1);
+    Some((done, done + ahead))
 }
 
 /// Draws the phone into `area` (its full rectangle, border included).
@@ -75,13 +122,21 @@ pub fn phone(p: &Phone, area: Rect, buf: &mut Buffer) -> Drawn {
     let inner = block.inner(area);
     block.render(area, buf);
 
-    // Top bar: close, title, menu.
+    // Top bar: close, title, menu; a right-to-left phone has the close button on the right.
     let title_room = inner.width.saturating_sub(6) as usize;
-    let title = center(&truncate(&sanitize(&p.view.title), title_room), title_room);
+    let title = sanitize(&p.view.title);
+    let title = p
+        .layout
+        .show(&truncate(&title, title_room), p.layout.para_dir(&title));
+    let title = text::fit(&center(&title, title_room), title_room);
+    let (start, end) = match p.layout.ui {
+        Dir::Ltr => (" ✕ ", " ⋮ "),
+        Dir::Rtl => (" ⋮ ", " ✕ "),
+    };
     let bar = Line::from(vec![
-        Span::styled(" ✕ ", t.dimmed()),
-        Span::styled(format!("{title:<title_room$}"), t.bold()),
-        Span::styled(" ⋮ ", t.dimmed()),
+        Span::styled(start, t.dimmed()),
+        Span::styled(title, t.bold()),
+        Span::styled(end, t.dimmed()),
     ]);
     let bar_style = if p.plain {
         Style::new()
@@ -101,14 +156,48 @@ pub fn phone(p: &Phone, area: Rect, buf: &mut Buffer) -> Drawn {
         format!("├{}┤", "─".repeat(inner.width as usize)),
         sep_style,
     );
+    if let Some((done, total)) = progress(p.session) {
+        let filled = (inner.width as usize * done / total.max(1)).min(inner.width as usize);
+        let x = match p.layout.ui {
+            Dir::Ltr => inner.x,
+            Dir::Rtl => inner.x + inner.width - filled as u16,
+        };
+        let style = if p.plain {
+            Style::new()
+        } else {
+            t.accent().bg(t.bg)
+        };
+        buf.set_string(x, inner.y + 1, "━".repeat(filled), style);
+    }
+    // A draft flow's messages carry a warning banner (META-TD: "Flow messages sent in draft
+    // mode show a warning banner on the device"); its wording is not documented.
+    let banner = u16::from(p.draft);
+    if p.draft {
+        let text = center(
+            &truncate("⚠ Draft flow: for testing only", inner.width as usize),
+            inner.width as usize,
+        );
+        let style = if p.plain {
+            Style::new()
+        } else {
+            Style::new().fg(t.snackbar_fg).bg(t.snackbar_bg)
+        };
+        let row = Rect {
+            y: inner.y + 2,
+            height: 1,
+            ..inner
+        };
+        buf.set_style(row, style);
+        buf.set_string(inner.x, inner.y + 2, text, style);
+    }
 
     // Footer block at the bottom.
     let footer_rows = footer_height(p);
     let body_area = Rect {
         x: inner.x + 1,
-        y: inner.y + 2,
+        y: inner.y + 2 + banner,
         width: inner.width.saturating_sub(2),
-        height: inner.height.saturating_sub(2 + footer_rows),
+        height: inner.height.saturating_sub(2 + banner + footer_rows),
     };
     let footer_area = Rect {
         y: body_area.y + body_area.height,
@@ -124,6 +213,7 @@ pub fn phone(p: &Phone, area: Rect, buf: &mut Buffer) -> Drawn {
         editor: p.editor,
         carousel: p.carousel,
         plain: p.plain,
+        layout: p.layout,
     };
     match (&p.session.phase, p.overlay) {
         (Phase::Completed(c), _) => {
@@ -214,9 +304,13 @@ pub fn phone(p: &Phone, area: Rect, buf: &mut Buffer) -> Drawn {
                 let track = body_area.height as usize;
                 let thumb = (track * rows / laid.lines.len()).max(1);
                 let pos = (track - thumb) * scroll / max_scroll.max(1);
+                let edge = match p.layout.ui {
+                    Dir::Ltr => area.x + area.width - 1,
+                    Dir::Rtl => area.x,
+                };
                 for i in 0..thumb {
                     buf.set_string(
-                        area.x + area.width - 1,
+                        edge,
                         body_area.y + (pos + i) as u16,
                         "┃",
                         t.dimmed().bg(t.bg),
@@ -235,7 +329,13 @@ pub fn phone(p: &Phone, area: Rect, buf: &mut Buffer) -> Drawn {
 
     // Snackbar over the bottom of the body.
     if let Some(text) = &p.session.snackbar {
-        let lines = wrap(&sanitize(text), body_area.width.saturating_sub(2));
+        let room = body_area.width.saturating_sub(2);
+        let text = sanitize(text);
+        let dir = p.layout.para_dir(&text);
+        let lines: Vec<String> = wrap(&text, room)
+            .iter()
+            .map(|l| p.layout.align(l, dir, room as usize))
+            .collect();
         let h = (lines.len() as u16).min(body_area.height);
         let snack = Rect {
             y: body_area.y + body_area.height - h,
@@ -255,7 +355,7 @@ pub fn phone(p: &Phone, area: Rect, buf: &mut Buffer) -> Drawn {
     }
     if let Phase::Waiting(w) = &p.session.phase {
         let text = format!(" ⋯ waiting for the endpoint ({}) ", w.request.action);
-        let x = body_area.x + body_area.width.saturating_sub(text.width() as u16) / 2;
+        let x = body_area.x + body_area.width.saturating_sub(text::width(&text) as u16) / 2;
         buf.set_string(
             x,
             body_area.y,
@@ -288,24 +388,39 @@ fn draw_footer(p: &Phone, area: Rect, buf: &mut Buffer, drawn: &mut Drawn) {
     let mut y = area.y;
     let running = matches!(p.session.phase, Phase::Running | Phase::Waiting(_));
     if let Some(f) = p.view.footer.as_ref().filter(|_| running) {
-        let cap = |k: &str| f.text(k).map(|s| sanitize(&s));
-        if let Some(c) = cap("center-caption") {
+        // Captions sit above the button: left and right, or centre only (components.md §5.12;
+        // Meta's preview lists "left caption", "right caption", then the button,
+        // client-look.md §2c). A right-to-left phone swaps the sides.
+        let half = w.saturating_sub(3) / 2;
+        let cap = |k: &str, room: usize| {
+            f.text(k).map(|s| {
+                let s = sanitize(&s);
+                p.layout.show(&truncate(&s, room), p.layout.para_dir(&s))
+            })
+        };
+        if let Some(c) = cap("center-caption", w.saturating_sub(2)) {
             buf.set_string(area.x, y, center(&c, w), t.dimmed());
             y += 1;
-        } else if let (Some(l), Some(r)) = (cap("left-caption"), cap("right-caption")) {
+        } else if let (Some(l), Some(r)) = (cap("left-caption", half), cap("right-caption", half)) {
+            let (l, r) = match p.layout.ui {
+                Dir::Ltr => (l, r),
+                Dir::Rtl => (r, l),
+            };
             buf.set_string(area.x + 1, y, &l, t.dimmed());
             buf.set_string(
-                area.x + area.width.saturating_sub(r.width() as u16 + 1),
+                area.x + area.width.saturating_sub(text::width(&r) as u16 + 1),
                 y,
                 &r,
                 t.dimmed(),
             );
             y += 1;
-        } else if cap("left-caption").is_some() || cap("right-caption").is_some() {
-            let c = cap("left-caption")
-                .or(cap("right-caption"))
-                .unwrap_or_default();
-            buf.set_string(area.x + 1, y, c, t.dimmed());
+        } else if let Some(c) = cap("left-caption", half).or(cap("right-caption", half)) {
+            // Not a valid Footer (a caption without its pair), drawn at its start side.
+            let x = match p.layout.ui {
+                Dir::Ltr => area.x + 1,
+                Dir::Rtl => area.x + area.width.saturating_sub(text::width(&c) as u16 + 1),
+            };
+            buf.set_string(x, y, c, t.dimmed());
             y += 1;
         }
         // `Session::footer_enabled` on the view at hand rather than a fresh one.
@@ -316,7 +431,10 @@ fn draw_footer(p: &Phone, area: Rect, buf: &mut Buffer, drawn: &mut Drawn) {
         let label = if waiting {
             "⋯".to_string()
         } else {
-            truncate(&label, w.saturating_sub(6))
+            p.layout.show(
+                &truncate(&label, w.saturating_sub(6)),
+                p.layout.para_dir(&label),
+            )
         };
         let text = if p.plain {
             format!("[ {label} ]")
@@ -377,6 +495,14 @@ fn scroll_lines(
     drawn.body_len = lines.len() as u16;
 }
 
+/// A line of flow text in an overlay: cut to `cells`, in display order, a right-to-left one
+/// aligned right.
+fn overlay_text(p: &Phone, s: &str, cells: usize) -> String {
+    let s = sanitize(s);
+    let dir = p.layout.para_dir(&s);
+    p.layout.align(&truncate(&s, cells), dir, cells)
+}
+
 fn list_overlay(p: &Phone, key: &str, cursor: usize, area: Rect, buf: &mut Buffer) {
     let t = p.theme;
     let Some(item) = p.view.items.iter().find(|i| i.key == key) else {
@@ -384,8 +510,9 @@ fn list_overlay(p: &Phone, key: &str, cursor: usize, area: Rect, buf: &mut Buffe
     };
     let mut lines = vec![
         Line::styled(
-            truncate(
-                &sanitize(&item.text("label").unwrap_or_default()),
+            overlay_text(
+                p,
+                &item.text("label").unwrap_or_default(),
                 area.width as usize,
             ),
             t.bold(),
@@ -414,13 +541,22 @@ fn list_overlay(p: &Phone, key: &str, cursor: usize, area: Rect, buf: &mut Buffe
         } else {
             t.text()
         };
-        let mark = if on { "◉ " } else { "○ " };
         let room = area.width as usize - 2;
         let main = truncate(&format!("{title}  {meta}"), room);
-        lines.push(Line::from(vec![
-            Span::styled(mark, t.accent()),
-            Span::styled(main, style),
-        ]));
+        let main = p.layout.show(&main, p.layout.para_dir(&title));
+        // The control on the phone's start side, the text beside it.
+        let spans = match p.layout.ui {
+            Dir::Ltr => vec![
+                Span::styled(if on { "◉ " } else { "○ " }, t.accent()),
+                Span::styled(main, style),
+            ],
+            Dir::Rtl => vec![
+                Span::raw(" ".repeat(room.saturating_sub(text::width(&main)))),
+                Span::styled(main, style),
+                Span::styled(if on { " ◉" } else { " ○" }, t.accent()),
+            ],
+        };
+        lines.push(Line::from(spans));
     }
     for (i, l) in lines.iter().enumerate().take(area.height as usize) {
         buf.set_line(area.x, area.y + i as u16, l, area.width);
@@ -451,7 +587,7 @@ fn calendar_overlay(
         _ => item.text("label").unwrap_or_default(),
     };
     let mut lines = vec![Line::styled(
-        truncate(&sanitize(&label), area.width as usize),
+        overlay_text(p, &label, area.width as usize),
         t.bold(),
     )];
     let month = cursor.first_of_month();
@@ -521,8 +657,9 @@ fn path_overlay(p: &Phone, key: &str, input: &LineInput, area: Rect, buf: &mut B
     };
     let lines = [
         Line::styled(
-            truncate(
-                &sanitize(&item.text("label").unwrap_or_default()),
+            overlay_text(
+                p,
+                &item.text("label").unwrap_or_default(),
                 area.width as usize,
             ),
             t.bold(),
@@ -576,7 +713,11 @@ pub fn draw(frame: &mut Frame, app: &App) -> Drawn {
     }
     // Side panel.
     let want_panel = app.panel;
-    let phone_w = PHONE_WIDTH.min(main.width).max(MIN_WIDTH.min(main.width));
+    let phone_w = app
+        .look
+        .width()
+        .min(main.width)
+        .max(MIN_WIDTH.min(main.width));
     let (phone_area, panel_area) = if want_panel && main.width >= phone_w + 30 {
         let panel_w = (main.width - phone_w - 2).min(72);
         (
@@ -617,6 +758,8 @@ pub fn draw(frame: &mut Frame, app: &App) -> Drawn {
             follow: app.follow,
             plain: false,
             graphics: app.graphics.as_ref(),
+            layout: app.look.layout,
+            draft: app.look.draft,
         };
         drawn = phone(&p, phone_area, buf);
         if mode == Mode::Text
@@ -630,10 +773,10 @@ pub fn draw(frame: &mut Frame, app: &App) -> Drawn {
         panel(app, &view, r, buf);
     }
     if let Overlay::Help { scroll } = &app.overlay {
-        help(t, *scroll, area, buf);
+        drawn.overlay_max = help(t, &app.keymap, *scroll, area, buf);
     }
     if let Overlay::Inspector { selected, scroll } = &app.overlay {
-        inspector(
+        drawn.overlay_max = inspector(
             app,
             *selected,
             *scroll,
@@ -651,8 +794,9 @@ pub fn draw(frame: &mut Frame, app: &App) -> Drawn {
     drawn
 }
 
-/// The endpoint inspector: every exchange, and the selected one in full.
-fn inspector(app: &App, selected: usize, scroll: u16, area: Rect, buf: &mut Buffer) {
+/// The endpoint inspector: every exchange, and the selected one in full. Returns how far its
+/// details can scroll (their last page).
+fn inspector(app: &App, selected: usize, scroll: u16, area: Rect, buf: &mut Buffer) -> u16 {
     let t = &app.theme;
     Clear.render(area, buf);
     let block = Block::bordered()
@@ -682,7 +826,7 @@ fn inspector(app: &App, selected: usize, scroll: u16, area: Rect, buf: &mut Buff
         Paragraph::new(text)
             .wrap(Wrap { trim: false })
             .render(inner, buf);
-        return;
+        return 0;
     }
     let list_rows = (app.exchanges.len() as u16).min(inner.height / 3).max(1);
     let first = selected.saturating_sub(list_rows as usize - 1);
@@ -695,6 +839,9 @@ fn inspector(app: &App, selected: usize, scroll: u16, area: Rect, buf: &mut Buff
         .enumerate()
     {
         let status = match (x.status, &x.error) {
+            (Some(s), None) if !x.differences.is_empty() || !x.findings.is_empty() => {
+                format!("{s} ⚠")
+            }
             (Some(s), None) => s.to_string(),
             (Some(s), Some(_)) => format!("{s} ✗"),
             (None, Some(_)) => "✗".into(),
@@ -739,7 +886,7 @@ fn inspector(app: &App, selected: usize, scroll: u16, area: Rect, buf: &mut Buff
         t.border(),
     );
     let Some(x) = app.exchanges.get(selected) else {
-        return;
+        return 0;
     };
     let mut lines: Vec<Line<'static>> = Vec::new();
     lines.push(Line::styled(
@@ -748,14 +895,32 @@ fn inspector(app: &App, selected: usize, scroll: u16, area: Rect, buf: &mut Buff
     ));
     lines.extend(json::lines(&x.request, details.width, t));
     lines.push(Line::raw(""));
+    let warning = Style::new().fg(t.error).add_modifier(Modifier::BOLD);
+    if let Some(recorded) = &x.recorded_for {
+        lines.push(Line::styled(
+            "Answered from the recording of a different request (replay)",
+            warning,
+        ));
+        for d in &x.differences {
+            for w in wrap(&format!("• {}", sanitize(d)), details.width) {
+                lines.push(Line::styled(w, t.error()));
+            }
+        }
+        lines.push(Line::styled("The recorded request:", t.dimmed()));
+        lines.extend(json::lines(recorded, details.width, t));
+        lines.push(Line::raw(""));
+    }
     match (&x.response, &x.error) {
         (_, Some(e)) => {
-            lines.push(Line::styled(
-                "Problem",
-                Style::new().fg(t.error).add_modifier(Modifier::BOLD),
-            ));
+            lines.push(Line::styled("Problem", warning));
             for w in wrap(&sanitize(e), details.width) {
                 lines.push(Line::styled(w, t.error()));
+            }
+            if let Some(detail) = &x.detail {
+                lines.push(Line::styled("Detail (from the HTTP library)", t.bold()));
+                for w in wrap(&sanitize(detail), details.width) {
+                    lines.push(Line::styled(w, t.dimmed()));
+                }
             }
         }
         (Some(r), None) => {
@@ -763,6 +928,27 @@ fn inspector(app: &App, selected: usize, scroll: u16, area: Rect, buf: &mut Buff
             lines.extend(json::lines(r, details.width, t));
         }
         (None, None) => {}
+    }
+    if !x.findings.is_empty() {
+        lines.push(Line::raw(""));
+        lines.push(Line::styled("What the client found in the answer", warning));
+        for f in &x.findings {
+            let style = match f.level {
+                Level::Error => t.error(),
+                Level::Warning => t.text(),
+            };
+            for w in wrap(
+                &format!(
+                    "{} {}: {}",
+                    level_mark(f.level),
+                    f.code,
+                    sanitize(&f.message)
+                ),
+                details.width,
+            ) {
+                lines.push(Line::styled(w, style));
+            }
+        }
     }
     if x.attempts > 1 {
         lines.push(Line::styled(
@@ -790,9 +976,21 @@ fn inspector(app: &App, selected: usize, scroll: u16, area: Rect, buf: &mut Buff
             lines.push(Line::styled(w, t.dimmed()));
         }
     }
+    let last = u16::try_from(lines.len())
+        .unwrap_or(u16::MAX)
+        .saturating_sub(details.height);
     Paragraph::new(lines)
-        .scroll((scroll, 0))
+        .scroll((scroll.min(last), 0))
         .render(details, buf);
+    last
+}
+
+/// A finding's mark: ⚠ for a warning, ✗ for an error.
+fn level_mark(level: Level) -> &'static str {
+    match level {
+        Level::Warning => "⚠",
+        Level::Error => "✗",
+    }
 }
 
 /// Step mode's box: the held request or answer, or the JSON editor.
@@ -814,7 +1012,7 @@ fn step_box(app: &App, stepping: &crate::app::Stepping, area: Rect, frame: &mut 
             " step: about to send ",
             " Enter send · e edit payload · a answer by hand · Esc cancel ",
         ),
-        Stepping::Answer(_) => (" step: the answer arrived ", " Enter apply "),
+        Stepping::Answer { .. } => (" step: the answer arrived ", " Enter apply "),
         Stepping::Edit { answer: true, .. } => {
             (" step: answer by hand (JSON) ", " Ctrl-S use · Esc back ")
         }
@@ -833,10 +1031,10 @@ fn step_box(app: &App, stepping: &crate::app::Stepping, area: Rect, frame: &mut 
     block.render(r, buf);
     match stepping {
         Stepping::Request(req) => {
-            let payload = req.payload(app.session.data_api_version());
+            let payload = req.payload();
             Paragraph::new(json::lines(&payload, inner.width, t)).render(inner, buf);
         }
-        Stepping::Answer(answer) => {
+        Stepping::Answer { answer, .. } => {
             let lines = match answer {
                 Ok(v) => json::lines(v, inner.width, t),
                 Err(e) => wrap(&sanitize(&e.message), inner.width)
@@ -913,19 +1111,43 @@ fn status_line(app: &App) -> Line<'static> {
         let style = if failed > 0 { t.error() } else { t.dimmed() };
         spans.push(Span::styled(format!(" ⇄ {} ", app.exchanges.len()), style));
     }
+    // What is wrong with the last answer stays in sight until the next one.
+    if let Some(x) = app.exchanges.last() {
+        if !x.differences.is_empty() {
+            spans.push(Span::styled(
+                " ⚠ replayed answer recorded for another request (i) ",
+                Style::new().fg(t.error).add_modifier(Modifier::BOLD),
+            ));
+        }
+        let n = x.findings.len();
+        if n > 0 {
+            spans.push(Span::styled(
+                format!(
+                    " ⚠ {n} finding{} about the answer (p) ",
+                    if n == 1 { "" } else { "s" }
+                ),
+                t.error(),
+            ));
+        }
+    }
     if let Some(n) = &app.notice {
         spans.push(Span::styled(
             format!(" {} ", sanitize(n)),
             t.dimmed().add_modifier(Modifier::ITALIC),
         ));
     }
+    // Last: on a narrow terminal, warnings about the flow matter more than the phone's size.
+    spans.push(Span::styled(
+        format!(" ▯ {} ", app.look.describe()),
+        t.dimmed(),
+    ));
     Line::from(spans)
 }
 
 fn hint_line(app: &App, mode: Mode) -> Line<'static> {
     let t = &app.theme;
     let mut spans = Vec::new();
-    for (k, h) in keymap::hints(mode) {
+    for (k, h) in app.keymap.hints(mode) {
         spans.push(Span::styled(
             format!(" {k} "),
             Style::new().fg(t.fg).bg(t.bar),
@@ -970,7 +1192,7 @@ fn panel(app: &App, view: &ScreenView, area: Rect, buf: &mut Buffer) {
     let block = Block::bordered()
         .border_type(BorderType::Rounded)
         .border_style(t.border())
-        .title(Span::styled(" inspector ", t.bold()));
+        .title(Span::styled(" side panel ", t.bold()));
     let inner = block.inner(area);
     block.render(area, buf);
     let s = &app.session;
@@ -1044,9 +1266,29 @@ fn panel(app: &App, view: &ScreenView, area: Rect, buf: &mut Buffer) {
         heading(&mut lines, "Form");
         json_lines(&mut lines, &Value::Object(store.form.clone()));
     }
+    if !s.findings.is_empty() {
+        heading(&mut lines, "Checks of the last endpoint answer");
+        for f in &s.findings {
+            let style = match f.level {
+                Level::Error => t.error(),
+                Level::Warning => t.text(),
+            };
+            for w in wrap(
+                &format!(
+                    "{} {}: {}",
+                    level_mark(f.level),
+                    f.code,
+                    sanitize(&f.message)
+                ),
+                inner.width,
+            ) {
+                lines.push(Line::styled(w, style));
+            }
+        }
+    }
     if let Some(r) = &s.last_request {
         heading(&mut lines, "Last endpoint request (decrypted)");
-        json_lines(&mut lines, &r.payload(s.data_api_version()));
+        json_lines(&mut lines, &r.payload());
     }
     let findings: Vec<_> = app.broken.iter().chain(&app.findings).collect();
     if !findings.is_empty() {
@@ -1105,7 +1347,8 @@ fn compact_images(line: &str) -> String {
     }
 }
 
-fn help(t: &Theme, scroll: u16, area: Rect, buf: &mut Buffer) {
+/// The keys, scrolled; returns how far they can scroll (their last page).
+fn help(t: &Theme, keymap: &Keymap, scroll: u16, area: Rect, buf: &mut Buffer) -> u16 {
     let w = area.width.min(76);
     let h = area.height.saturating_sub(2);
     let r = Rect {
@@ -1123,7 +1366,7 @@ fn help(t: &Theme, scroll: u16, area: Rect, buf: &mut Buffer) {
     let inner = block.inner(r);
     block.style(t.base()).render(r, buf);
     let mut lines = Vec::new();
-    for (title, rows) in keymap::help() {
+    for (title, rows) in keymap.help() {
         if rows.is_empty() {
             continue;
         }
@@ -1145,10 +1388,15 @@ fn help(t: &Theme, scroll: u16, area: Rect, buf: &mut Buffer) {
         "Mouse: click to focus and press; wheel scrolls.",
         t.dimmed(),
     ));
+    // The lines are wrapped above, so their number is the height of the text.
+    let last = u16::try_from(lines.len())
+        .unwrap_or(u16::MAX)
+        .saturating_sub(inner.height);
     Paragraph::new(lines)
         .wrap(Wrap { trim: false })
-        .scroll((scroll, 0))
+        .scroll((scroll.min(last), 0))
         .render(inner, buf);
+    last
 }
 
 /// The sample picker of `flowsim` with no arguments. Returns the first row of the list and
@@ -1210,7 +1458,7 @@ pub fn to_text(buf: &Buffer) -> String {
             }
             let cell = &buf[(x, y)];
             line.push_str(cell.symbol());
-            skip = cell.symbol().width().saturating_sub(1);
+            skip = text::width(cell.symbol()).saturating_sub(1);
         }
         out.push_str(line.trim_end());
         out.push('\n');
@@ -1264,19 +1512,21 @@ pub fn to_ansi(buf: &Buffer) -> String {
                 last = Some(style);
             }
             out.push_str(cell.symbol());
-            skip = cell.symbol().width().saturating_sub(1);
+            skip = text::width(cell.symbol()).saturating_sub(1);
         }
         out.push_str("\x1b[0m\n");
     }
     out
 }
 
-/// Renders one screen of a session as `flowsim render` does: a phone `width` cells wide,
-/// `height` rows tall, or as tall as the whole scrollable screen when `height` is `None`.
+/// Renders one screen of a session as `flowsim render` does: the phone of `look`, or `width`
+/// cells wide when given, `height` rows tall, or as tall as the whole scrollable screen when
+/// `height` is `None`.
 pub fn render_screen(
     session: &Session,
     theme: &Theme,
-    width: u16,
+    look: &device::Look,
+    width: Option<u16>,
     height: Option<u16>,
     plain: bool,
 ) -> Buffer {
@@ -1295,8 +1545,10 @@ pub fn render_screen(
         follow: false,
         plain,
         graphics: None,
+        layout: look.layout,
+        draft: look.draft,
     };
-    let width = width.max(MIN_WIDTH);
+    let width = width.unwrap_or(look.width()).max(MIN_WIDTH);
     let height = height.unwrap_or_else(|| {
         let ctx = Ctx {
             theme,
@@ -1305,6 +1557,7 @@ pub fn render_screen(
             editor: None,
             carousel: &carousel,
             plain,
+            layout: look.layout,
         };
         let rows = match &session.phase {
             Phase::Completed(c) => {
@@ -1317,7 +1570,7 @@ pub fn render_screen(
         // A screen taller than a buffer can be is cut at the largest height, not wrapped.
         u16::try_from(rows)
             .unwrap_or(u16::MAX)
-            .saturating_add(4 + footer_height(&p))
+            .saturating_add(4 + u16::from(look.draft) + footer_height(&p))
             .max(8)
     });
     let area = Rect::new(0, 0, width, height.max(8));

@@ -14,6 +14,7 @@
 //! CLI) depend on it, never the other way round.
 
 pub mod diagnostic;
+pub mod drive;
 pub mod flow;
 pub mod scenario;
 pub mod sim;

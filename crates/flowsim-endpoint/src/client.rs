@@ -6,10 +6,11 @@ use std::fmt;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use rsa::RsaPublicKey;
-use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::crypto;
+use flowsim_core::drive::Exchange;
+use flowsim_core::sim::Request;
 
 /// Meta waits at most 10 seconds for an endpoint (endpoint.md §2.5).
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -36,93 +37,13 @@ pub struct Config {
     pub timeout: Duration,
     /// Accept any TLS certificate (`--insecure`, local testing only).
     pub insecure: bool,
-    /// Add `flow_token_signature` (Data API 4.0 with Flow JSON 7.3+, endpoint.md §4.8).
-    pub sign_flow_token: bool,
 }
 
-/// One request and its answer, as the inspector shows it and a recording keeps it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Exchange {
-    /// Seconds since the Unix epoch when the request was sent.
-    pub time: f64,
-    pub action: String,
-    #[serde(default)]
-    pub screen: String,
-    /// The decrypted request payload.
-    pub request: Value,
-    /// The HTTP body sent (the encrypted envelope, or plaintext JSON).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub body: Option<String>,
-    /// The HTTP status, when an answer came.
-    #[serde(default)]
-    pub status: Option<u16>,
-    /// The decrypted answer.
-    #[serde(default)]
-    pub response: Option<Value>,
-    /// The raw answer body (base64), for the inspector.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub raw_response: Option<String>,
-    /// What went wrong and the likely cause.
-    #[serde(default)]
-    pub error: Option<String>,
-    /// The endpoint said the flow token is no longer valid (427).
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub token_invalid: bool,
-    pub latency_ms: u64,
-    #[serde(default = "one")]
-    pub attempts: u8,
-}
-
-fn one() -> u8 {
-    1
-}
-
-impl Exchange {
-    /// A fresh exchange for a payload, before anything was sent.
-    pub fn new(payload: &Value) -> Exchange {
-        Exchange {
-            time: SystemTime::now()
-                .duration_since(UNIX_EPOCH)
-                .map_or(0.0, |d| d.as_secs_f64()),
-            action: payload
-                .get("action")
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_string(),
-            screen: payload
-                .get("screen")
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_string(),
-            request: payload.clone(),
-            body: None,
-            status: None,
-            response: None,
-            raw_response: None,
-            error: None,
-            token_invalid: false,
-            latency_ms: 0,
-            attempts: 1,
-        }
-    }
-
-    /// The answer for the engine: the decrypted JSON, or the diagnosis.
-    pub fn outcome(&self) -> Result<Value, String> {
-        match (&self.response, &self.error) {
-            (Some(r), None) => Ok(r.clone()),
-            (_, Some(e)) => Err(e.clone()),
-            (None, None) => Err("no answer".into()),
-        }
-    }
-
-    /// A copy without raw bodies, for recordings.
-    pub fn for_recording(&self) -> Exchange {
-        Exchange {
-            body: None,
-            raw_response: None,
-            ..self.clone()
-        }
-    }
+/// Seconds since the Unix epoch, the time stamp of an [`Exchange`].
+pub fn now() -> f64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0.0, |d| d.as_secs_f64())
 }
 
 /// Talks to one endpoint.
@@ -142,13 +63,16 @@ impl Client {
             .redirect(reqwest::redirect::Policy::none())
             .danger_accept_invalid_certs(config.insecure)
             .build()
-            .map_err(|e| format!("cannot set up HTTPS: {e}"))?;
+            .map_err(|e| {
+                format!("Cannot set up HTTPS ({e}). The TLS library could not start; report this.")
+            })?;
         Ok(Client { http, config })
     }
 
-    /// The payload as sent: with `flow_token_signature` appended when Data API 4.0 asks.
-    pub fn finish_payload(&self, mut payload: Value) -> Value {
-        if self.config.sign_flow_token
+    /// The payload as sent: with `flow_token_signature` appended when `sign` (Data API 4.0
+    /// with Flow JSON 7.3+) and there is an app secret to sign with.
+    pub fn finish_payload(&self, mut payload: Value, sign: bool) -> Value {
+        if sign
             && let (Some(secret), Some(token)) = (
                 &self.config.app_secret,
                 payload
@@ -166,24 +90,36 @@ impl Client {
         payload
     }
 
-    /// Sends a decrypted payload and returns the whole exchange. A 421 is retried once after
-    /// 0.5 s with a fresh key and IV, as the client does (endpoint.md §2.5).
+    /// Sends an engine request: its payload, signed as its flow asks.
+    pub async fn request(&self, request: &Request) -> Exchange {
+        let payload = self.finish_payload(request.payload(), request.sign_flow_token);
+        self.send(&payload).await
+    }
+
+    /// Sends a decrypted payload as it is and returns the whole exchange. A 421 is retried
+    /// once after 0.5 s with a fresh key and IV, as the client does (endpoint.md §2.5).
     pub async fn send(&self, payload: &Value) -> Exchange {
-        let payload = self.finish_payload(payload.clone());
-        let mut exchange = Exchange::new(&payload);
+        let mut exchange = Exchange::new(payload, now());
         let started = Instant::now();
-        self.attempt(&payload, &mut exchange).await;
+        self.attempt(payload, &mut exchange).await;
         if exchange.status == Some(421) {
             tokio::time::sleep(Duration::from_millis(500)).await;
             exchange.attempts = 2;
-            self.attempt(&payload, &mut exchange).await;
+            self.attempt(payload, &mut exchange).await;
             if exchange.status == Some(421) {
-                exchange.error = Some(
-                    "the endpoint answered 421 twice: it cannot decrypt the request \
-                     (business-decryption-error). Is --public-key the pair of the endpoint's \
-                     private key, and does the endpoint use RSA-OAEP with SHA-256?"
-                        .into(),
-                );
+                exchange.error = Some(if self.config.public_key.is_none() {
+                    "The endpoint answered 421 twice: it could not decrypt the request \
+                     (business-decryption-error). It expects encrypted requests, and --plaintext \
+                     sends plain JSON: drop --plaintext and pass --public-key with the key \
+                     uploaded for the business number."
+                        .into()
+                } else {
+                    "The endpoint answered 421 twice: it cannot decrypt the request \
+                     (business-decryption-error). --public-key is probably not the pair of the \
+                     endpoint's private key, or the endpoint does not use RSA-OAEP with SHA-256: \
+                     check both."
+                        .into()
+                });
             }
         }
         exchange.latency_ms = started.elapsed().as_millis() as u64;
@@ -201,12 +137,17 @@ impl Client {
         x.response = None;
         x.raw_response = None;
         x.error = None;
+        x.detail = None;
         let plaintext = payload.to_string();
         let (body, sealed) = match &self.config.public_key {
             Some(key) => match crypto::seal_request(key, plaintext.as_bytes()) {
                 Ok(sealed) => (sealed.body.clone(), Some(sealed)),
                 Err(e) => {
-                    x.error = Some(format!("cannot encrypt the request: {e}"));
+                    x.error = Some(format!(
+                        "Cannot encrypt the request. The public key cannot wrap the AES key: \
+                         pass the RSA-2048 public key uploaded for the business number to \
+                         --public-key ({e})."
+                    ));
                     return;
                 }
             },
@@ -227,6 +168,7 @@ impl Client {
             Ok(r) => r,
             Err(e) => {
                 x.error = Some(describe_send_error(&e, &self.config));
+                x.detail = Some(chain(&e));
                 return;
             }
         };
@@ -237,10 +179,11 @@ impl Client {
             .get("location")
             .and_then(|v| v.to_str().ok())
             .map(str::to_string);
-        let text = match read_capped(response).await {
+        let text = match read_capped(response, self.config.timeout).await {
             Ok(t) => t,
-            Err(e) => {
-                x.error = Some(e);
+            Err((error, detail)) => {
+                x.error = Some(error);
+                x.detail = detail;
                 return;
             }
         };
@@ -252,9 +195,20 @@ impl Client {
             };
             serde_json::from_slice(&bytes).map_err(|e| {
                 if sealed.is_some() {
-                    format!("the answer decrypts, but is not JSON ({e}): the endpoint must encrypt a JSON object")
+                    format!(
+                        "The answer decrypts, but is not JSON ({e}). The endpoint encrypted \
+                         something else than its JSON answer: it must encrypt a JSON object."
+                    )
+                } else if looks_encrypted(text) {
+                    "The answer looks encrypted (base64 text), but --plaintext sent plain JSON. \
+                     The endpoint expects encryption: drop --plaintext and pass --public-key \
+                     with the key uploaded for the business number."
+                        .to_string()
                 } else {
-                    format!("the answer is not JSON ({e}): in --plaintext mode the endpoint answers a JSON object")
+                    format!(
+                        "The answer is not JSON ({e}). In --plaintext mode the endpoint must \
+                         answer a plain JSON object."
+                    )
                 }
             })
         };
@@ -280,27 +234,40 @@ impl Client {
                 };
                 x.error = Some(match shown {
                     Some(m) => m,
-                    None => "the flow token is no longer valid (427): the flow closes and its button is disabled".into(),
+                    None => "The flow token is no longer valid (427). The endpoint refused this \
+                             flow token, so the flow closes and its button is disabled: open the \
+                             flow again with a token the endpoint accepts (--flow-token)."
+                        .into(),
                 });
+            }
+            432 if self.config.app_secret.is_none() => {
+                x.error = Some(
+                    "The endpoint rejected the request signature (432). The request was sent \
+                     without X-Hub-Signature-256: pass --app-secret (or FLOWSIM_APP_SECRET) with \
+                     the secret of the Meta app connected to the flow."
+                        .into(),
+                );
             }
             432 => {
                 x.error = Some(
-                    "the endpoint rejected the request signature (432): check that --app-secret is the \
-                     secret of the Meta app connected to the flow"
+                    "The endpoint rejected the request signature (432). --app-secret is \
+                     probably not the secret of the Meta app connected to the flow: pass that \
+                     app's secret."
                         .into(),
                 );
             }
             300..=399 => {
                 x.error = Some(format!(
-                    "the endpoint answered with a redirect ({status}{}): WhatsApp does not follow \
-                     redirects; configure the final URL",
+                    "The endpoint answered with a redirect ({status}{}). WhatsApp does not \
+                     follow redirects: give --endpoint the final URL.",
                     location.map(|l| format!(" to {l}")).unwrap_or_default()
                 ));
             }
             _ => {
                 x.error = Some(format!(
-                    "the endpoint answered HTTP {status} (unexpected_http_status_code): WhatsApp \
-                     shows a generic error. Only 200, 421, 427 and 432 have a meaning{}",
+                    "The endpoint answered HTTP {status} (unexpected_http_status_code). It \
+                     failed or refused the request, and WhatsApp shows a generic error: only \
+                     200, 421, 427 and 432 have a meaning, so check the endpoint's log{}",
                     snippet(&text)
                 ));
             }
@@ -308,41 +275,72 @@ impl Client {
     }
 }
 
-async fn read_capped(mut response: reqwest::Response) -> Result<String, String> {
+/// Whether a body that is not JSON looks like the base64 of an encrypted answer.
+fn looks_encrypted(text: &str) -> bool {
+    let t = text.trim();
+    t.len() >= 24
+        && t.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"+/=".contains(&b))
+}
+
+/// Reads the answer, at most [`MAX_ANSWER_BYTES`]; an error is the message and the HTTP
+/// library's detail.
+async fn read_capped(
+    mut response: reqwest::Response,
+    timeout: Duration,
+) -> Result<String, (String, Option<String>)> {
     let mut bytes: Vec<u8> = Vec::new();
     loop {
         match response.chunk().await {
             Ok(Some(chunk)) => {
                 if bytes.len() + chunk.len() > MAX_ANSWER_BYTES {
-                    return Err(format!(
-                        "the answer is larger than {} MB; flowsim stopped reading it",
-                        MAX_ANSWER_BYTES / 1024 / 1024
+                    return Err((
+                        format!(
+                            "The answer is larger than {} MB, so flowsim stopped reading it. \
+                             Meta refuses answers that large: send less data.",
+                            MAX_ANSWER_BYTES / 1024 / 1024
+                        ),
+                        None,
                     ));
                 }
                 bytes.extend_from_slice(&chunk);
             }
             Ok(None) => break,
             Err(e) if e.is_timeout() => {
-                return Err(
-                    "the answer did not arrive completely within the timeout (timeout_error)"
-                        .into(),
-                );
+                return Err((
+                    format!(
+                        "The answer did not arrive completely within {:.1} s (timeout_error). \
+                         The endpoint sends it too slowly: WhatsApp gives up after 10 s, so \
+                         make it answer faster.",
+                        timeout.as_secs_f64()
+                    ),
+                    Some(chain(&e)),
+                ));
             }
             Err(e) => {
-                return Err(format!(
-                    "the connection broke while reading the answer: {e}"
+                return Err((
+                    "The connection broke while the answer was being read. The endpoint \
+                     probably crashed or closed the connection mid-answer: check its log."
+                        .into(),
+                    Some(chain(&e)),
                 ));
             }
         }
     }
-    String::from_utf8(bytes)
-        .map_err(|_| "the answer is not text: the endpoint must return base64 text".into())
+    String::from_utf8(bytes).map_err(|_| {
+        (
+            "The answer is not text. The endpoint must answer the base64 text of its \
+             encrypted JSON."
+                .into(),
+            None,
+        )
+    })
 }
 
 fn snippet(text: &str) -> String {
     let t = text.trim();
     if t.is_empty() {
-        String::new()
+        ".".into()
     } else {
         let cut: String = t.chars().take(120).collect();
         format!(
@@ -352,42 +350,70 @@ fn snippet(text: &str) -> String {
     }
 }
 
+/// An error and its sources, one after the other: the HTTP library's own account.
+fn chain(e: &dyn std::error::Error) -> String {
+    let mut parts = vec![e.to_string()];
+    let mut source = e.source();
+    while let Some(s) = source {
+        let text = s.to_string();
+        if !parts.contains(&text) {
+            parts.push(text);
+        }
+        source = s.source();
+    }
+    parts.join(": ")
+}
+
 fn describe_send_error(e: &reqwest::Error, config: &Config) -> String {
     let url = &config.url;
     if e.is_timeout() {
         return format!(
-            "no answer from {url} within {:.1} s (timeout_error): WhatsApp gives up after 10 s",
+            "No answer from {url} within {:.1} s (timeout_error). The endpoint is too slow or \
+             stuck: WhatsApp gives up after 10 s, so make it answer faster (Meta recommends \
+             under 1 s).",
             config.timeout.as_secs_f64()
         );
     }
-    let mut chain = String::new();
-    let mut source: Option<&dyn std::error::Error> = Some(e);
-    while let Some(s) = source {
-        chain.push_str(&s.to_string().to_lowercase());
-        chain.push(' ');
-        source = s.source();
-    }
+    let chain = chain(e).to_lowercase();
     if chain.contains("connection refused") {
         format!(
-            "could not connect to {url}: connection refused. Is the endpoint running, on that port?"
+            "Could not connect to {url}: the connection was refused. Nothing listens on that \
+             host and port: start the endpoint, or correct --endpoint."
         )
     } else if chain.contains("certificate") || chain.contains("tls") || chain.contains("handshake")
     {
         format!(
-            "the TLS handshake with {url} failed ({}): WhatsApp requires a valid certificate. \
-             For a local test server only, --insecure skips the check",
-            std::error::Error::source(e).map_or_else(|| e.to_string(), |s| s.to_string())
+            "The TLS handshake with {url} failed. WhatsApp requires a valid certificate from a \
+             public authority: fix the endpoint's certificate, or for a local test server only \
+             pass --insecure."
         )
     } else if chain.contains("dns") || chain.contains("resolve") || chain.contains("lookup") {
-        format!("cannot resolve the host of {url}")
-    } else if e.is_connect() {
-        format!("could not connect to {url} ({chain})")
+        format!(
+            "Cannot resolve the host of {url}. The host name is misspelt or not in DNS: check \
+             --endpoint."
+        )
     } else if e.is_builder() {
-        format!("{url} is not a URL flowsim can call: {e}")
+        format!(
+            "The endpoint URL {url} is not one flowsim can call. Give --endpoint a full http:// \
+             or https:// URL."
+        )
+    } else if e.is_connect() {
+        format!(
+            "Could not connect to {url}. The host is unreachable or refused the connection: \
+             check --endpoint and the network."
+        )
+    } else if config.app_secret.is_none() {
+        format!(
+            "The endpoint at {url} closed the connection without answering \
+             (no_http_response_error). The request was sent without a signature, and endpoints \
+             that check X-Hub-Signature-256 may fail on that (Meta's example servers crash): \
+             pass --app-secret (or FLOWSIM_APP_SECRET), or check the endpoint's log."
+        )
     } else {
         format!(
-            "no HTTP answer from {url} (no_http_response_error): {}",
-            chain.trim()
+            "The endpoint at {url} closed the connection without answering \
+             (no_http_response_error). It probably crashed while handling the request: check \
+             its log."
         )
     }
 }

@@ -13,7 +13,8 @@ pub mod record;
 
 use serde_json::Value;
 
-use client::{Client, Exchange};
+use client::{Client, now};
+use flowsim_core::drive::{Endpoint, Exchange};
 use flowsim_core::sim::mock::Mock;
 use flowsim_core::sim::{ReplyError, Request};
 use record::{Recorder, Replay};
@@ -37,28 +38,40 @@ impl Answerer {
     pub fn new(source: Source, recorder: Option<Recorder>) -> Answerer {
         Answerer { source, recorder }
     }
+}
 
+impl Endpoint for Answerer {
     /// Answers one request. Returns the exchange (for the inspector) and the engine's answer.
-    pub async fn answer(
-        &mut self,
-        request: &Request,
-        data_api_version: &str,
-    ) -> (Exchange, Result<Value, ReplyError>) {
-        let payload = request.payload(data_api_version);
+    async fn answer(&mut self, request: &Request) -> (Exchange, Result<Value, ReplyError>) {
+        let payload = request.payload();
         let exchange = match &mut self.source {
-            Source::Live(client) => client.send(&payload).await,
+            Source::Live(client) => client.request(request).await,
             Source::Mock(mock) => offline(&payload, mock.answer(request)),
-            Source::Replay(replay) => offline(&payload, replay.answer(request)),
+            Source::Replay(replay) => {
+                let replayed = replay.answer(request);
+                let mut x = offline(&payload, replayed.outcome);
+                x.recorded_for = replayed.recorded_for;
+                x.differences = replayed.differences;
+                x
+            }
             Source::None => offline(
                 &payload,
-                Err("no endpoint to answer: pass --endpoint URL --public-key PEM, or --mock FILE, or --replay FILE".into()),
+                Err(
+                    "No endpoint answers this request. The flow calls its endpoint and flowsim \
+                     has none to call: pass --endpoint URL --public-key PEM, --mock FILE or \
+                     --replay FILE."
+                        .into(),
+                ),
             ),
         };
         if let Some(r) = &mut self.recorder
             && let Err(e) = r.write(&exchange)
         {
             let mut x = exchange.clone();
-            x.error = Some(format!("cannot write the recording: {e}"));
+            x.error = Some(format!(
+                "Cannot write the recording ({e}). The disk is full or the file is not writable: \
+                 free space or choose another --record file."
+            ));
             return (x.clone(), x.outcome().map_err(ReplyError::from));
         }
         let result = if exchange.token_invalid {
@@ -75,7 +88,7 @@ impl Answerer {
 
 /// An exchange answered without a network (mock, replay).
 fn offline(payload: &Value, answer: Result<Value, String>) -> Exchange {
-    let mut x = Exchange::new(payload);
+    let mut x = Exchange::new(payload, now());
     match answer {
         Ok(v) => {
             x.status = Some(200);

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use serde_json::{Value, json};
 
-use super::client::Exchange;
+use flowsim_core::drive::Exchange;
 use flowsim_core::sim::Request;
 
 /// Appends exchanges to a JSON Lines file.
@@ -47,44 +47,119 @@ pub fn load(text: &str) -> Result<Vec<Exchange>, String> {
         .collect()
 }
 
-/// Answers requests from a recording, each recorded answer once, in order.
+/// Answers requests from a recording, each recorded answer once. A request is answered by the
+/// exchange recorded for the same request; failing that, by the next recorded one, and the
+/// answer says how the requests differ: a replay never passes off an answer as the one
+/// recorded for this request.
 pub struct Replay {
     exchanges: Vec<Exchange>,
     used: Vec<bool>,
+    /// Where the next answer is expected: just after the last one used.
+    next: usize,
+}
+
+/// A recorded answer for a request.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Replayed {
+    pub outcome: Result<Value, String>,
+    /// The recorded request whose answer this is, when it differs from the request.
+    pub recorded_for: Option<Value>,
+    /// How the request differs from the recorded one, one field a line.
+    pub differences: Vec<String>,
 }
 
 impl Replay {
     pub fn new(exchanges: Vec<Exchange>) -> Replay {
         let used = vec![false; exchanges.len()];
-        Replay { exchanges, used }
+        Replay {
+            exchanges,
+            used,
+            next: 0,
+        }
     }
 
-    /// The recorded answer: the first unused exchange with the same action, screen and data;
-    /// else the first with the same action and screen.
-    pub fn answer(&mut self, request: &Request) -> Result<Value, String> {
+    pub fn answer(&mut self, request: &Request) -> Replayed {
         if request.notification {
-            return Ok(json!({ "data": { "acknowledged": true } }));
+            return Replayed {
+                outcome: Ok(json!({ "data": { "acknowledged": true } })),
+                recorded_for: None,
+                differences: Vec::new(),
+            };
         }
         let data = Value::Object(request.data.clone());
-        let same = |x: &Exchange| x.action == request.action && x.screen == request.screen;
-        let pick = (0..self.exchanges.len())
+        let free = |i: usize| {
+            let x = &self.exchanges[i];
+            !self.used[i] && x.action != "ping" && x.request.pointer("/data/error").is_none()
+        };
+        let all = 0..self.exchanges.len();
+        let pick = all
+            .clone()
             .find(|&i| {
-                !self.used[i]
-                    && same(&self.exchanges[i])
-                    && self.exchanges[i].request.get("data") == Some(&data)
+                let x = &self.exchanges[i];
+                free(i)
+                    && x.action == request.action
+                    && x.screen == request.screen
+                    && x.request.get("data") == Some(&data)
             })
-            .or_else(|| {
-                (0..self.exchanges.len()).find(|&i| !self.used[i] && same(&self.exchanges[i]))
-            });
-        match pick {
-            Some(i) => {
-                self.used[i] = true;
-                self.exchanges[i].outcome()
+            .or_else(|| (self.next..self.exchanges.len()).find(|&i| free(i)))
+            .or_else(|| all.clone().find(|&i| free(i)));
+        let Some(i) = pick else {
+            return Replayed {
+                outcome: Err(format!(
+                    "The recording has no answer left for {} on screen `{}`. It was recorded \
+                     in a shorter session: record this one again with --record.",
+                    request.action, request.screen
+                )),
+                recorded_for: None,
+                differences: Vec::new(),
+            };
+        };
+        self.used[i] = true;
+        self.next = i + 1;
+        let recorded = &self.exchanges[i];
+        let differences = differences(&request.payload(), &recorded.request);
+        Replayed {
+            outcome: recorded.outcome(),
+            recorded_for: (!differences.is_empty()).then(|| recorded.request.clone()),
+            differences,
+        }
+    }
+}
+
+/// How a request differs from a recorded one, in action, screen and data: one line a field.
+pub fn differences(sent: &Value, recorded: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    for key in ["action", "screen"] {
+        compare(key, sent.get(key), recorded.get(key), &mut out);
+    }
+    compare("data", sent.get("data"), recorded.get("data"), &mut out);
+    out
+}
+
+fn compare(at: &str, sent: Option<&Value>, recorded: Option<&Value>, out: &mut Vec<String>) {
+    match (sent, recorded) {
+        (Some(Value::Object(a)), Some(Value::Object(b))) => {
+            let mut keys: Vec<&String> = a.keys().collect();
+            keys.extend(b.keys().filter(|k| !a.contains_key(*k)));
+            for k in keys {
+                compare(&format!("{at}.{k}"), a.get(k), b.get(k), out);
             }
-            None => Err(format!(
-                "the recording has no answer for {} on screen `{}` with data {data}",
-                request.action, request.screen
-            )),
+        }
+        (a, b) if a == b => {}
+        (a, b) => out.push(format!("{at}: sent {}, recorded {}", shown(a), shown(b))),
+    }
+}
+
+fn shown(v: Option<&Value>) -> String {
+    match v {
+        None => "nothing".into(),
+        Some(v) => {
+            let text = v.to_string();
+            if text.chars().count() > 60 {
+                format!("{}…", text.chars().take(60).collect::<String>())
+            } else {
+                text
+            }
         }
     }
 }
@@ -113,6 +188,12 @@ pub fn to_mock(exchanges: &[Exchange]) -> Value {
 
 /// Reads a recording file.
 pub fn read(path: &Path) -> Result<Vec<Exchange>, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    load(&text).map_err(|e| format!("{}: not a flowsim recording: {e}", path.display()))
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("Cannot read the recording {}: {e}.", path.display()))?;
+    load(&text).map_err(|e| {
+        format!(
+            "The file {} is not a flowsim recording ({e}). Pass a file written by --record.",
+            path.display()
+        )
+    })
 }

@@ -13,10 +13,11 @@ use std::sync::Arc;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
+use crate::drive::{Driver, Endpoint, Happened};
 use crate::flow::expr;
 use crate::flow::model::Flow;
 use crate::sim::mock::is_subset;
-use crate::sim::{Completion, Effect, Input, Phase, ReplyError, Request, Session, Start, Tap};
+use crate::sim::{AnswerFinding, Completion, Input, Level, Phase, Session, Start, Tap};
 
 /// A scenario file.
 #[derive(Debug, Clone, Deserialize)]
@@ -66,6 +67,10 @@ pub struct Step {
     pub tap: Option<String>,
     #[serde(default)]
     pub back: Option<bool>,
+    /// Replace the flow with this file (relative to the scenario), as the preview's live
+    /// reload does: the screen, data and form values stay wherever they still exist.
+    #[serde(default)]
+    pub reload: Option<String>,
     #[serde(default)]
     pub expect: Option<Expect>,
 }
@@ -103,16 +108,12 @@ where
     Option::<T>::deserialize(d).map(Some)
 }
 
-/// Answers endpoint requests: the mock, a recording, or a real endpoint.
-pub trait Endpoint {
-    /// The decrypted answer to `request`, or why there is none.
-    fn call(&mut self, request: &Request, version: &str) -> Result<Value, ReplyError>;
-}
-
-/// Describes local files chosen in a photo or document picker.
+/// Local files a scenario refers to.
 pub trait Files {
     /// A media descriptor for the file at `path` (see `sim::media_for`).
     fn describe(&self, path: &str, index: usize) -> Result<Value, String>;
+    /// The flow in the file at `path`, for `reload`.
+    fn flow(&self, path: &str) -> Result<Arc<Flow>, String>;
 }
 
 /// The outcome of one test.
@@ -124,8 +125,17 @@ pub struct Outcome {
     pub trail: Vec<String>,
     /// What happened, step by step (engine notes included).
     pub trace: Vec<String>,
+    /// What the client found in the endpoint's answers, by step.
+    pub findings: Vec<StepFinding>,
     /// What the business receives, when the flow completed (for `--webhook`).
     pub completion: Option<Completion>,
+}
+
+/// A finding about an endpoint answer, and the step whose request it answered (0: the start).
+#[derive(Debug, Clone, PartialEq)]
+pub struct StepFinding {
+    pub step: usize,
+    pub finding: AnswerFinding,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -157,11 +167,11 @@ impl Failure {
     }
 }
 
-/// Runs one test case against a flow.
-pub fn run(
+/// Runs one test case against a flow, through the one driver the preview uses too.
+pub async fn run<E: Endpoint>(
     flow: Arc<Flow>,
     case: &TestCase,
-    endpoint: &mut dyn Endpoint,
+    driver: &mut Driver<E>,
     files: &dyn Files,
 ) -> Outcome {
     let start = case.start.clone().unwrap_or(StartSpec {
@@ -173,12 +183,13 @@ pub fn run(
     let token = start.flow_token.clone().unwrap_or_else(|| "flowsim".into());
     let mut runner = Runner {
         session: Session::new(flow, token),
-        endpoint,
+        driver,
         trail: Vec::new(),
         trace: Vec::new(),
-        seen_events: 0,
+        findings: Vec::new(),
+        step: 0,
     };
-    let failure = runner.run(case, &start, files);
+    let failure = runner.run(case, &start, files).await;
     let completion = match &runner.session.phase {
         Phase::Completed(c) => Some(c.clone()),
         _ => None,
@@ -188,20 +199,33 @@ pub fn run(
         failure,
         trail: runner.trail,
         trace: runner.trace,
+        findings: runner.findings,
         completion,
     }
 }
 
-struct Runner<'a> {
+struct Runner<'a, E> {
     session: Session,
-    endpoint: &'a mut dyn Endpoint,
+    driver: &'a mut Driver<E>,
     trail: Vec<String>,
     trace: Vec<String>,
-    seen_events: usize,
+    findings: Vec<StepFinding>,
+    /// The step being run (0: the start).
+    step: usize,
 }
 
-impl Runner<'_> {
-    fn run(&mut self, case: &TestCase, start: &StartSpec, files: &dyn Files) -> Option<Failure> {
+/// Why a step failed; the step number is added by [`Runner::run`].
+fn failed(message: impl Into<String>) -> Failure {
+    Failure::new(0, message)
+}
+
+impl<E: Endpoint> Runner<'_, E> {
+    async fn run(
+        &mut self,
+        case: &TestCase,
+        start: &StartSpec,
+        files: &dyn Files,
+    ) -> Option<Failure> {
         let start_input = match start.flow_action.as_str() {
             "navigate" => {
                 if let Some(screen) = &start.screen
@@ -227,76 +251,97 @@ impl Runner<'_> {
                 ));
             }
         };
-        if let Err(message) = self.apply(Input::Start(start_input)) {
-            return Some(Failure::new(0, message));
+        if let Err(f) = self.apply(Input::Start(start_input)).await {
+            return Some(f);
         }
         for (i, step) in case.steps.iter().enumerate() {
             let n = i + 1;
+            self.step = n;
             let keys = [
                 step.fill.is_some(),
                 step.tap.is_some(),
                 step.back.is_some(),
+                step.reload.is_some(),
                 step.expect.is_some(),
             ];
             if keys.iter().filter(|k| **k).count() != 1 {
                 return Some(Failure::new(
                     n,
-                    "a step has exactly one of `fill`, `tap`, `back`, `expect`",
+                    "a step has exactly one of `fill`, `tap`, `back`, `reload`, `expect`",
                 ));
             }
             let result = if let Some(values) = &step.fill {
-                self.fill(values, files)
+                self.fill(values, files).await
             } else if let Some(target) = &step.tap {
-                self.tap(target)
+                self.tap(target).await
             } else if step.back == Some(true) {
                 self.trace.push("back".into());
-                self.apply(Input::Back)
-            } else if step.back.is_some() {
-                Ok(())
+                self.apply(Input::Back).await
+            } else if let Some(path) = &step.reload {
+                self.reload(path, files)
             } else if let Some(expect) = &step.expect {
-                if let Some(f) = self.expect(expect, n) {
-                    return Some(f);
-                }
-                Ok(())
+                self.expect(expect)
             } else {
                 Ok(())
             };
-            if let Err(message) = result {
-                return Some(Failure::new(n, message));
+            if let Err(mut f) = result {
+                f.step = n;
+                return Some(f);
             }
         }
         None
     }
 
-    /// Applies an input and carries out its effects (answering requests at once).
-    fn apply(&mut self, input: Input) -> Result<(), String> {
-        let mut queue = vec![input];
-        while let Some(input) = queue.pop() {
-            let effects = self.session.update(input);
-            self.drain_events();
-            for effect in effects {
-                match effect {
-                    Effect::Request(request) => {
-                        let version = self.session.data_api_version().to_string();
-                        let answer = self.endpoint.call(&request, &version);
-                        self.trace.push(format!(
-                            "request {} → {}",
-                            request.payload(&version),
-                            match &answer {
-                                Ok(v) => v.to_string(),
-                                Err(e) => format!("error: {}", e.message),
-                            }
-                        ));
-                        if !request.notification {
-                            queue.push(Input::Answer(answer));
-                        }
+    /// Applies an input through the driver: requests are answered at once. A replayed answer
+    /// recorded for a different request fails the step.
+    async fn apply(&mut self, input: Input) -> Result<(), Failure> {
+        let mut mismatch = None;
+        for happened in self.driver.run(&mut self.session, input).await {
+            match happened {
+                Happened::Note(note) => self.trace.push(note),
+                Happened::Exchange(x) => {
+                    let mut sent = x.request.clone();
+                    // A credential minted with the app secret: never in a report.
+                    if let Some(obj) = sent.as_object_mut() {
+                        obj.remove("flow_token_signature");
                     }
-                    Effect::OpenUrl(url) => self.trace.push(format!("open_url {url} (not opened)")),
-                    Effect::Complete(c) => self.trace.push(format!(
-                        "completed: response_json {}",
-                        Value::Object(c.response.clone())
-                    )),
+                    self.trace.push(format!(
+                        "request {sent} → {}",
+                        match (&x.response, &x.error) {
+                            (_, Some(e)) => format!("error: {e}"),
+                            (Some(v), None) => v.to_string(),
+                            (None, None) => "no answer".into(),
+                        }
+                    ));
+                    for f in &x.findings {
+                        self.trace
+                            .push(format!("{}: {}", level_name(f.level), f.message));
+                        self.findings.push(StepFinding {
+                            step: self.step,
+                            finding: f.clone(),
+                        });
+                    }
+                    if !x.differences.is_empty() && mismatch.is_none() {
+                        mismatch = Some(Failure::diff(
+                            self.step,
+                            format!(
+                                "the recording answered a different request ({}): record the \
+                                 session again, or fix the scenario",
+                                x.differences.join("; ")
+                            ),
+                            format!(
+                                "the recorded request {}",
+                                x.recorded_for.clone().unwrap_or_default()
+                            ),
+                            sent.to_string(),
+                        ));
+                    }
                 }
+                Happened::OpenUrl(url) => self.trace.push(format!("open_url {url} (not opened)")),
+                Happened::Complete(c) => self.trace.push(format!(
+                    "completed: response_json {}",
+                    Value::Object(c.response.clone())
+                )),
             }
         }
         if let Some(screen) = self.session.current()
@@ -304,22 +349,29 @@ impl Runner<'_> {
         {
             self.trail.push(screen.to_string());
         }
+        mismatch.map_or(Ok(()), Err)
+    }
+
+    /// Replaces the flow, as the preview does when the file is saved.
+    fn reload(&mut self, path: &str, files: &dyn Files) -> Result<(), Failure> {
+        let flow = files
+            .flow(path)
+            .map_err(|e| failed(format!("reload: {e}")))?;
+        self.trace.push(format!("reload {path}"));
+        self.session = self.session.rebase(flow);
         Ok(())
     }
 
-    fn drain_events(&mut self) {
-        for e in &self.session.events[self.seen_events..] {
-            self.trace.push(e.message.clone());
-        }
-        self.seen_events = self.session.events.len();
-    }
-
-    fn fill(&mut self, values: &Map<String, Value>, files: &dyn Files) -> Result<(), String> {
+    async fn fill(
+        &mut self,
+        values: &Map<String, Value>,
+        files: &dyn Files,
+    ) -> Result<(), Failure> {
         for (name, given) in values {
             let view = self.session.view();
             let Some(item) = view.item_named(name) else {
                 let names: Vec<String> = view.items.iter().filter_map(|i| i.name.clone()).collect();
-                return Err(format!(
+                return Err(failed(format!(
                     "fill: screen `{}` shows no input named `{name}` (visible inputs: {})",
                     view.screen,
                     if names.is_empty() {
@@ -327,20 +379,21 @@ impl Runner<'_> {
                     } else {
                         names.join(", ")
                     }
-                ));
+                )));
             };
             let value = fill::value_for(item, given, self.session.flow.version, files)
-                .map_err(|e| format!("fill `{name}`: {e}"))?;
+                .map_err(|e| failed(format!("fill `{name}`: {e}")))?;
             self.trace.push(format!("fill {name} = {value}"));
             self.apply(Input::Set {
                 name: name.clone(),
                 value,
-            })?;
+            })
+            .await?;
         }
         Ok(())
     }
 
-    fn tap(&mut self, target: &str) -> Result<(), String> {
+    async fn tap(&mut self, target: &str) -> Result<(), Failure> {
         let view = self.session.view();
         self.trace.push(format!("tap {target}"));
         let input = if target.eq_ignore_ascii_case("footer") {
@@ -373,15 +426,22 @@ impl Runner<'_> {
         }) {
             Tap::ListItem { name: list, id }
         } else {
-            return Err(format!(
+            return Err(failed(format!(
                 "tap: nothing on screen `{}` reads `{target}` (use \"footer\", a link's text, \"Read more\" or a list item's title)",
                 view.screen
-            ));
+            )));
         };
-        self.apply(Input::Tap(input))
+        self.apply(Input::Tap(input)).await
     }
 
-    fn expect(&self, e: &Expect, n: usize) -> Option<Failure> {
+    fn expect(&self, e: &Expect) -> Result<(), Failure> {
+        match self.check(e, self.step) {
+            Some(f) => Err(f),
+            None => Ok(()),
+        }
+    }
+
+    fn check(&self, e: &Expect, n: usize) -> Option<Failure> {
         let session = &self.session;
         let view = session.view();
         let screen = session.current().unwrap_or("").to_string();
@@ -505,8 +565,7 @@ impl Runner<'_> {
             }
         }
         if let Some(want) = &e.request {
-            let version = session.data_api_version();
-            let actual = session.last_request.as_ref().map(|r| r.payload(version));
+            let actual = session.last_request.as_ref().map(|r| r.payload());
             let ok = match (want, &actual) {
                 (None, None) => true,
                 (Some(w), Some(a)) => is_subset(w, a),
@@ -543,6 +602,13 @@ impl Runner<'_> {
             }
         }
         None
+    }
+}
+
+pub fn level_name(level: Level) -> &'static str {
+    match level {
+        Level::Warning => "warning",
+        Level::Error => "error",
     }
 }
 

@@ -1,10 +1,13 @@
 //! The client's handling of endpoint answers (endpoint.md §5–6): format, routing and data
-//! model checks, snackbars, completion, and the error notification sent back when an answer
-//! cannot be used (endpoint.md §4.6).
+//! model checks, merging a refresh into the screen that shows, snackbars, completion, and the
+//! error notification sent back when an answer cannot be used (endpoint.md §4.6).
 
+use std::collections::BTreeSet;
+
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::{Completion, Effect, Pending, Phase, ReplyError, Request, Session};
+use super::{Completion, Effect, Pending, Phase, ReplyError, Session};
 use crate::flow::model::Schema;
 
 /// Why the client rejected an endpoint answer.
@@ -15,6 +18,28 @@ pub struct ClientError {
     pub message: String,
 }
 
+/// How serious a finding about an answer is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    /// The answer was used, but the phone shows something the endpoint probably did not mean.
+    Warning,
+    /// The client rejected the answer: the user sees an error.
+    Error,
+}
+
+/// Something the client found in an endpoint answer, for the inspector, the side panel and
+/// `flowsim test` reports.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AnswerFinding {
+    pub level: Level,
+    /// `missing-data`, `missing-flow-token`, `payload-schema-error`,
+    /// `invalid-screen-transition` or `invalid-response-format`.
+    pub code: String,
+    /// What is wrong, then what the phone does about it.
+    pub message: String,
+}
+
 impl Session {
     pub(super) fn answer(&mut self, answer: Result<Value, ReplyError>, effects: &mut Vec<Effect>) {
         let Phase::Waiting(pending) = self.phase.clone() else {
@@ -22,6 +47,7 @@ impl Session {
             return;
         };
         self.phase = Phase::Running;
+        self.findings.clear();
         let body = match answer {
             Ok(body) => body,
             Err(e) if e.token_invalid => {
@@ -44,11 +70,25 @@ impl Session {
             }
         };
         if let Err(e) = self.apply_answer(&pending, &body, effects) {
+            self.findings.push(AnswerFinding {
+                level: Level::Error,
+                code: e.key.unwrap_or("invalid-response-format").to_string(),
+                message: e.message.clone(),
+            });
             self.fail(&pending, e.key, e.message, effects);
             if self.stack.is_empty() {
-                self.phase = Phase::Closed("the endpoint's first answer was rejected".into());
+                self.phase = Phase::Closed("The endpoint's first answer was rejected.".into());
             }
         }
+    }
+
+    fn warn(&mut self, code: &str, message: String) {
+        self.note(format!("warning: {message}"));
+        self.findings.push(AnswerFinding {
+            level: Level::Warning,
+            code: code.to_string(),
+            message,
+        });
     }
 
     fn apply_answer(
@@ -57,15 +97,18 @@ impl Session {
         body: &Value,
         effects: &mut Vec<Effect>,
     ) -> Result<(), ClientError> {
-        let invalid = |message: String| ClientError { key: None, message };
+        let invalid = |message: &str| ClientError {
+            key: None,
+            message: format!("{message} (invalid response format)."),
+        };
         let Some(obj) = body.as_object() else {
             return Err(invalid(
-                "invalid response format: the answer is not a JSON object".into(),
+                "The answer is not a JSON object: the endpoint must answer {\"screen\": …, \"data\": {…}}",
             ));
         };
         let Some(screen) = obj.get("screen").and_then(Value::as_str) else {
             return Err(invalid(
-                "invalid response format: the answer has no string `screen`".into(),
+                "The answer has no string `screen`: the endpoint must name the screen to show",
             ));
         };
         let data = match obj.get("data") {
@@ -73,7 +116,7 @@ impl Session {
             Some(Value::Object(d)) => d.clone(),
             Some(_) => {
                 return Err(invalid(
-                    "invalid response format: `data` must be an object".into(),
+                    "The answer's `data` is not an object: the endpoint must send the screen's data as an object",
                 ));
             }
         };
@@ -81,7 +124,7 @@ impl Session {
             && !e.is_string()
         {
             return Err(invalid(
-                "invalid response format: `data.error_message` must be a string".into(),
+                "The answer's `data.error_message` is not a string: the snackbar text must be a string",
             ));
         }
         if screen == "SUCCESS" {
@@ -91,9 +134,18 @@ impl Session {
                 .and_then(Value::as_object)
             else {
                 return Err(invalid(
-                    "invalid response format: a SUCCESS answer needs `data.extension_message_response.params`".into(),
+                    "The SUCCESS answer has no object `data.extension_message_response.params`: the flow cannot complete without it",
                 ));
             };
+            if !params.contains_key("flow_token") {
+                self.warn(
+                    "missing-flow-token",
+                    "The SUCCESS answer's `extension_message_response.params` has no `flow_token`: \
+                     the flow completes, but the business receives a response_json without the \
+                     token, so it cannot tell which flow message was answered."
+                        .into(),
+                );
+            }
             let completion = Completion {
                 screen: pending.from.clone().unwrap_or_default(),
                 response: params.clone(),
@@ -113,29 +165,70 @@ impl Session {
         data.remove("error_message");
         let is_back = pending.request.action == "BACK";
         if is_back && let Some(pos) = self.stack.iter().rposition(|s| s == screen) {
-            // Back to a screen in the stack: pop to it and refresh its data.
+            // Back to a screen in the stack: pop to it and merge the answer into its data.
             self.stack.truncate(pos + 1);
-            if let Some(store) = self.stores.get_mut(screen) {
-                store.data = data;
-                store.edited.clear();
-                store.errors.clear();
-            }
-            self.note(format!("BACK answered: {screen}"));
+            self.merge(screen, data);
+            self.note(format!("BACK answered: {screen}, data merged"));
         } else if self.current() == Some(screen) {
-            if let Some(store) = self.stores.get_mut(screen) {
-                store.data = data;
-                store.edited.clear();
-                store.errors.clear();
-            }
-            self.init_values(screen);
-            self.prune_selections();
-            self.note(format!("endpoint refreshed {screen}"));
+            self.merge(screen, data);
+            self.note(format!("endpoint refreshed {screen}: data merged"));
         } else {
             self.note(format!("endpoint answered: go to {screen}"));
             self.enter(screen, data, effects);
         }
+        self.check_missing(screen);
         self.snackbar = snackbar;
         Ok(())
+    }
+
+    /// Merges an answer into the data of the screen that shows (a refresh, or the screen a
+    /// `BACK` returns to): fields the answer leaves out keep their values. Form values stay,
+    /// unless their input is no longer shown or their selected option no longer exists.
+    fn merge(&mut self, screen: &str, data: Map<String, Value>) {
+        let shown = |s: &Session| -> BTreeSet<String> {
+            s.view().items.into_iter().filter_map(|i| i.name).collect()
+        };
+        let before = shown(self);
+        if let Some(store) = self.stores.get_mut(screen) {
+            store.data.extend(data);
+            store.edited.clear();
+            store.errors.clear();
+        }
+        let after = shown(self);
+        if let Some(store) = self.stores.get_mut(screen) {
+            for gone in before.difference(&after) {
+                store.form.remove(gone);
+            }
+        }
+        self.init_values(screen);
+        self.prune_selections();
+    }
+
+    /// Declared data fields no answer has set: the phone shows them empty.
+    fn check_missing(&mut self, screen: &str) {
+        let flow = std::sync::Arc::clone(&self.flow);
+        let (Some(target), Some(store)) = (flow.screen(screen), self.stores.get(screen)) else {
+            return;
+        };
+        let missing: Vec<String> = target
+            .data
+            .fields
+            .iter()
+            .filter(|f| !store.data.contains_key(&f.name))
+            .map(|f| format!("`{}`", f.name))
+            .collect();
+        let (names, them) = match missing.as_slice() {
+            [] => return,
+            [one] => (one.clone(), "it"),
+            [rest @ .., last] => (format!("{} and {last}", rest.join(", ")), "them"),
+        };
+        self.warn(
+            "missing-data",
+            format!(
+                "Screen {screen} declares {names}, but no endpoint answer has set {them}: \
+                 the phone shows {them} empty wherever the screen uses {them}."
+            ),
+        );
     }
 
     /// The routing model must allow the move (endpoint.md §5.1 check 2).
@@ -146,7 +239,8 @@ impl Session {
         };
         if self.flow.screen(to).is_none() {
             return Err(err(format!(
-                "the endpoint answered with screen `{to}`, which the flow does not have"
+                "The endpoint answered with screen {to}, which the flow does not have: \
+                 it must name one of the flow's screens."
             )));
         }
         match (&pending.from, pending.request.action.as_str()) {
@@ -154,7 +248,8 @@ impl Session {
                 let entries = self.flow.entry_screens();
                 if !entries.iter().any(|s| s.id == to) {
                     return Err(err(format!(
-                        "INIT answered with `{to}`, which is not an entry screen of the routing model"
+                        "INIT was answered with {to}, which is not an entry screen of the routing \
+                         model: the first screen must be one no route leads to."
                     )));
                 }
             }
@@ -164,7 +259,8 @@ impl Session {
                 let allowed = self.flow.edges().iter().any(|(a, b)| a == from && b == to);
                 if !allowed {
                     return Err(err(format!(
-                        "Transition from {from} to {to} is not allowed"
+                        "Transition from {from} to {to} is not allowed by the routing model: \
+                         add {to} to routing_model.{from}, or answer with a screen it lists."
                     )));
                 }
             }
@@ -185,12 +281,11 @@ impl Session {
                 continue;
             }
             match target.data.field(key) {
-                Some(field) if !field.schema.accepts(value) => problems.push(format!(
-                    "`{key}` should be {}, got {}",
-                    describe(&field.schema),
-                    json_type(value)
-                )),
-                Some(_) => {}
+                Some(field) => {
+                    if let Some(problem) = mismatch(&field.schema, value, key) {
+                        problems.push(problem);
+                    }
+                }
                 None => self.note(format!(
                     "note: the endpoint sent `{key}`, which screen {screen} does not declare"
                 )),
@@ -202,8 +297,9 @@ impl Session {
             Err(ClientError {
                 key: Some("payload-schema-error"),
                 message: format!(
-                    "data for screen {screen} does not match its data model: {}",
-                    problems.join(". ")
+                    "The data for screen {screen} does not match its data model: {}. \
+                     The phone shows its generic error and keeps the screen as it was.",
+                    problems.join("; ")
                 ),
             })
         }
@@ -232,16 +328,30 @@ impl Session {
             } else {
                 "data_exchange"
             };
-            let request = Request {
-                action: action.into(),
-                screen: pending.request.screen.clone(),
-                data,
-                flow_token: self.flow_token.clone(),
-                notification: true,
-            };
+            let request = self.request(action, pending.request.screen.clone(), data, true);
             self.last_request = Some(request.clone());
             effects.push(Effect::Request(request));
         }
+    }
+}
+
+/// Where `value` does not fit `schema`, with its path from `at`, and why; `None` when it fits.
+fn mismatch(schema: &Schema, value: &Value, at: &str) -> Option<String> {
+    match (schema, value) {
+        (Schema::Array(item), Value::Array(items)) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, v)| mismatch(item, v, &format!("{at}[{i}]"))),
+        (Schema::Object(props), Value::Object(map)) => props.iter().find_map(|(k, s)| {
+            map.get(k)
+                .and_then(|v| mismatch(s, v, &format!("{at}.{k}")))
+        }),
+        _ if schema.accepts(value) => None,
+        _ => Some(format!(
+            "`{at}` should be {}, but the answer has {}",
+            describe(schema),
+            json_type(value)
+        )),
     }
 }
 
@@ -250,13 +360,14 @@ fn describe(schema: &Schema) -> String {
     format!("{} {name}", crate::validate::article_for(name))
 }
 
-fn json_type(v: &Value) -> &'static str {
+fn json_type(v: &Value) -> String {
     match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
+        Value::Null => "null".into(),
+        Value::Bool(b) => format!("the boolean {b}"),
+        Value::Number(n) => format!("the number {n}"),
+        Value::String(s) if s.chars().count() <= 40 => format!("the string {v}"),
+        Value::String(_) => "a string".into(),
+        Value::Array(_) => "an array".into(),
+        Value::Object(_) => "an object".into(),
     }
 }

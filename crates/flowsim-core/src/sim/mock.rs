@@ -61,7 +61,8 @@ impl Mock {
             .map(|r| r.response.clone())
             .ok_or_else(|| {
                 format!(
-                    "the mock has no answer for {} on screen `{}` with data {}",
+                    "The mock has no answer for {} on screen `{}` with data {}: no rule's \
+                     action, screen and match fit it. Add a rule for it to the mock file.",
                     request.action,
                     request.screen,
                     Value::Object(request.data.clone())
@@ -91,6 +92,8 @@ mod tests {
             screen: screen.into(),
             data: data.as_object().cloned().unwrap_or_default(),
             flow_token: "t".into(),
+            version: "3.0".into(),
+            sign_flow_token: false,
             notification: false,
         }
     }
@@ -108,7 +111,7 @@ mod tests {
         let other = request("data_exchange", "A", json!({ "plan": "free" }));
         assert_eq!(mock.answer(&other).unwrap()["screen"], "A");
         let err = mock.answer(&request("INIT", "", json!({}))).unwrap_err();
-        assert!(err.contains("no answer for INIT"), "{err}");
+        assert!(err.starts_with("The mock has no answer for INIT"), "{err}");
     }
 
     #[test]

@@ -17,7 +17,7 @@ use std::sync::Arc;
 
 use serde_json::{Map, Value, json};
 
-pub use answer::ClientError;
+pub use answer::{AnswerFinding, ClientError, Level};
 pub use view::{Item, ScreenView};
 
 use crate::flow::model::{Children, Component, Flow};
@@ -119,13 +119,20 @@ pub enum Effect {
     Complete(Completion),
 }
 
-/// A request to the endpoint, before encryption (endpoint.md §4).
+/// A request to the endpoint, before encryption (endpoint.md §4). It carries what the flow
+/// said when it was made (Data API version, token signing), so a request made after a live
+/// reload follows the reloaded flow.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Request {
     pub action: String,
     pub screen: String,
     pub data: Map<String, Value>,
     pub flow_token: String,
+    /// The flow's `data_api_version` (`"3.0"` when it declares none).
+    pub version: String,
+    /// Whether the client adds `flow_token_signature`: Data API 4.0 with Flow JSON 7.3 or
+    /// later (endpoint.md §4.8). The signature itself needs the app secret: the client adds it.
+    pub sign_flow_token: bool,
     /// Error notifications (endpoint.md §4.6) get no answer that changes the screen.
     pub notification: bool,
 }
@@ -133,13 +140,13 @@ pub struct Request {
 impl Request {
     /// The decrypted payload, members in the order the WhatsApp client sends them
     /// (endpoint.md §4.1): `data, flow_token, screen, action, version`.
-    pub fn payload(&self, version: &str) -> Value {
+    pub fn payload(&self) -> Value {
         json!({
             "data": self.data,
             "flow_token": self.flow_token,
             "screen": self.screen,
             "action": self.action,
-            "version": version,
+            "version": self.version,
         })
     }
 }
@@ -208,6 +215,9 @@ pub struct Session {
     pub last_request: Option<Request>,
     /// The last client-side error about an endpoint answer.
     pub client_error: Option<ClientError>,
+    /// What the client found in the last endpoint answer: warnings, and the error that made
+    /// it reject the answer (endpoint.md §5.1).
+    pub findings: Vec<AnswerFinding>,
     pub events: Vec<Event>,
 }
 
@@ -222,6 +232,7 @@ impl Session {
             snackbar: None,
             last_request: None,
             client_error: None,
+            findings: Vec::new(),
             events: Vec::new(),
         }
     }
@@ -286,6 +297,26 @@ impl Session {
         self.flow.data_api_version.as_deref().unwrap_or("3.0")
     }
 
+    /// A request as the client makes it now, for the flow as it is now.
+    fn request(
+        &self,
+        action: &str,
+        screen: String,
+        data: Map<String, Value>,
+        notification: bool,
+    ) -> Request {
+        let version = self.data_api_version().to_string();
+        Request {
+            action: action.to_string(),
+            screen,
+            data,
+            flow_token: self.flow_token.clone(),
+            sign_flow_token: version == "4.0" && self.flow.version >= v(7, 3),
+            version,
+            notification,
+        }
+    }
+
     /// Whether the Footer can be tapped: `enabled`, and every visible required input has a
     /// value. (Meta documents that a navigate CTA waits for the data the next screen needs;
     /// the client greys the button out while required fields are empty.)
@@ -322,6 +353,7 @@ impl Session {
         self.stores.clear();
         self.snackbar = None;
         self.client_error = None;
+        self.findings.clear();
         self.phase = Phase::Running;
         match start {
             Start::Navigate { screen, data } => {
@@ -733,13 +765,7 @@ impl Session {
         from: Option<String>,
         effects: &mut Vec<Effect>,
     ) {
-        let request = Request {
-            action: action.to_string(),
-            screen,
-            data,
-            flow_token: self.flow_token.clone(),
-            notification: false,
-        };
+        let request = self.request(action, screen, data, false);
         self.note(format!("request {} {}", request.action, request.screen));
         self.last_request = Some(request.clone());
         self.phase = Phase::Waiting(Pending {

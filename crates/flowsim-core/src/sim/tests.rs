@@ -290,7 +290,7 @@ fn data_exchange_sends_the_clients_request_and_follows_the_answer() {
         panic!()
     };
     assert_eq!(
-        r.payload("3.0").to_string(),
+        r.payload().to_string(),
         r#"{"data":{"code":"42","step":"a"},"flow_token":"tok","screen":"A","action":"data_exchange","version":"3.0"}"#
     );
     assert!(matches!(s.phase, Phase::Waiting(_)));
@@ -392,7 +392,7 @@ fn init_opens_the_screen_the_endpoint_names() {
         panic!()
     };
     assert_eq!(
-        r.payload("3.0").to_string(),
+        r.payload().to_string(),
         r#"{"data":{},"flow_token":"tok","screen":"","action":"INIT","version":"3.0"}"#
     );
     s.update(Input::Answer(Ok(
@@ -572,4 +572,216 @@ fn a_range_may_not_span_an_unavailable_day() {
         s.view().items[0].error.as_deref(),
         Some("Choose at least 1 day")
     );
+}
+
+/// A screen like Meta's loan example: option lists and a quote in the data, two dropdowns
+/// whose change asks the endpoint for a new quote, and an input shown only on request.
+fn quote_flow() -> Value {
+    let options = json!({ "type": "array", "items": { "type": "object",
+        "properties": { "id": { "type": "string" }, "title": { "type": "string" } } } });
+    json!({
+        "version": "7.3",
+        "data_api_version": "3.0",
+        "routing_model": { "LOAN": ["DONE"], "DONE": [] },
+        "screens": [
+            { "id": "LOAN", "title": "Loan",
+              "data": {
+                "amounts": options.clone(), "tenures": options,
+                "emi": { "type": "string" }, "rate": { "type": "string" },
+                "show_note": { "type": "boolean" } },
+              "layout": { "type": "SingleColumnLayout", "children": [
+                { "type": "Dropdown", "name": "amount", "label": "Amount", "data-source": "${data.amounts}" },
+                { "type": "Dropdown", "name": "tenure", "label": "Tenure", "data-source": "${data.tenures}",
+                  "on-select-action": { "name": "data_exchange",
+                    "payload": { "amount": "${form.amount}", "tenure": "${form.tenure}" } } },
+                { "type": "TextInput", "name": "note", "label": "Note", "visible": "${data.show_note}" },
+                { "type": "TextBody", "text": "`'EMI ' ${data.emi} ' at ' ${data.rate}`" },
+                footer(json!({ "name": "data_exchange", "payload": { "emi": "${data.emi}" } }))
+              ] } },
+            { "id": "DONE", "title": "Done", "terminal": true,
+              "data": { "emi": { "type": "string" } },
+              "layout": { "type": "SingleColumnLayout", "children": [
+                { "type": "TextBody", "text": "${data.emi}" },
+                footer(json!({ "name": "complete", "payload": {} })) ] } }
+        ]
+    })
+}
+
+/// The quote screen opened with INIT and its full data, amount and tenure chosen, and the
+/// note typed.
+fn quoted() -> Session {
+    let mut s = Session::new(flow(quote_flow()), "tok");
+    s.update(Input::Start(Start::DataExchange));
+    s.update(Input::Answer(Ok(json!({ "screen": "LOAN", "data": {
+        "amounts": [{ "id": "a1", "title": "7,20,000" }, { "id": "a2", "title": "3,20,000" }],
+        "tenures": [{ "id": "m12", "title": "12 months" }, { "id": "m48", "title": "48 months" }],
+        "emi": "18,000", "rate": "9% pa", "show_note": true } }))));
+    assert!(s.findings.is_empty(), "{:?}", s.findings);
+    set(&mut s, "amount", json!("a1"));
+    set(&mut s, "note", json!("call me"));
+    let effects = set(&mut s, "tenure", json!("m12"));
+    assert!(matches!(effects.first(), Some(Effect::Request(r)) if r.data["tenure"] == "m12"));
+    s
+}
+
+#[test]
+fn a_refresh_merges_into_the_screen_data_and_keeps_the_form() {
+    let mut s = quoted();
+    // Meta's loan example answers a tenure change with the new quote and nothing else.
+    s.update(Input::Answer(Ok(
+        json!({ "screen": "LOAN", "data": { "emi": "63,000" } }),
+    )));
+    let store = s.store().unwrap();
+    assert_eq!(store.data["emi"], "63,000");
+    assert_eq!(store.data["rate"], "9% pa", "left out, so kept");
+    assert_eq!(store.data["amounts"].as_array().map(Vec::len), Some(2));
+    assert_eq!(store.form["amount"], "a1");
+    assert_eq!(store.form["tenure"], "m12");
+    assert_eq!(store.form["note"], "call me");
+    assert!(s.findings.is_empty(), "{:?}", s.findings);
+    assert!(
+        s.view()
+            .texts()
+            .contains(&"EMI 63,000 at 9% pa".to_string())
+    );
+
+    // A refresh whose options no longer hold the selection, and that hides the note.
+    set(&mut s, "tenure", json!("m48"));
+    s.update(Input::Answer(Ok(json!({ "screen": "LOAN", "data": {
+        "tenures": [{ "id": "m12", "title": "12 months" }], "show_note": false } }))));
+    let store = s.store().unwrap();
+    assert_eq!(store.form.get("tenure"), None, "m48 is no longer an option");
+    assert_eq!(store.form.get("note"), None, "the note input is gone");
+    assert_eq!(store.form["amount"], "a1");
+}
+
+#[test]
+fn an_answer_for_another_screen_gives_it_only_the_data_it_carries() {
+    let mut s = quoted();
+    s.update(Input::Answer(Ok(json!({ "screen": "LOAN", "data": {} }))));
+    s.update(Input::Tap(Tap::Footer));
+    s.update(Input::Answer(Ok(json!({ "screen": "DONE", "data": {} }))));
+    assert_eq!(s.current(), Some("DONE"));
+    assert!(s.store().unwrap().data.is_empty());
+    assert_eq!(s.findings.len(), 1, "{:?}", s.findings);
+    assert_eq!(s.findings[0].code, "missing-data");
+    assert_eq!(s.findings[0].level, Level::Warning);
+    assert!(
+        s.findings[0].message.contains("Screen DONE declares `emi`"),
+        "{}",
+        s.findings[0].message
+    );
+}
+
+#[test]
+fn back_answers_merge_into_the_screen_returned_to() {
+    let mut s = started(endpoint_flow());
+    set(&mut s, "code", json!("7"));
+    s.update(Input::Tap(Tap::Footer));
+    s.update(Input::Answer(Ok(
+        json!({ "screen": "B", "data": { "total": 2 } }),
+    )));
+    s.update(Input::Back);
+    s.update(Input::Answer(Ok(json!({ "screen": "A", "data": {} }))));
+    assert_eq!(s.current(), Some("A"));
+    assert_eq!(s.store().unwrap().data["greeting"], "Hi", "kept");
+    assert_eq!(s.store().unwrap().form["code"], "7", "kept");
+    assert!(s.findings.is_empty(), "{:?}", s.findings);
+}
+
+#[test]
+fn missing_declared_data_is_a_warning_naming_the_fields_and_the_screen() {
+    let mut s = Session::new(flow(quote_flow()), "tok");
+    s.update(Input::Start(Start::DataExchange));
+    s.update(Input::Answer(Ok(json!({ "screen": "LOAN", "data": {
+        "amounts": [], "tenures": [], "show_note": false } }))));
+    assert_eq!(s.current(), Some("LOAN"), "the answer is used");
+    assert_eq!(s.findings.len(), 1);
+    let f = &s.findings[0];
+    assert_eq!((f.level, f.code.as_str()), (Level::Warning, "missing-data"));
+    assert!(
+        f.message.starts_with(
+            "Screen LOAN declares `emi` and `rate`, but no endpoint answer has set them"
+        ),
+        "{}",
+        f.message
+    );
+}
+
+#[test]
+fn a_type_mismatch_names_the_field_and_why() {
+    let mut s = quoted();
+    let effects = s.update(Input::Answer(Ok(json!({ "screen": "LOAN", "data": {
+        "emi": 63000, "tenures": [{ "id": "m12", "title": 12 }] } }))));
+    let Some(Effect::Request(n)) = effects.first() else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(n.data["error"], "payload-schema-error");
+    let f = &s.findings[0];
+    assert_eq!(
+        (f.level, f.code.as_str()),
+        (Level::Error, "payload-schema-error")
+    );
+    assert!(
+        f.message
+            .contains("`emi` should be a string, but the answer has the number 63000"),
+        "{}",
+        f.message
+    );
+    assert!(
+        f.message.contains("`tenures[0].title` should be a string"),
+        "{}",
+        f.message
+    );
+    assert_eq!(s.store().unwrap().data["emi"], "18,000", "the screen stays");
+}
+
+#[test]
+fn a_disallowed_screen_is_an_error_finding() {
+    let mut doc = quote_flow();
+    doc["routing_model"] = json!({ "LOAN": [], "DONE": [] });
+    let mut s = Session::new(flow(doc), "tok");
+    s.update(Input::Start(Start::DataExchange));
+    s.update(Input::Answer(Ok(json!({ "screen": "LOAN", "data": {} }))));
+    s.update(Input::Tap(Tap::Footer));
+    s.update(Input::Answer(Ok(
+        json!({ "screen": "DONE", "data": { "emi": "1" } }),
+    )));
+    assert_eq!(s.current(), Some("LOAN"));
+    let f = s.findings.last().unwrap();
+    assert_eq!(
+        (f.level, f.code.as_str()),
+        (Level::Error, "invalid-screen-transition")
+    );
+    assert!(f.message.contains("from LOAN to DONE"), "{}", f.message);
+}
+
+#[test]
+fn a_completion_without_flow_token_is_a_warning() {
+    let mut s = started(endpoint_flow());
+    s.update(Input::Tap(Tap::Footer));
+    let effects = s.update(Input::Answer(Ok(json!({ "screen": "SUCCESS",
+        "data": { "extension_message_response": { "params": { "quote": "Q-1" } } } }))));
+    assert!(matches!(effects.first(), Some(Effect::Complete(c)) if c.response["quote"] == "Q-1"));
+    assert_eq!(s.findings.len(), 1);
+    assert_eq!(s.findings[0].code, "missing-flow-token");
+    assert_eq!(s.findings[0].level, Level::Warning);
+}
+
+#[test]
+fn requests_follow_the_flow_after_a_rebase() {
+    let mut s = started(endpoint_flow());
+    let Some(Effect::Request(r)) = s.update(Input::Tap(Tap::Footer)).into_iter().next() else {
+        panic!()
+    };
+    assert_eq!((r.version.as_str(), r.sign_flow_token), ("3.0", false));
+    s.update(Input::Answer(Ok(json!({ "screen": "A", "data": {} }))));
+    let mut doc = endpoint_flow();
+    doc["data_api_version"] = json!("4.0");
+    let mut s = s.rebase(flow(doc));
+    let Some(Effect::Request(r)) = s.update(Input::Tap(Tap::Footer)).into_iter().next() else {
+        panic!()
+    };
+    assert_eq!((r.version.as_str(), r.sign_flow_token), ("4.0", true));
+    assert_eq!(r.payload()["version"], "4.0");
 }

@@ -292,6 +292,8 @@ fn answer(
             screen: screen.clone(),
             data,
             flow_token: flow_token.clone(),
+            version: text_of("version").unwrap_or_default(),
+            sign_flow_token: false,
             notification: false,
         };
         match config.mock.answer(&request) {
