@@ -66,6 +66,10 @@ pub struct EndpointArgs {
         help_heading = "Endpoint"
     )]
     pub cdn_public_url: Option<String>,
+    /// POST every completion to this webhook URL as Meta does (the `messages` notification,
+    /// signed with --app-secret), and show the receiver's answer.
+    #[arg(long, value_name = "URL", help_heading = "Webhook")]
+    pub webhook: Option<String>,
 }
 
 impl EndpointArgs {
@@ -124,6 +128,21 @@ impl EndpointArgs {
             port: self.cdn_port,
             public_url: self.cdn_public_url.clone(),
         })
+    }
+
+    /// Where completions are delivered (`--webhook`), signed with the app secret.
+    pub fn webhook(&self) -> Result<Option<super::webhook::Webhook>, String> {
+        self.webhook
+            .as_ref()
+            .map(|url| {
+                super::webhook::Webhook::new(
+                    url,
+                    self.app_secret.clone(),
+                    Duration::from_secs(self.timeout),
+                    self.insecure,
+                )
+            })
+            .transpose()
     }
 
     pub fn recorder(&self) -> Result<Option<Recorder>, String> {

@@ -4,6 +4,10 @@
 
 mod fill;
 
+/// A `fill` value as the user would produce it (dates in the flow version's format, option ids
+/// checked, files described); also used to complete a flow from given values.
+pub use fill::value_for;
+
 use std::sync::Arc;
 
 use serde::Deserialize;
@@ -14,7 +18,9 @@ use crate::flow::expr;
 use crate::flow::model::Flow;
 use crate::sim::checks::FileRules;
 use crate::sim::mock::is_subset;
-use crate::sim::{AnswerFinding, Input, Level, Phase, Session, Start, Tap, strip_media_keys};
+use crate::sim::{
+    AnswerFinding, Completion, Input, Level, Phase, Session, Start, Tap, strip_media_keys,
+};
 
 /// A scenario file.
 #[derive(Debug, Clone, Deserialize)]
@@ -135,6 +141,8 @@ pub struct Outcome {
     pub trace: Vec<String>,
     /// What the client found in the endpoint's answers, by step.
     pub findings: Vec<StepFinding>,
+    /// What the business receives, when the flow completed (for `--webhook`).
+    pub completion: Option<Completion>,
 }
 
 /// A finding about an endpoint answer, and the step whose request it answered (0: the start).
@@ -196,12 +204,17 @@ pub async fn run<E: Endpoint>(
         step: 0,
     };
     let failure = runner.run(case, &start, files).await;
+    let completion = match &runner.session.phase {
+        Phase::Completed(c) => Some(c.clone()),
+        _ => None,
+    };
     Outcome {
         name: case.name.clone(),
         failure,
         trail: runner.trail,
         trace: runner.trace,
         findings: runner.findings,
+        completion,
     }
 }
 
