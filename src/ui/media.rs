@@ -44,9 +44,13 @@ pub fn lines(app: &App, selected: usize, width: u16) -> Vec<Line<'static>> {
         "Media (the endpoint downloads each file from its cdn_url)",
         t.bold(),
     )];
+    // Lines that start with spaces keep them on every wrapped line.
     let mut push = |text: String, style| {
-        for w in wrap(&sanitize(&text), width) {
-            out.push(Line::styled(w, style));
+        let body = text.trim_start();
+        let indent = &text[..text.len() - body.len()];
+        let room = width.saturating_sub(indent.len() as u16).max(1);
+        for w in wrap(&sanitize(body), room) {
+            out.push(Line::styled(format!("{indent}{w}"), style));
         }
     };
     for (at, file) in items {

@@ -290,8 +290,8 @@ mod tests {
         let m = &back[0].request["data"]["photo"][0];
         assert_eq!(m["cdn_url"], "http://127.0.0.1:9/x.enc");
         assert_eq!(
-            m["encryption_metadata"],
-            json!({ "plaintext_hash": "p", "encrypted_hash": "e" })
+            m["encryption_metadata"].to_string(),
+            json!({ "plaintext_hash": "p", "encrypted_hash": "e" }).to_string()
         );
     }
 

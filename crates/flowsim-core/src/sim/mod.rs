@@ -935,7 +935,7 @@ pub fn strip_media_keys(payload: &mut Value) {
             .and_then(Value::as_object_mut)
         {
             for key in MEDIA_KEYS {
-                m.remove(key);
+                m.shift_remove(key);
             }
         }
     }
