@@ -114,7 +114,7 @@ impl Finding {
                 let p = source.position(d.span.start);
                 Finding {
                     severity: d.severity,
-                    code: d.code,
+                    code: d.code.as_str(),
                     location: format!("{}:{}:{}", source.name, p.line, p.column),
                     path: d.path.to_string(),
                     message: d.message.clone(),

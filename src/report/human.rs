@@ -54,7 +54,7 @@ pub fn human(source: &Source, diagnostics: &[Diagnostic], color: bool) -> String
         }
         let mut group = level
             .primary_title(safe_text(&d.message))
-            .id(d.code)
+            .id(d.code.as_str())
             .element(snippet);
         for s in extra {
             group = group.element(s);
