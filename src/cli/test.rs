@@ -224,7 +224,7 @@ fn human(o: &Outcome, color: bool) -> String {
         s.push_str(&format!(
             "      {} ({at}, {}): {}\n",
             paint(color, sgr, level),
-            safe(&f.finding.code),
+            f.finding.code,
             safe(&f.finding.message)
         ));
     }
