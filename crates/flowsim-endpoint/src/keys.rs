@@ -626,16 +626,6 @@ fn evp_bytes_to_key(passphrase: &[u8], salt: &[u8], key_len: usize) -> Zeroizing
     key
 }
 
-fn decode_hex(text: &str) -> Option<Vec<u8>> {
-    if !text.len().is_multiple_of(2) || !text.is_ascii() {
-        return None;
-    }
-    (0..text.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&text[i..i + 2], 16).ok())
-        .collect()
-}
-
 fn legacy_decrypt(block: &PemBlock, passphrase: &str) -> Result<Zeroizing<Vec<u8>>, KeyError> {
     let dek_info = block.header("DEK-Info").ok_or_else(|| {
         malformed("the key says \"Proc-Type: 4,ENCRYPTED\" but has no DEK-Info header")
@@ -651,7 +641,8 @@ fn legacy_decrypt(block: &PemBlock, passphrase: &str) -> Result<Zeroizing<Vec<u8
                 cipher_name.to_ascii_uppercase()
             ),
         })?;
-    let iv = decode_hex(iv_hex.trim())
+    let iv = hex::decode(iv_hex.trim())
+        .ok()
         .filter(|iv| iv.len() == cipher.block_len())
         .ok_or_else(|| {
             malformed(format!(
@@ -935,7 +926,7 @@ K0yNU4oNxbcQVd94Aa5+zOK/C3tcKUFKxDr7cAoIPf4x5+liRalZSIiZ
             .encrypt_padded_mut::<Pkcs7>(&mut buffer, der.len())
             .unwrap()
             .to_vec();
-        let iv_hex: String = iv.iter().map(|b| format!("{b:02X}")).collect();
+        let iv_hex = hex::encode_upper(iv);
         let b64 = base64::engine::general_purpose::STANDARD.encode(ct);
         let lines: Vec<&str> = b64
             .as_bytes()
@@ -973,16 +964,17 @@ K0yNU4oNxbcQVd94Aa5+zOK/C3tcKUFKxDr7cAoIPf4x5+liRalZSIiZ
     #[test]
     fn evp_bytes_to_key_matches_openssl() {
         // `openssl enc -des-ede3-cbc -md md5 -S E5930956D8EBE544 -pass pass:flowsim-test -P`
-        let salt = decode_hex("E5930956D8EBE544").unwrap();
+        let salt = hex::decode("E5930956D8EBE544").unwrap();
         assert_eq!(
             *evp_bytes_to_key(PASS.as_bytes(), &salt, 24),
-            decode_hex("F9859979CAE75A0ED6427599733C029FC128878A460412CE").unwrap()
+            hex::decode("F9859979CAE75A0ED6427599733C029FC128878A460412CE").unwrap()
         );
         // `openssl enc -aes-256-cbc -md md5 -S FF2A4E52E86FD9E2 -pass pass:flowsim-test -P`
-        let salt = decode_hex("FF2A4E52E86FD9E2").unwrap();
+        let salt = hex::decode("FF2A4E52E86FD9E2").unwrap();
         assert_eq!(
             *evp_bytes_to_key(PASS.as_bytes(), &salt, 32),
-            decode_hex("AE730500DD6F7D71FFADE2FDC7C07B937032205A3599F01D84451A506D3B5BB2").unwrap()
+            hex::decode("AE730500DD6F7D71FFADE2FDC7C07B937032205A3599F01D84451A506D3B5BB2")
+                .unwrap()
         );
     }
 
