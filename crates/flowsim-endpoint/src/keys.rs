@@ -18,8 +18,6 @@
 //!
 //! Errors say what is wrong; they never contain the passphrase or key material.
 
-use std::fmt;
-
 use base64::Engine as _;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use cbc::cipher::block_padding::Pkcs7;
@@ -58,129 +56,111 @@ const PEM_BASE64: GeneralPurpose = GeneralPurpose::new(
 /// Why a key could not be loaded, generated or written.
 ///
 /// The messages never contain the passphrase or key material.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum KeyError {
     /// The text contains no PEM block.
+    #[error(
+        "not a PEM key: expected a block between \"-----BEGIN …-----\" and \
+         \"-----END …-----\" lines; {hint}"
+    )]
     NotPem {
         /// What the text looks like instead, as advice.
         hint: &'static str,
     },
     /// The PEM or the structure inside it is broken.
+    #[error("the key is malformed: {detail}")]
     Malformed {
         /// What is broken.
         detail: String,
     },
     /// The key is encrypted and no (or an empty) passphrase was given.
+    #[error("this key is encrypted: pass --passphrase")]
     PassphraseRequired,
     /// The passphrase does not decrypt the key.
+    #[error("the passphrase does not decrypt this key: wrong passphrase (or a corrupted key file)")]
     WrongPassphrase,
     /// The key is encrypted with a scheme this build cannot decrypt.
+    #[error(
+        "this key is encrypted with {scheme}, which flowsim cannot decrypt: re-encrypt it with \
+         `openssl pkcs8 -topk8 -v2 aes-256-cbc -v2prf hmacWithSHA256 -in key.pem -out \
+         key-aes.pem`"
+    )]
     UnsupportedEncryption {
         /// The scheme, by name.
         scheme: String,
     },
     /// A public key was given where the private key is needed.
+    #[error(
+        "this is a public key, but the private key is needed here (BEGIN PRIVATE KEY, \
+         BEGIN ENCRYPTED PRIVATE KEY or BEGIN RSA PRIVATE KEY)"
+    )]
     PublicKeyGiven,
     /// A private key was given where the public key is needed.
+    #[error(
+        "this is a private key, but the public key is needed here (BEGIN PUBLIC KEY): \
+         extract it with `openssl rsa -in private.pem -pubout -out public.pem`"
+    )]
     PrivateKeyGiven,
     /// A PEM block of a kind that is not an RSA key (certificate, OpenSSH key, …).
+    #[error(
+        "a \"BEGIN {label}\" block is not an RSA key flowsim can read: {}",
+        unsupported_pem_advice(label)
+    )]
     UnsupportedPem {
         /// The PEM label (the text after `BEGIN`).
         label: String,
     },
     /// The key is not an RSA key.
+    #[error("this is an {algorithm} key, not an RSA key: WhatsApp Flows need an RSA-2048 key pair")]
     NotRsa {
         /// The key's algorithm, by name.
         algorithm: String,
     },
     /// [`generate`] was asked for an unsupported size.
+    #[error(
+        "cannot make a {bits}-bit RSA key: use 2048 bits (what WhatsApp expects); \
+         {MIN_BITS} to {MAX_BITS} bits are accepted"
+    )]
     KeySize {
         /// The requested size in bits.
         bits: usize,
     },
     /// An empty passphrase was given to [`private_key_to_pem`].
+    #[error(
+        "the passphrase is empty: give a non-empty passphrase, or none to write an \
+         unencrypted key"
+    )]
     EmptyPassphrase,
     /// Key generation failed.
+    #[error("RSA key generation failed: {detail}")]
     Generate {
         /// The RSA library's reason.
         detail: String,
     },
     /// Writing the key failed.
+    #[error("cannot write the key as PEM: {detail}")]
     Encode {
         /// The encoder's reason.
         detail: String,
     },
 }
 
-impl fmt::Display for KeyError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            KeyError::NotPem { hint } => write!(
-                f,
-                "not a PEM key: expected a block between \"-----BEGIN …-----\" and \
-                 \"-----END …-----\" lines; {hint}"
-            ),
-            KeyError::Malformed { detail } => write!(f, "the key is malformed: {detail}"),
-            KeyError::PassphraseRequired => f.write_str("this key is encrypted: pass --passphrase"),
-            KeyError::WrongPassphrase => f.write_str(
-                "the passphrase does not decrypt this key: wrong passphrase (or a corrupted key \
-                 file)",
-            ),
-            KeyError::UnsupportedEncryption { scheme } => write!(
-                f,
-                "this key is encrypted with {scheme}, which flowsim cannot decrypt: re-encrypt \
-                 it with `openssl pkcs8 -topk8 -v2 aes-256-cbc -v2prf hmacWithSHA256 -in key.pem \
-                 -out key-aes.pem`"
-            ),
-            KeyError::PublicKeyGiven => f.write_str(
-                "this is a public key, but the private key is needed here (BEGIN PRIVATE KEY, \
-                 BEGIN ENCRYPTED PRIVATE KEY or BEGIN RSA PRIVATE KEY)",
-            ),
-            KeyError::PrivateKeyGiven => f.write_str(
-                "this is a private key, but the public key is needed here (BEGIN PUBLIC KEY): \
-                 extract it with `openssl rsa -in private.pem -pubout -out public.pem`",
-            ),
-            KeyError::UnsupportedPem { label } => {
-                write!(
-                    f,
-                    "a \"BEGIN {label}\" block is not an RSA key flowsim can read: "
-                )?;
-                match label.as_str() {
-                    "CERTIFICATE" => f.write_str(
-                        "give the public key instead (extract it with `openssl x509 -pubkey \
-                         -noout -in cert.pem`)",
-                    ),
-                    "OPENSSH PRIVATE KEY" => f.write_str(
-                        "convert it to PEM with `ssh-keygen -p -m PEM -f key` (an RSA key is \
-                         needed)",
-                    ),
-                    _ => f.write_str(
-                        "expected BEGIN PUBLIC KEY, BEGIN RSA PUBLIC KEY, BEGIN PRIVATE KEY, \
-                         BEGIN ENCRYPTED PRIVATE KEY or BEGIN RSA PRIVATE KEY",
-                    ),
-                }
-            }
-            KeyError::NotRsa { algorithm } => write!(
-                f,
-                "this is an {algorithm} key, not an RSA key: WhatsApp Flows need an RSA-2048 \
-                 key pair"
-            ),
-            KeyError::KeySize { bits } => write!(
-                f,
-                "cannot make a {bits}-bit RSA key: use 2048 bits (what WhatsApp expects); \
-                 {MIN_BITS} to {MAX_BITS} bits are accepted"
-            ),
-            KeyError::EmptyPassphrase => f.write_str(
-                "the passphrase is empty: give a non-empty passphrase, or none to write an \
-                 unencrypted key",
-            ),
-            KeyError::Generate { detail } => write!(f, "RSA key generation failed: {detail}"),
-            KeyError::Encode { detail } => write!(f, "cannot write the key as PEM: {detail}"),
+/// What to do with a PEM block of a kind flowsim cannot read.
+fn unsupported_pem_advice(label: &str) -> &'static str {
+    match label {
+        "CERTIFICATE" => {
+            "give the public key instead (extract it with `openssl x509 -pubkey -noout -in \
+             cert.pem`)"
+        }
+        "OPENSSH PRIVATE KEY" => {
+            "convert it to PEM with `ssh-keygen -p -m PEM -f key` (an RSA key is needed)"
+        }
+        _ => {
+            "expected BEGIN PUBLIC KEY, BEGIN RSA PUBLIC KEY, BEGIN PRIVATE KEY, \
+             BEGIN ENCRYPTED PRIVATE KEY or BEGIN RSA PRIVATE KEY"
         }
     }
 }
-
-impl std::error::Error for KeyError {}
 
 fn malformed(detail: impl Into<String>) -> KeyError {
     KeyError::Malformed {
