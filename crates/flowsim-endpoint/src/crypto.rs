@@ -24,7 +24,6 @@ use aes_gcm::aead::generic_array::GenericArray;
 use aes_gcm::aead::{Aead, KeyInit};
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
-use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use hmac::{Hmac, Mac};
 use rand::RngCore;
 use rand::rngs::OsRng;
@@ -33,6 +32,8 @@ use rsa::{Oaep, RsaPrivateKey, RsaPublicKey};
 use sha2::Sha256;
 use subtle::ConstantTimeEq;
 
+use crate::b64::STANDARD_LENIENT;
+
 /// AES-128-GCM with the 16-byte nonce WhatsApp Flows use (`Aes128Gcm` is fixed to 12 bytes).
 type Aes128Gcm16 = AesGcm<Aes128, U16>;
 
@@ -40,12 +41,6 @@ type HmacSha256 = Hmac<Sha256>;
 
 /// Length of the GCM authentication tag appended to every ciphertext.
 pub const TAG_LEN: usize = 16;
-
-/// Standard alphabet; accepts the text with or without `=` padding (like the browser's `atob`).
-const STANDARD_LENIENT: GeneralPurpose = GeneralPurpose::new(
-    &base64::alphabet::STANDARD,
-    GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
-);
 
 /// Names of the three members of the request envelope, in the order WhatsApp sends them.
 pub const MEMBER_FLOW_DATA: &str = "encrypted_flow_data";

@@ -19,7 +19,6 @@
 //! Errors say what is wrong; they never contain the passphrase or key material.
 
 use base64::Engine as _;
-use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use cbc::cipher::block_padding::Pkcs7;
 use cbc::cipher::{BlockCipher, BlockDecryptMut, KeyInit, KeyIvInit};
 use md5::{Digest, Md5};
@@ -36,6 +35,8 @@ use rsa::pkcs1::{DecodeRsaPrivateKey, DecodeRsaPublicKey};
 use rsa::pkcs8::{DecodePublicKey, EncodePrivateKey, EncodePublicKey};
 use rsa::{RsaPrivateKey, RsaPublicKey};
 
+use crate::b64::STANDARD_LENIENT;
+
 /// PBKDF2-HMAC-SHA-256 iterations used by [`private_key_to_pem`] with a passphrase.
 pub const PBKDF2_ITERATIONS: u32 = 100_000;
 
@@ -46,12 +47,6 @@ pub const MAX_BITS: usize = 4096;
 
 const RSA_ENCRYPTION_OID: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
 const PBKDF2_OID: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.5.12");
-
-/// PEM base64: standard alphabet, padding optional.
-const PEM_BASE64: GeneralPurpose = GeneralPurpose::new(
-    &base64::alphabet::STANDARD,
-    GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
-);
 
 /// Why a key could not be loaded, generated or written.
 ///
@@ -251,12 +246,14 @@ fn parse_pem(text: &str) -> Result<Vec<PemBlock>, KeyError> {
             }
             base64_text.extend(line.chars().filter(|c| !c.is_whitespace()));
         }
-        let der = PEM_BASE64.decode(base64_text.as_bytes()).map_err(|_| {
-            malformed(format!(
-                "the base64 text inside the \"BEGIN {label}\" block is invalid (the file was \
+        let der = STANDARD_LENIENT
+            .decode(base64_text.as_bytes())
+            .map_err(|_| {
+                malformed(format!(
+                    "the base64 text inside the \"BEGIN {label}\" block is invalid (the file was \
                  probably truncated or edited)"
-            ))
-        })?;
+                ))
+            })?;
         blocks.push(PemBlock {
             label,
             headers,
