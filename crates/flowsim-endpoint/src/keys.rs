@@ -205,6 +205,10 @@ fn not_pem_hint(text: &str) -> &'static str {
 }
 
 /// Splits the text into PEM blocks; base64 and headers are parsed, the DER is not.
+///
+/// Hand-written: the `pem` crate wants strict padding, a blank line after headers, leaves
+/// copies of the key unzeroized and does not say which block lacks its END line;
+/// `pem-rfc7468` refuses the legacy encryption headers.
 fn parse_pem(text: &str) -> Result<Vec<PemBlock>, KeyError> {
     // Keys pasted into .env files often carry literal "\n" sequences; base64 never contains '\'.
     let unescaped;
@@ -588,6 +592,9 @@ where
 }
 
 /// OpenSSL's `EVP_BytesToKey` with MD5 and one iteration (legacy PEM encryption).
+///
+/// Hand-written with [`legacy_decrypt`]: no maintained crate reads OpenSSL's legacy
+/// `Proc-Type: 4,ENCRYPTED` keys, which Meta's Node key generator still writes.
 fn evp_bytes_to_key(passphrase: &[u8], salt: &[u8], key_len: usize) -> Zeroizing<Vec<u8>> {
     let mut key = Zeroizing::new(Vec::with_capacity(key_len + 16));
     let mut previous = Zeroizing::new(Vec::new());
