@@ -805,37 +805,15 @@ fn date_ok(ctx: &Ctx, s: &str) -> Result<(), &'static str> {
     }
 }
 
-/// Whether `s` is a real calendar date written `YYYY-MM-DD`.
+/// Whether `s` is a real calendar date written `YYYY-MM-DD`. The calendar is jiff's, as in
+/// the engine (`sim::checks::parse_date`), so the validator and the engine agree on dates.
 pub fn is_iso_date(s: &str) -> bool {
-    let b = s.as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
-        return false;
-    }
-    let num = |r: std::ops::Range<usize>| {
-        s.get(r)
-            .and_then(|t| t.parse::<u32>().ok())
-            .filter(|_| true)
-    };
-    let (Some(y), Some(m), Some(d)) = (num(0..4), num(5..7), num(8..10)) else {
-        return false;
-    };
-    if !s[0..4]
-        .bytes()
-        .chain(s[5..7].bytes())
-        .chain(s[8..10].bytes())
-        .all(|c| c.is_ascii_digit())
-    {
-        return false;
-    }
-    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let days = match m {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return false,
-    };
-    (1..=days).contains(&d)
+    let shape = s.len() == 10
+        && s.bytes().enumerate().all(|(i, b)| match i {
+            4 | 7 => b == b'-',
+            _ => b.is_ascii_digit(),
+        });
+    shape && s.parse::<jiff::civil::Date>().is_ok()
 }
 
 fn check_dates(ctx: &mut Ctx, c: &Component, keys: &[&str], code: Code) {
@@ -1076,6 +1054,32 @@ fn navigation_list(ctx: &mut Ctx, c: &Component) {
                         "a tag may have at most 15 characters",
                     ));
                 }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_iso_date;
+    use crate::sim::checks::parse_date;
+
+    #[test]
+    fn dates_are_what_the_engine_reads() {
+        for (s, ok) in [
+            ("2024-02-29", true),
+            ("2000-02-29", true),
+            ("2023-02-29", false),
+            ("2100-02-29", false),
+            ("2024-04-31", false),
+            ("2024-13-01", false),
+            ("2024-2-29", false),
+            ("20240229", false),
+            ("2024-02-29T00:00", false),
+        ] {
+            assert_eq!(is_iso_date(s), ok, "{s}");
+            if ok {
+                assert!(parse_date(s).is_some(), "{s}");
             }
         }
     }
