@@ -2,6 +2,7 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use anstyle::{AnsiColor, Effects, Style};
 use serde_json::json;
 
 use super::endpoint::EndpointArgs;
@@ -84,7 +85,11 @@ pub fn run(args: &Args) -> u8 {
         };
         let (scenario, flow, mock, base) = loaded;
         if args.format == TestFormat::Human {
-            let _ = writeln!(stdout, "{}", paint(color, "1", &path.display().to_string()));
+            let _ = writeln!(
+                stdout,
+                "{}",
+                paint(color, Effects::BOLD, &path.display().to_string())
+            );
         }
         for case in &scenario.tests {
             let source = match args.endpoint.source(mock.clone()) {
@@ -169,9 +174,10 @@ fn load_scenario(path: &Path, args: &Args) -> Result<Loaded, String> {
     Ok((scenario, Arc::new(flow), mock, base))
 }
 
-fn paint(color: bool, sgr: &str, text: &str) -> String {
+fn paint(color: bool, style: impl Into<Style>, text: &str) -> String {
     if color {
-        format!("\x1b[{sgr}m{text}\x1b[0m")
+        let style = style.into();
+        format!("{style}{text}{style:#}")
     } else {
         text.to_string()
     }
@@ -183,9 +189,15 @@ fn human(o: &Outcome, color: bool) -> String {
     let trail = safe(&o.trail.join(" → "));
     let name = safe(&o.name);
     let mut s = match &o.failure {
-        None => format!("  {} {name}  ({trail})\n", paint(color, "32", "✓")),
+        None => format!(
+            "  {} {name}  ({trail})\n",
+            paint(color, AnsiColor::Green.on_default(), "✓")
+        ),
         Some(f) => {
-            let mut s = format!("  {} {name}\n", paint(color, "31", "✗"));
+            let mut s = format!(
+                "  {} {name}\n",
+                paint(color, AnsiColor::Red.on_default(), "✗")
+            );
             let at = if f.step == 0 {
                 "start".to_string()
             } else {
@@ -215,7 +227,11 @@ fn human(o: &Outcome, color: bool) -> String {
     // What the client found in the endpoint's answers, passed or not.
     for f in &o.findings {
         let level = level_name(f.finding.level);
-        let sgr = if level == "error" { "31" } else { "33" };
+        let style = if level == "error" {
+            AnsiColor::Red
+        } else {
+            AnsiColor::Yellow
+        };
         let at = if f.step == 0 {
             "start".to_string()
         } else {
@@ -223,7 +239,7 @@ fn human(o: &Outcome, color: bool) -> String {
         };
         s.push_str(&format!(
             "      {} ({at}, {}): {}\n",
-            paint(color, sgr, level),
+            paint(color, style.on_default(), level),
             f.finding.code,
             safe(&f.finding.message)
         ));
