@@ -23,8 +23,9 @@ use flowsim_core::flow::source::Source;
 use flowsim_core::flow::spec::Kind;
 use flowsim_core::sim::checks::{date_allowed, parse_date};
 use flowsim_core::sim::{
-    Effect, Input, Item, Phase, ReplyError, Request, ScreenView, Session, Start, Tap,
+    Completion, Effect, Input, Item, Phase, ReplyError, Request, ScreenView, Session, Start, Tap,
 };
+use flowsim_webhook::deliver::Delivery as WebhookDelivery;
 use keymap::{Action, Mode};
 
 /// Something that can take the focus on a screen.
@@ -141,6 +142,8 @@ pub enum Event {
         name: String,
         described: Result<Value, String>,
     },
+    /// The webhook receiver answered a completion (`--webhook`).
+    Webhook(Box<WebhookDelivery>),
 }
 
 /// What the runtime must do.
@@ -155,6 +158,8 @@ pub enum Command {
         path: String,
         index: usize,
     },
+    /// POST the completion to the webhook (`--webhook`) and feed back [`Event::Webhook`].
+    Webhook(Completion),
     Quit,
 }
 
@@ -174,6 +179,18 @@ pub struct Drawn {
     pub body_len: u16,
     /// Where the text cursor goes, when a text field is being edited.
     pub cursor: Option<(u16, u16)>,
+}
+
+/// The webhook completions are delivered to, as the side panel shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WebhookStatus {
+    pub url: String,
+    /// Whether an app secret signs the notifications.
+    pub signed: bool,
+    /// A completion is on its way.
+    pub sending: bool,
+    /// The receiver's answer to the last completion.
+    pub last: Option<WebhookDelivery>,
 }
 
 pub struct App {
@@ -202,6 +219,12 @@ pub struct App {
     pub step: bool,
     /// Real pictures through the terminal's graphics protocol (set by the runtime).
     pub graphics: Option<crate::ui::image::Graphics>,
+    /// The phone being previewed: size, font, direction, draft banner.
+    pub look: crate::ui::device::Look,
+    /// The keys in effect (the defaults, or rebound by the config file).
+    pub keymap: keymap::Keymap,
+    /// `--webhook`: where completions go and what the receiver answered (set by the runtime).
+    pub webhook: Option<WebhookStatus>,
     pub stepping: Option<Stepping>,
     pub drawn: Drawn,
     /// The user closed the flow (`q`).
@@ -241,6 +264,9 @@ impl App {
             exchanges: Vec::new(),
             step: false,
             graphics: None,
+            look: crate::ui::device::Look::default(),
+            keymap: keymap::Keymap::default(),
+            webhook: None,
             stepping: None,
             drawn: Drawn::default(),
             quit: false,
@@ -443,6 +469,17 @@ impl App {
                 Vec::new()
             }
             Event::Delivered(delivery) => self.delivered(*delivery),
+            Event::Webhook(d) => {
+                if let Some(w) = &mut self.webhook {
+                    self.notice = Some(match d.diagnosis() {
+                        None => format!("webhook: the receiver answered {}", d.outcome()),
+                        Some(_) => "webhook failed: see the panel".into(),
+                    });
+                    w.sending = false;
+                    w.last = Some(*d);
+                }
+                Vec::new()
+            }
             Event::File { name, described } => match described {
                 Ok(file) => {
                     let mut files = self
@@ -593,7 +630,7 @@ impl App {
         let view = self.view();
         let mode = self.mode_in(&view);
         self.notice = None;
-        if mode == Mode::Editor && keymap::lookup(&key, mode).is_none() {
+        if mode == Mode::Editor && self.keymap.lookup(&key, mode).is_none() {
             if let Some(Stepping::Edit { editor, .. }) = &mut self.stepping {
                 editor.input(key);
             }
@@ -608,7 +645,7 @@ impl App {
             self.type_char('\n', &view);
             return self.commit_text(&view);
         }
-        match keymap::lookup(&key, mode) {
+        match self.keymap.lookup(&key, mode) {
             Some(action) => self.action(action, mode),
             None => {
                 let plain = !key
@@ -696,6 +733,16 @@ impl App {
                         _ => *scroll = scroll.saturating_add(10).min(self.drawn.overlay_max),
                     }
                 }
+                Vec::new()
+            }
+            (Action::Device, _) => {
+                self.look.device = self.look.device.next();
+                self.notice = Some(format!("phone: {}", self.look.describe()));
+                Vec::new()
+            }
+            (Action::LargeFont, _) => {
+                self.look.large_font = !self.look.large_font;
+                self.notice = Some(format!("phone: {}", self.look.describe()));
                 Vec::new()
             }
             (Action::Restart, _) => {
@@ -799,9 +846,13 @@ impl App {
                         "the flow opens {url} (flowsim does not open links)"
                     ));
                 }
-                Effect::Complete(_) => {
+                Effect::Complete(c) => {
                     self.scroll = 0;
                     self.panel = true;
+                    if let Some(w) = &mut self.webhook {
+                        w.sending = true;
+                        commands.push(Command::Webhook(c));
+                    }
                 }
             }
         }
