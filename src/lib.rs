@@ -6,6 +6,7 @@
 pub mod app;
 pub mod cli;
 pub mod config;
+pub mod endpoint;
 pub mod files;
 pub mod load;
 pub mod report;

@@ -213,7 +213,7 @@ pub fn run(args: &Args) -> u8 {
             start: start(args)?,
             flow_token: args.flow_token.clone(),
             mock: args.mock.as_deref().map(load_mock).transpose()?,
-            endpoint: args.endpoint.clone(),
+            endpoint: args.endpoint.config(),
             theme: args.theme.or(config.theme).unwrap_or_default().theme(),
             look: args.phone.look(&config),
             keymap: config.keymap.clone(),

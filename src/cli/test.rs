@@ -62,18 +62,19 @@ pub fn run(args: &Args) -> u8 {
         return exit::USAGE;
     };
     // The endpoint options are checked once, before any scenario runs.
-    if let Err(e) = args.endpoint.source(None) {
+    let endpoint = args.endpoint.config();
+    if let Err(e) = endpoint.source(None) {
         eprintln!("error: {e}");
         return exit::USAGE;
     }
-    let mut recorder = match args.endpoint.recorder() {
+    let mut recorder = match endpoint.recorder() {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: {e}");
             return exit::USAGE;
         }
     };
-    let webhook = match args.endpoint.webhook() {
+    let webhook = match endpoint.webhook() {
         Ok(w) => w,
         Err(e) => {
             eprintln!("error: {e}");
@@ -101,7 +102,7 @@ pub fn run(args: &Args) -> u8 {
             );
         }
         for case in &scenario.tests {
-            let source = match args.endpoint.source(mock.clone()) {
+            let source = match endpoint.source(mock.clone()) {
                 Ok(s) => s,
                 Err(e) => {
                     eprintln!("error: {e}");

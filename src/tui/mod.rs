@@ -52,8 +52,8 @@ pub struct Options {
     pub start: Start,
     pub flow_token: String,
     pub mock: Option<Mock>,
-    /// How to reach a real endpoint, record or replay.
-    pub endpoint: crate::cli::endpoint::EndpointArgs,
+    /// How to reach a real endpoint, record or replay, and where completions go.
+    pub endpoint: crate::endpoint::EndpointConfig,
     pub theme: Theme,
     /// The phone's size, font, direction and draft banner.
     pub look: crate::ui::device::Look,
@@ -343,7 +343,7 @@ struct Runner {
     /// (after a live reload, with the reloaded flow's Data API version and token signing).
     driver: Arc<tokio::sync::Mutex<Driver<Answerer>>>,
     /// Where completions are delivered (`--webhook`).
-    webhook: Option<crate::cli::webhook::Webhook>,
+    webhook: Option<crate::endpoint::Webhook>,
 }
 
 impl Runner {

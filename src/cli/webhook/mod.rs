@@ -10,6 +10,7 @@ use clap::{Subcommand, ValueEnum};
 use serde_json::{Map, Value, json};
 
 use super::{Color, exit};
+use crate::endpoint::Webhook;
 
 mod flow;
 
@@ -137,45 +138,6 @@ impl PartiesArgs {
 }
 
 // --- --webhook on the preview and `flowsim test` -------------------------------------------
-
-/// Where completions are delivered (`--webhook URL`), as Meta delivers them.
-#[derive(Clone)]
-pub struct Webhook {
-    pub url: String,
-    sender: Sender,
-    parties: Parties,
-}
-
-impl Webhook {
-    pub fn new(
-        url: &str,
-        app_secret: Option<String>,
-        timeout: Duration,
-        insecure: bool,
-    ) -> Result<Webhook, String> {
-        check_url("--webhook", url)?;
-        Ok(Webhook {
-            url: url.to_string(),
-            sender: Sender::new(app_secret.map(Secret), timeout, insecure)?,
-            parties: Parties::default(),
-        })
-    }
-
-    /// Whether notifications are signed (an app secret was given).
-    pub fn signed(&self) -> bool {
-        self.sender.has_secret()
-    }
-
-    /// POSTs the completion's `messages` notification; the receiver's answer.
-    pub async fn deliver(&self, completion: &Completion) -> Delivery {
-        self.sender
-            .post(
-                &self.url,
-                &deliver::completion_now(&self.parties, completion),
-            )
-            .await
-    }
-}
 
 /// `flowsim test --webhook`: delivers a test's completion, if it completed, once its `steps`
 /// ran. A delivery the receiver does not take fails the test at its last step.
