@@ -14,7 +14,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use criterion::{BatchSize, Criterion, criterion_group};
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use flowsim::app::input::{KeyCode, KeyEvent, KeyModifiers};
 use flowsim::app::keymap::Mode;
 use flowsim::app::{App, Event, Finding};
 use flowsim::samples::SAMPLES;

@@ -439,8 +439,8 @@ fn phone_sizes_and_the_key_that_switches_them() {
     );
     app.boot();
     // Off the text field, `d` switches the size and the status line names it.
-    app.handle(Event::Key(crossterm::event::KeyEvent::from(
-        crossterm::event::KeyCode::Tab,
+    app.handle(Event::Key(flowsim::app::input::KeyEvent::from(
+        flowsim::app::input::KeyCode::Tab,
     )));
     let status = |app: &mut App| {
         let mut t = Terminal::new(TestBackend::new(100, 40)).unwrap();
@@ -452,13 +452,13 @@ fn phone_sizes_and_the_key_that_switches_them() {
             .to_string()
     };
     assert!(status(&mut app).contains("Android 360 px"));
-    app.handle(Event::Key(crossterm::event::KeyEvent::from(
-        crossterm::event::KeyCode::Char('d'),
+    app.handle(Event::Key(flowsim::app::input::KeyEvent::from(
+        flowsim::app::input::KeyCode::Char('d'),
     )));
     assert_eq!(app.look.device, Device::Iphone);
     assert!(status(&mut app).contains("iPhone 390 px"));
-    app.handle(Event::Key(crossterm::event::KeyEvent::from(
-        crossterm::event::KeyCode::Char('f'),
+    app.handle(Event::Key(flowsim::app::input::KeyEvent::from(
+        flowsim::app::input::KeyCode::Char('f'),
     )));
     assert!(status(&mut app).contains("iPhone 390 px, large font"));
 }
@@ -667,8 +667,8 @@ fn overlays_and_the_snackbar_follow_the_direction() {
     );
     app.look = look(Device::Android, Dir::Rtl);
     app.boot();
-    app.handle(Event::Key(crossterm::event::KeyEvent::from(
-        crossterm::event::KeyCode::Enter,
+    app.handle(Event::Key(flowsim::app::input::KeyEvent::from(
+        flowsim::app::input::KeyCode::Enter,
     )));
     let mut t = Terminal::new(TestBackend::new(60, 30)).unwrap();
     t.draw(|f| app.drawn = ui::draw(f, &app)).unwrap();

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use flowsim::app::input::{KeyCode, KeyEvent, KeyModifiers};
 use flowsim::app::{App, Command, Event, Finding};
 use flowsim::ui::{self, theme::Theme};
 use flowsim_core::drive::Driver;
@@ -400,7 +400,7 @@ fn a_frozen_flow_runs_with_the_lifecycle_warning_in_the_status_line_and_panel() 
 
 #[test]
 fn mouse_click_focuses_and_presses() {
-    use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+    use flowsim::app::input::{MouseEvent, MouseKind};
     let mut app = open("welcome.json");
     draw(&mut app, 80, 40);
     let (rect, target) = app
@@ -411,10 +411,9 @@ fn mouse_click_focuses_and_presses() {
         .cloned()
         .unwrap();
     let click = MouseEvent {
-        kind: MouseEventKind::Down(MouseButton::Left),
+        kind: MouseKind::Click,
         column: rect.0 + 3,
         row: rect.1,
-        modifiers: KeyModifiers::NONE,
     };
     app.handle(Event::Mouse(click));
     assert_eq!(app.focus, Some(target));

@@ -3,14 +3,12 @@
 //! [`Event`] and returns the [`Command`]s the runtime must carry out. Drawing (`crate::ui`)
 //! reads the app and never changes it; tests drive the app with synthetic events.
 
+pub mod input;
 pub mod keymap;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use crossterm::event::{
-    KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
-};
 use jiff::civil::Date;
 use serde_json::{Value, json};
 use tui_input::{Input as LineInput, InputRequest};
@@ -26,6 +24,7 @@ use flowsim_core::sim::{
     Completion, Effect, Input, Item, Phase, ReplyError, Request, ScreenView, Session, Start, Tap,
 };
 use flowsim_webhook::deliver::Delivery as WebhookDelivery;
+use input::{KeyCode, KeyEvent, KeyModifiers, MouseEvent, MouseKind};
 use keymap::{Action, Mode};
 
 /// Something that can take the focus on a screen.
@@ -453,7 +452,6 @@ impl App {
     pub fn handle(&mut self, event: Event) -> Vec<Command> {
         let shown = self.shown();
         let commands = match event {
-            Event::Key(key) if key.kind == KeyEventKind::Release => Vec::new(),
             Event::Key(key) => self.key(key),
             Event::Mouse(m) => self.mouse(m),
             Event::Paste(text) => {
@@ -632,7 +630,7 @@ impl App {
         self.notice = None;
         if mode == Mode::Editor && self.keymap.lookup(&key, mode).is_none() {
             if let Some(Stepping::Edit { editor, .. }) = &mut self.stepping {
-                editor.input(key);
+                editor.input(textarea_input(key));
             }
             return Vec::new();
         }
@@ -1351,18 +1349,18 @@ impl App {
 
     fn mouse(&mut self, m: MouseEvent) -> Vec<Command> {
         match m.kind {
-            MouseEventKind::ScrollUp => {
+            MouseKind::ScrollUp => {
                 self.scroll = self.drawn.scroll.saturating_sub(3);
                 self.follow = false;
                 Vec::new()
             }
-            MouseEventKind::ScrollDown => {
+            MouseKind::ScrollDown => {
                 let last = self.drawn.body_len.saturating_sub(self.drawn.body_rows);
                 self.scroll = self.drawn.scroll.saturating_add(3).min(last);
                 self.follow = false;
                 Vec::new()
             }
-            MouseEventKind::Down(MouseButton::Left) if matches!(self.overlay, Overlay::None) => {
+            MouseKind::Click if matches!(self.overlay, Overlay::None) => {
                 let hit = self.drawn.hits.iter().find(|((x, y, w, h), _)| {
                     m.column >= *x && m.column < x + w && m.row >= *y && m.row < y + h
                 });
@@ -1388,6 +1386,36 @@ fn editor(text: &str) -> ratatui_textarea::TextArea<'static> {
     let mut editor = ratatui_textarea::TextArea::new(text.lines().map(str::to_string).collect());
     editor.set_cursor_line_style(ratatui::style::Style::new());
     editor
+}
+
+/// A key as the JSON editor takes it (Shift-Tab is Tab with Shift, as the editor expects).
+fn textarea_input(key: KeyEvent) -> ratatui_textarea::Input {
+    use ratatui_textarea::Key;
+    let m = key.modifiers;
+    let k = match key.code {
+        KeyCode::Char(c) => Key::Char(c),
+        KeyCode::F(n) => Key::F(n),
+        KeyCode::Backspace => Key::Backspace,
+        KeyCode::Enter => Key::Enter,
+        KeyCode::Left => Key::Left,
+        KeyCode::Right => Key::Right,
+        KeyCode::Up => Key::Up,
+        KeyCode::Down => Key::Down,
+        KeyCode::Home => Key::Home,
+        KeyCode::End => Key::End,
+        KeyCode::PageUp => Key::PageUp,
+        KeyCode::PageDown => Key::PageDown,
+        KeyCode::Tab | KeyCode::BackTab => Key::Tab,
+        KeyCode::Delete => Key::Delete,
+        KeyCode::Esc => Key::Esc,
+        KeyCode::Other => Key::Null,
+    };
+    ratatui_textarea::Input {
+        key: k,
+        ctrl: m.contains(KeyModifiers::CONTROL),
+        alt: m.contains(KeyModifiers::ALT),
+        shift: key.code == KeyCode::BackTab || m.contains(KeyModifiers::SHIFT),
+    }
 }
 
 /// Text fields take typing directly when focused.

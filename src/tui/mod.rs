@@ -2,6 +2,7 @@
 //! on every exit path (quit, error, panic, SIGTERM), feeds terminal input, file changes and
 //! endpoint answers into one event channel, runs the app's commands and redraws.
 
+mod input;
 mod watch;
 
 use std::io::Stdout;
@@ -329,8 +330,8 @@ async fn run_app(
 
 fn translate(e: TermEvent) -> Option<Event> {
     match e {
-        TermEvent::Key(k) if k.kind != KeyEventKind::Release => Some(Event::Key(k)),
-        TermEvent::Mouse(m) => Some(Event::Mouse(m)),
+        TermEvent::Key(k) if k.kind != KeyEventKind::Release => Some(Event::Key(input::key(k))),
+        TermEvent::Mouse(m) => input::mouse(m).map(Event::Mouse),
         TermEvent::Paste(p) => Some(Event::Paste(p)),
         _ => None,
     }
