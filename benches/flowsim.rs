@@ -81,7 +81,6 @@ fn new_app(flow: &Arc<Flow>, findings: Vec<Finding>, screen: Option<String>) -> 
         findings,
         Start::Navigate { screen, data: None },
         "flowsim",
-        Theme::DARK,
     );
     app.boot();
     app
@@ -94,7 +93,7 @@ fn terminal() -> Terminal<TestBackend> {
 fn draw(terminal: &mut Terminal<TestBackend>, app: &mut App) {
     let mut drawn = None;
     terminal
-        .draw(|frame| drawn = Some(ui::draw(frame, app)))
+        .draw(|frame| drawn = Some(ui::draw(frame, app, &Theme::DARK.into())))
         .expect("drawing to a TestBackend cannot fail");
     if let Some(d) = drawn {
         app.drawn = d;

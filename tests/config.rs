@@ -87,7 +87,6 @@ fn rebinding_keys_changes_the_hint_bar_and_the_help() {
             data: None,
         },
         "flowsim",
-        Theme::DARK,
     );
     app.keymap = config.keymap;
     app.boot();
@@ -98,7 +97,8 @@ fn rebinding_keys_changes_the_hint_bar_and_the_help() {
     };
     let screen = |app: &mut App| {
         let mut t = Terminal::new(TestBackend::new(120, 44)).unwrap();
-        t.draw(|f| app.drawn = ui::draw(f, app)).unwrap();
+        t.draw(|f| app.drawn = ui::draw(f, app, &Theme::DARK.into()))
+            .unwrap();
         ui::to_text(t.backend().buffer())
     };
     key(&mut app, flowsim::app::input::KeyCode::Tab);

@@ -343,12 +343,13 @@ fn preview(flow: &Value, look: Look, width: u16) -> Terminal<TestBackend> {
             data: None,
         },
         "flowsim",
-        Theme::DARK,
     );
     app.look = look;
     app.boot();
     let mut terminal = Terminal::new(TestBackend::new(width, 46)).unwrap();
-    terminal.draw(|f| app.drawn = ui::draw(f, &app)).unwrap();
+    terminal
+        .draw(|f| app.drawn = ui::draw(f, &app, &Theme::DARK.into()))
+        .unwrap();
     terminal
 }
 
@@ -435,7 +436,6 @@ fn phone_sizes_and_the_key_that_switches_them() {
             data: None,
         },
         "flowsim",
-        Theme::DARK,
     );
     app.boot();
     // Off the text field, `d` switches the size and the status line names it.
@@ -444,7 +444,8 @@ fn phone_sizes_and_the_key_that_switches_them() {
     )));
     let status = |app: &mut App| {
         let mut t = Terminal::new(TestBackend::new(100, 40)).unwrap();
-        t.draw(|f| app.drawn = ui::draw(f, app)).unwrap();
+        t.draw(|f| app.drawn = ui::draw(f, app, &Theme::DARK.into()))
+            .unwrap();
         ui::to_text(t.backend().buffer())
             .lines()
             .next()
@@ -663,7 +664,6 @@ fn overlays_and_the_snackbar_follow_the_direction() {
             data: None,
         },
         "flowsim",
-        Theme::DARK,
     );
     app.look = look(Device::Android, Dir::Rtl);
     app.boot();
@@ -671,7 +671,8 @@ fn overlays_and_the_snackbar_follow_the_direction() {
         flowsim::app::input::KeyCode::Enter,
     )));
     let mut t = Terminal::new(TestBackend::new(60, 30)).unwrap();
-    t.draw(|f| app.drawn = ui::draw(f, &app)).unwrap();
+    t.draw(|f| app.drawn = ui::draw(f, &app, &Theme::DARK.into()))
+        .unwrap();
     let text = ui::to_text(t.backend().buffer());
     let line = |needle: &str| {
         text.lines()

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use flowsim::app::input::{KeyCode, KeyEvent, KeyModifiers};
 use flowsim::app::{App, Command, Event, Finding};
-use flowsim::ui::{self, theme::Theme};
+use flowsim::ui::{self, Paint, theme::Theme};
 use flowsim_core::drive::Driver;
 use flowsim_core::sim::Start;
 use flowsim_core::sim::mock::Mock;
@@ -19,7 +19,7 @@ fn sample(file: &str) -> PathBuf {
         .join(file)
 }
 
-fn open_at(path: &std::path::Path, start: Start, theme: Theme) -> App {
+fn open_at(path: &std::path::Path, start: Start) -> App {
     let (flow, findings) = flowsim::tui::read_flow(path).expect("sample loads");
     let mut app = App::new(
         path.file_name().unwrap().to_string_lossy(),
@@ -27,7 +27,6 @@ fn open_at(path: &std::path::Path, start: Start, theme: Theme) -> App {
         findings,
         start,
         "flowsim",
-        theme,
     );
     let commands = app.boot();
     run(&mut app, commands, None);
@@ -41,7 +40,6 @@ fn open(file: &str) -> App {
             screen: None,
             data: None,
         },
-        Theme::DARK,
     )
 }
 
@@ -92,9 +90,15 @@ fn type_text(app: &mut App, text: &str) {
 }
 
 fn draw(app: &mut App, width: u16, height: u16) -> Terminal<TestBackend> {
+    paint(app, &Theme::DARK.into(), width, height)
+}
+
+fn paint(app: &mut App, paint: &Paint, width: u16, height: u16) -> Terminal<TestBackend> {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
     let mut drawn = None;
-    terminal.draw(|f| drawn = Some(ui::draw(f, app))).unwrap();
+    terminal
+        .draw(|f| drawn = Some(ui::draw(f, app, paint)))
+        .unwrap();
     app.drawn = drawn.unwrap();
     terminal
 }
@@ -119,7 +123,6 @@ fn every_sample_screen_at_two_widths() {
                         screen: Some(screen.id.clone()),
                         data: None,
                     },
-                    Theme::DARK,
                 );
                 let terminal = draw(&mut app, width, 48);
                 let name = format!(
@@ -142,9 +145,8 @@ fn themes_paint_the_footer_button_in_whatsapp_green() {
                 screen: Some("SUMMARY".into()),
                 data: None,
             },
-            theme,
         );
-        let terminal = draw(&mut app, 60, 40);
+        let terminal = paint(&mut app, &theme.into(), 60, 40);
         let buf = terminal.backend().buffer();
         let (x, y, _, _) = app
             .drawn
@@ -295,7 +297,6 @@ fn reload_keeps_what_was_typed_and_a_broken_save_keeps_the_last_good_version() {
             screen: None,
             data: None,
         },
-        Theme::DARK,
     );
     type_text(&mut app, "Ada");
 
@@ -355,14 +356,7 @@ fn endpoint_flow_runs_from_a_mock() {
     let mock = Mock::parse(&std::fs::read_to_string(sample("loan_application.mock.json")).unwrap())
         .unwrap();
     let (flow, findings) = flowsim::tui::read_flow(&path).unwrap();
-    let mut app = App::new(
-        "loan",
-        flow,
-        findings,
-        Start::DataExchange,
-        "t-1",
-        Theme::DARK,
-    );
+    let mut app = App::new("loan", flow, findings, Start::DataExchange, "t-1");
     let commands = app.boot();
     run(&mut app, commands, Some(&mock));
     assert_eq!(app.session.current(), Some("LOAN"));
@@ -481,7 +475,6 @@ fn endpoint_app() -> (App, Mock) {
             screen: None,
             data: None,
         },
-        Theme::DARK,
     );
     (app, mock)
 }
@@ -593,7 +586,6 @@ fn pictures_use_the_terminal_graphics_protocol_when_there_is_one() {
             screen: Some("COFFEE".into()),
             data: None,
         },
-        Theme::DARK,
     );
     let without = draw(&mut app, 70, 50);
     let kitty = |t: &Terminal<TestBackend>| {
@@ -604,9 +596,12 @@ fn pictures_use_the_terminal_graphics_protocol_when_there_is_one() {
             .any(|c| c.symbol().contains("\x1b_G"))
     };
     assert!(!kitty(&without), "half-blocks only without a protocol");
-    app.graphics = flowsim::ui::image::Graphics::new(picker, (0, 0, 0));
-    assert!(app.graphics.is_some());
-    let with = draw(&mut app, 70, 50);
+    let graphics = Paint {
+        theme: Theme::DARK,
+        graphics: flowsim::ui::image::Graphics::new(picker, (0, 0, 0)),
+    };
+    assert!(graphics.graphics.is_some());
+    let with = paint(&mut app, &graphics, 70, 50);
     assert!(
         kitty(&with),
         "the carousel picture is sent with the kitty protocol"

@@ -13,7 +13,6 @@ use jiff::civil::Date;
 use serde_json::{Value, json};
 use tui_input::{Input as LineInput, InputRequest};
 
-use crate::ui::theme::Theme;
 use flowsim_core::diagnostic::{Diagnostic, Severity};
 use flowsim_core::drive::{self, Delivery, Exchange};
 use flowsim_core::flow::model::Flow;
@@ -210,14 +209,11 @@ pub struct App {
     pub editor: Option<(String, LineInput)>,
     /// A one-line message in the status bar.
     pub notice: Option<String>,
-    pub theme: Theme,
     pub carousel: BTreeMap<String, usize>,
     /// Every endpoint exchange of the session, oldest first.
     pub exchanges: Vec<Exchange>,
     /// Step mode: hold every request before it is sent and every answer before it applies.
     pub step: bool,
-    /// Real pictures through the terminal's graphics protocol (set by the runtime).
-    pub graphics: Option<crate::ui::image::Graphics>,
     /// The phone being previewed: size, font, direction, draft banner.
     pub look: crate::ui::device::Look,
     /// The keys in effect (the defaults, or rebound by the config file).
@@ -242,7 +238,6 @@ impl App {
         findings: Vec<Finding>,
         start: Start,
         flow_token: &str,
-        theme: Theme,
     ) -> App {
         let session = Session::new(flow, flow_token);
         let mut app = App {
@@ -258,11 +253,9 @@ impl App {
             panel: false,
             editor: None,
             notice: None,
-            theme,
             carousel: BTreeMap::new(),
             exchanges: Vec::new(),
             step: false,
-            graphics: None,
             look: crate::ui::device::Look::default(),
             keymap: keymap::Keymap::default(),
             webhook: None,

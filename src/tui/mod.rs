@@ -25,6 +25,7 @@ use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 
 use crate::app::{App, Command, Event, Finding};
 use crate::samples::{SAMPLES, Sample};
+use crate::ui::Paint;
 use crate::ui::theme::Theme;
 use flowsim_core::drive::Driver;
 use flowsim_core::flow::model::Flow;
@@ -273,12 +274,14 @@ async fn run_app(
         findings,
         options.start.clone(),
         &options.flow_token,
-        options.theme,
     );
     app.look = options.look;
     app.keymap = options.keymap.clone();
-    app.graphics = picker
-        .and_then(|p| crate::ui::image::Graphics::new(p, crate::ui::body::bg(&options.theme)));
+    let paint = Paint {
+        theme: options.theme,
+        graphics: picker
+            .and_then(|p| crate::ui::image::Graphics::new(p, crate::ui::body::bg(&options.theme))),
+    };
     let webhook = options.endpoint.webhook()?;
     app.webhook = webhook.as_ref().map(|w| crate::app::WebhookStatus {
         url: w.url.clone(),
@@ -299,7 +302,7 @@ async fn run_app(
     loop {
         let mut drawn = None;
         terminal
-            .draw(|frame| drawn = Some(crate::ui::draw(frame, &app)))
+            .draw(|frame| drawn = Some(crate::ui::draw(frame, &app, &paint)))
             .map_err(|e| e.to_string())?;
         if let Some(d) = drawn {
             app.drawn = d;

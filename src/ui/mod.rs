@@ -675,11 +675,28 @@ fn path_overlay(p: &Phone, key: &str, input: &LineInput, area: Rect, buf: &mut B
     }
 }
 
+/// How the widgets paint, which the app state does not hold: the palette, and real pictures
+/// when the terminal has a graphics protocol.
+pub struct Paint {
+    pub theme: Theme,
+    pub graphics: Option<image::Graphics>,
+}
+
+impl From<Theme> for Paint {
+    /// The palette, with no pictures.
+    fn from(theme: Theme) -> Paint {
+        Paint {
+            theme,
+            graphics: None,
+        }
+    }
+}
+
 /// Draws the whole interactive screen: status line, phone, side panel, findings, hint bar.
-pub fn draw(frame: &mut Frame, app: &App) -> Drawn {
+pub fn draw(frame: &mut Frame, app: &App, paint: &Paint) -> Drawn {
     let area = frame.area();
     let buf = frame.buffer_mut();
-    let t = &app.theme;
+    let t = &paint.theme;
     if area.width < 10 || area.height < 8 {
         buf.set_string(area.x, area.y, "flowsim: terminal too small", t.dimmed());
         return Drawn::default();
@@ -688,10 +705,10 @@ pub fn draw(frame: &mut Frame, app: &App) -> Drawn {
     let view = app.view();
     let mode = app.mode_in(&view);
     // Status line.
-    let status = status_line(app);
+    let status = status_line(app, t);
     buf.set_line(area.x, area.y, &status, area.width);
     // Hint bar.
-    let hints = hint_line(app, mode);
+    let hints = hint_line(app, t, mode);
     buf.set_line(area.x, area.y + area.height - 1, &hints, area.width);
     let mut main = Rect {
         y: area.y + 1,
@@ -708,7 +725,7 @@ pub fn draw(frame: &mut Frame, app: &App) -> Drawn {
             height: h,
             ..main
         };
-        findings_box(app, r, buf);
+        findings_box(app, t, r, buf);
         main.height -= h;
     }
     // Side panel.
@@ -757,7 +774,7 @@ pub fn draw(frame: &mut Frame, app: &App) -> Drawn {
             scroll: app.scroll,
             follow: app.follow,
             plain: false,
-            graphics: app.graphics.as_ref(),
+            graphics: paint.graphics.as_ref(),
             layout: app.look.layout,
             draft: app.look.draft,
         };
@@ -770,7 +787,7 @@ pub fn draw(frame: &mut Frame, app: &App) -> Drawn {
     }
     let buf = frame.buffer_mut();
     if let Some(r) = panel_area {
-        panel(app, &view, r, buf);
+        panel(app, t, &view, r, buf);
     }
     if let Overlay::Help { scroll } = &app.overlay {
         drawn.overlay_max = help(t, &app.keymap, *scroll, area, buf);
@@ -778,6 +795,7 @@ pub fn draw(frame: &mut Frame, app: &App) -> Drawn {
     if let Overlay::Inspector { selected, scroll } = &app.overlay {
         drawn.overlay_max = inspector(
             app,
+            t,
             *selected,
             *scroll,
             Rect {
@@ -789,15 +807,21 @@ pub fn draw(frame: &mut Frame, app: &App) -> Drawn {
         );
     }
     if let Some(stepping) = &app.stepping {
-        step_box(app, stepping, area, frame);
+        step_box(t, stepping, area, frame);
     }
     drawn
 }
 
 /// The endpoint inspector: every exchange, and the selected one in full. Returns how far its
 /// details can scroll (their last page).
-fn inspector(app: &App, selected: usize, scroll: u16, area: Rect, buf: &mut Buffer) -> u16 {
-    let t = &app.theme;
+fn inspector(
+    app: &App,
+    t: &Theme,
+    selected: usize,
+    scroll: u16,
+    area: Rect,
+    buf: &mut Buffer,
+) -> u16 {
     Clear.render(area, buf);
     let block = Block::bordered()
         .border_type(BorderType::Rounded)
@@ -994,9 +1018,8 @@ fn level_mark(level: Level) -> &'static str {
 }
 
 /// Step mode's box: the held request or answer, or the JSON editor.
-fn step_box(app: &App, stepping: &crate::app::Stepping, area: Rect, frame: &mut Frame) {
+fn step_box(t: &Theme, stepping: &crate::app::Stepping, area: Rect, frame: &mut Frame) {
     use crate::app::Stepping;
-    let t = &app.theme;
     let w = area.width.min(80);
     let h = area.height.saturating_sub(4).min(30);
     let r = Rect {
@@ -1063,8 +1086,7 @@ fn step_box(app: &App, stepping: &crate::app::Stepping, area: Rect, frame: &mut 
     }
 }
 
-fn status_line(app: &App) -> Line<'static> {
-    let t = &app.theme;
+fn status_line(app: &App, t: &Theme) -> Line<'static> {
     let screen = app.session.current().unwrap_or("-").to_string();
     let errors = app
         .findings
@@ -1144,8 +1166,7 @@ fn status_line(app: &App) -> Line<'static> {
     Line::from(spans)
 }
 
-fn hint_line(app: &App, mode: Mode) -> Line<'static> {
-    let t = &app.theme;
+fn hint_line(app: &App, t: &Theme, mode: Mode) -> Line<'static> {
     let mut spans = Vec::new();
     for (k, h) in app.keymap.hints(mode) {
         spans.push(Span::styled(
@@ -1157,8 +1178,7 @@ fn hint_line(app: &App, mode: Mode) -> Line<'static> {
     Line::from(spans)
 }
 
-fn findings_box(app: &App, area: Rect, buf: &mut Buffer) {
-    let t = &app.theme;
+fn findings_box(app: &App, t: &Theme, area: Rect, buf: &mut Buffer) {
     let block = Block::bordered()
         .border_type(BorderType::Rounded)
         .border_style(t.error())
@@ -1186,8 +1206,7 @@ fn findings_box(app: &App, area: Rect, buf: &mut Buffer) {
 }
 
 /// The side panel: where the user is, the stores, findings, requests and the completion.
-fn panel(app: &App, view: &ScreenView, area: Rect, buf: &mut Buffer) {
-    let t = &app.theme;
+fn panel(app: &App, t: &Theme, view: &ScreenView, area: Rect, buf: &mut Buffer) {
     Clear.render(area, buf);
     let block = Block::bordered()
         .border_type(BorderType::Rounded)
