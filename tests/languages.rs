@@ -5,8 +5,8 @@
 
 use std::sync::Arc;
 
+use flowsim::app::device::{Device, Look};
 use flowsim::app::{App, Event};
-use flowsim::ui::device::{Device, Look};
 use flowsim::ui::text::{self, Bidi, Dir, Layout};
 use flowsim::ui::{self, theme::Theme};
 use flowsim_core::flow::source::Source;

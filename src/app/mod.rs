@@ -3,6 +3,7 @@
 //! [`Event`] and returns the [`Command`]s the runtime must carry out. Drawing (`crate::ui`)
 //! reads the app and never changes it; tests drive the app with synthetic events.
 
+pub mod device;
 pub mod input;
 pub mod keymap;
 
@@ -85,7 +86,10 @@ pub enum Stepping {
         exchange: usize,
         answer: Result<Value, ReplyError>,
     },
-    /// Editing JSON: the request's payload, or an answer typed by hand.
+    /// Editing JSON: the request's payload, or an answer typed by hand. The editor is
+    /// ratatui-textarea's `TextArea`, kept here as state: its lines, cursor and undo history
+    /// are what the keys change (through `textarea_input`); it does no terminal IO, and only
+    /// the widgets draw it.
     Edit {
         request: Request,
         answer: bool,
@@ -205,7 +209,8 @@ pub struct App {
     pub follow: bool,
     pub overlay: Overlay,
     pub panel: bool,
-    /// The text field being edited: its key and cursor state.
+    /// The text field being edited: its key, and its text and cursor (tui-input's `Input`,
+    /// plain state with no terminal IO).
     pub editor: Option<(String, LineInput)>,
     /// A one-line message in the status bar.
     pub notice: Option<String>,
@@ -215,7 +220,7 @@ pub struct App {
     /// Step mode: hold every request before it is sent and every answer before it applies.
     pub step: bool,
     /// The phone being previewed: size, font, direction, draft banner.
-    pub look: crate::ui::device::Look,
+    pub look: device::Look,
     /// The keys in effect (the defaults, or rebound by the config file).
     pub keymap: keymap::Keymap,
     /// `--webhook`: where completions go and what the receiver answered (set by the runtime).
@@ -256,7 +261,7 @@ impl App {
             carousel: BTreeMap::new(),
             exchanges: Vec::new(),
             step: false,
-            look: crate::ui::device::Look::default(),
+            look: device::Look::default(),
             keymap: keymap::Keymap::default(),
             webhook: None,
             stepping: None,
@@ -1376,9 +1381,7 @@ impl App {
 
 /// A JSON editor holding `text`.
 fn editor(text: &str) -> ratatui_textarea::TextArea<'static> {
-    let mut editor = ratatui_textarea::TextArea::new(text.lines().map(str::to_string).collect());
-    editor.set_cursor_line_style(ratatui::style::Style::new());
-    editor
+    ratatui_textarea::TextArea::new(text.lines().map(str::to_string).collect())
 }
 
 /// A key as the JSON editor takes it (Shift-Tab is Tab with Shift, as the editor expects).

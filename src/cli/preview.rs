@@ -5,11 +5,11 @@ use serde_json::{Map, Value};
 
 use super::endpoint::EndpointArgs;
 use super::exit;
+use crate::app::device::{Device, Look};
 use crate::config::Config;
 use crate::tui::{self, FlowSource, Options};
-use crate::ui::device::{Device, Look};
 use crate::ui::text::{Bidi, Dir, Layout};
-use crate::ui::theme::Theme;
+use crate::ui::theme::ThemeChoice;
 use flowsim_core::sim::Start;
 use flowsim_core::sim::mock::Mock;
 
@@ -101,32 +101,6 @@ pub enum FlowAction {
     Navigate,
     #[value(name = "data_exchange", alias = "data-exchange")]
     DataExchange,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ThemeChoice {
-    #[default]
-    Auto,
-    Light,
-    Dark,
-}
-
-impl ThemeChoice {
-    pub fn theme(self) -> Theme {
-        match self {
-            ThemeChoice::Light => Theme::LIGHT,
-            ThemeChoice::Dark => Theme::DARK,
-            // COLORFGBG is "fg;bg"; a background of 7 or 15 (white) means a light terminal.
-            ThemeChoice::Auto => match std::env::var("COLORFGBG")
-                .ok()
-                .and_then(|v| v.rsplit(';').next().map(str::to_string))
-            {
-                Some(bg) if bg == "7" || bg == "15" => Theme::LIGHT,
-                _ => Theme::DARK,
-            },
-        }
-    }
 }
 
 /// `--data`: inline JSON or `@file`.

@@ -58,7 +58,7 @@ pub struct Options {
     pub endpoint: crate::endpoint::EndpointConfig,
     pub theme: Theme,
     /// The phone's size, font, direction and draft banner.
-    pub look: crate::ui::device::Look,
+    pub look: crate::app::device::Look,
     /// The keys in effect.
     pub keymap: crate::app::keymap::Keymap,
 }

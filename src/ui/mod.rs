@@ -3,7 +3,6 @@
 //! so what `render` prints is what the preview shows.
 
 pub mod body;
-pub mod device;
 pub mod image;
 pub mod json;
 pub mod markdown;
@@ -34,8 +33,7 @@ use markdown::wrap;
 use text::{Dir, Layout, truncate};
 use theme::Theme;
 
-/// The narrowest phone drawn.
-pub const MIN_WIDTH: u16 = 30;
+pub use crate::app::device::MIN_WIDTH;
 
 /// Everything the phone drawing reads.
 pub struct Phone<'a> {
@@ -1072,7 +1070,10 @@ fn step_box(t: &Theme, stepping: &crate::app::Stepping, area: Rect, frame: &mut 
                 height: inner.height.saturating_sub(1),
                 ..inner
             };
-            frame.render_widget(editor.as_ref(), text_area);
+            // Drawn without the editor's default cursor-line underline.
+            let mut editor = editor.as_ref().clone();
+            editor.set_cursor_line_style(Style::new());
+            frame.render_widget(&editor, text_area);
             if let Some(e) = error {
                 let buf = frame.buffer_mut();
                 buf.set_string(
@@ -1544,7 +1545,7 @@ pub fn to_ansi(buf: &Buffer) -> String {
 pub fn render_screen(
     session: &Session,
     theme: &Theme,
-    look: &device::Look,
+    look: &crate::app::device::Look,
     width: Option<u16>,
     height: Option<u16>,
     plain: bool,
