@@ -20,7 +20,7 @@ use std::sync::Arc;
 
 use base64::Engine as _;
 use base64::alphabet;
-use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+use base64::engine::{GeneralPurpose, GeneralPurposeConfig};
 use image::imageops::{self, FilterType};
 use image::{ImageReader, Limits, Rgba, RgbaImage};
 use lru::LruCache;
@@ -39,10 +39,9 @@ pub const MAX_ROWS: u16 = 1000;
 /// Upper bound for the decoder's own allocations.
 const MAX_ALLOC: u64 = 128 * 1024 * 1024;
 
-/// Base64 with or without padding and tolerant of non-zero trailing bits.
-const LENIENT: GeneralPurposeConfig = GeneralPurposeConfig::new()
-    .with_decode_padding_mode(DecodePaddingMode::Indifferent)
-    .with_decode_allow_trailing_bits(true);
+/// flowsim's lenient base64 (padding optional), here also tolerant of non-zero trailing bits.
+const LENIENT: GeneralPurposeConfig =
+    flowsim_endpoint::b64::LENIENT.with_decode_allow_trailing_bits(true);
 const STANDARD: GeneralPurpose = GeneralPurpose::new(&alphabet::STANDARD, LENIENT);
 const URL_SAFE: GeneralPurpose = GeneralPurpose::new(&alphabet::URL_SAFE, LENIENT);
 
