@@ -24,15 +24,23 @@ pub fn to_text(buf: &Buffer) -> String {
     out
 }
 
-/// A buffer as text with ANSI colours (24-bit), for `flowsim render --color always`.
+/// A buffer as text with ANSI colours (24-bit), for `flowsim render --color always`. Each
+/// change of style resets the previous one and sets the cell's colours and effects.
 pub fn to_ansi(buf: &Buffer) -> String {
+    use anstyle::{Effects, Reset, RgbColor};
     use ratatui::style::Color;
-    let sgr = |c: Color, fg: bool| -> Option<String> {
-        match c {
-            Color::Rgb(r, g, b) => Some(format!("{};2;{r};{g};{b}", if fg { 38 } else { 48 })),
-            _ => None,
-        }
+    let rgb = |c: Color| match c {
+        Color::Rgb(r, g, b) => Some(RgbColor(r, g, b).into()),
+        _ => None,
     };
+    let effects = [
+        (Modifier::BOLD, Effects::BOLD),
+        (Modifier::DIM, Effects::DIMMED),
+        (Modifier::ITALIC, Effects::ITALIC),
+        (Modifier::UNDERLINED, Effects::UNDERLINE),
+        (Modifier::REVERSED, Effects::INVERT),
+        (Modifier::CROSSED_OUT, Effects::STRIKETHROUGH),
+    ];
     let mut out = String::new();
     for y in 0..buf.area.height {
         let mut last: Option<(Color, Color, Modifier)> = None;
@@ -43,36 +51,23 @@ pub fn to_ansi(buf: &Buffer) -> String {
                 continue;
             }
             let cell = &buf[(x, y)];
-            let style = (cell.fg, cell.bg, cell.modifier);
-            if last != Some(style) {
-                let mut codes = vec!["0".to_string()];
-                codes.extend(sgr(cell.fg, true));
-                codes.extend(sgr(cell.bg, false));
-                if cell.modifier.contains(Modifier::BOLD) {
-                    codes.push("1".into());
-                }
-                if cell.modifier.contains(Modifier::DIM) {
-                    codes.push("2".into());
-                }
-                if cell.modifier.contains(Modifier::ITALIC) {
-                    codes.push("3".into());
-                }
-                if cell.modifier.contains(Modifier::UNDERLINED) {
-                    codes.push("4".into());
-                }
-                if cell.modifier.contains(Modifier::REVERSED) {
-                    codes.push("7".into());
-                }
-                if cell.modifier.contains(Modifier::CROSSED_OUT) {
-                    codes.push("9".into());
-                }
-                out.push_str(&format!("\x1b[{}m", codes.join(";")));
-                last = Some(style);
+            let key = (cell.fg, cell.bg, cell.modifier);
+            if last != Some(key) {
+                let fx = effects
+                    .iter()
+                    .filter(|(m, _)| cell.modifier.contains(*m))
+                    .fold(Effects::new(), |all, (_, e)| all | *e);
+                let style = anstyle::Style::new()
+                    .effects(fx)
+                    .fg_color(rgb(cell.fg))
+                    .bg_color(rgb(cell.bg));
+                out.push_str(&format!("{}{}", Reset.render(), style.render()));
+                last = Some(key);
             }
             out.push_str(cell.symbol());
             skip = text::width(cell.symbol()).saturating_sub(1);
         }
-        out.push_str("\x1b[0m\n");
+        out.push_str(&format!("{}\n", Reset.render()));
     }
     out
 }
