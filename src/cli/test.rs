@@ -2,12 +2,12 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use anstyle::{AnsiColor, Effects, Style};
+use anstyle::{AnsiColor, Effects};
 use serde_json::json;
 
 use super::endpoint::EndpointArgs;
 use super::webhook;
-use super::{Color, exit};
+use super::{Color, exit, paint};
 use crate::files::LocalFiles;
 use crate::load;
 use flowsim_core::drive::Driver;
@@ -190,15 +190,6 @@ fn load_scenario(path: &Path, args: &Args) -> Result<Loaded, String> {
         None => None,
     };
     Ok((scenario, Arc::new(flow), mock, base))
-}
-
-fn paint(color: bool, style: impl Into<Style>, text: &str) -> String {
-    if color {
-        let style = style.into();
-        format!("{style}{text}{style:#}")
-    } else {
-        text.to_string()
-    }
 }
 
 fn human(o: &Outcome, color: bool) -> String {

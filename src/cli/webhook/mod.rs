@@ -9,8 +9,9 @@ use std::time::Duration;
 use clap::{Subcommand, ValueEnum};
 use serde_json::{Map, Value, json};
 
-use super::{Color, exit};
+use super::{Color, exit, paint};
 use crate::endpoint::Webhook;
+use anstyle::{AnsiColor, Effects};
 
 mod flow;
 
@@ -822,14 +823,6 @@ pub fn check(args: &CheckArgs) -> u8 {
     print_checks(&checks, args.color)
 }
 
-fn paint(color: bool, sgr: &str, text: &str) -> String {
-    if color {
-        format!("\x1b[{sgr}m{text}\x1b[0m")
-    } else {
-        text.to_string()
-    }
-}
-
 /// One line per check, a total; exit 1 on any finding.
 fn print_checks(checks: &[Check], color: Color) -> u8 {
     let color = color.enabled(std::io::stdout().is_terminal());
@@ -837,9 +830,9 @@ fn print_checks(checks: &[Check], color: Color) -> u8 {
     let width = checks.iter().map(|c| c.name.len()).max().unwrap_or(0);
     for c in checks {
         let mark = if c.passed {
-            paint(color, "32", "✓")
+            paint(color, AnsiColor::Green.on_default(), "✓")
         } else {
-            paint(color, "31", "✗")
+            paint(color, AnsiColor::Red.on_default(), "✗")
         };
         let _ = writeln!(out, "  {mark} {:<width$}  {}", c.name, sanitize(&c.detail));
     }
@@ -1037,9 +1030,13 @@ fn human(r: &Received, color: bool) -> String {
         })
         .unwrap_or_default();
     let signature = match r.signature {
-        SignatureCheck::Valid => paint(color, "32", "signature valid"),
-        SignatureCheck::Mismatch => paint(color, "1;31", "SIGNATURE MISMATCH"),
-        SignatureCheck::Missing => paint(color, "1;31", "UNSIGNED"),
+        SignatureCheck::Valid => paint(color, AnsiColor::Green.on_default(), "signature valid"),
+        SignatureCheck::Mismatch => paint(
+            color,
+            AnsiColor::Red.on_default().bold(),
+            "SIGNATURE MISMATCH",
+        ),
+        SignatureCheck::Missing => paint(color, AnsiColor::Red.on_default().bold(), "UNSIGNED"),
         SignatureCheck::Unchecked => "signature not checked".into(),
     };
     let what = match r.kind {
@@ -1049,7 +1046,7 @@ fn human(r: &Received, color: bool) -> String {
     };
     let mut s = format!(
         "{} {} {}  {what}  → {}\n",
-        paint(color, "1", &time),
+        paint(color, Effects::BOLD, &time),
         r.method,
         r.path,
         r.status
@@ -1082,7 +1079,7 @@ fn human(r: &Received, color: bool) -> String {
             s.push_str(&format!(
                 "  {}\n",
                 if bad {
-                    paint(color, "31", &sanitize(note))
+                    paint(color, AnsiColor::Red.on_default(), &sanitize(note))
                 } else {
                     sanitize(note)
                 }
@@ -1098,7 +1095,10 @@ fn human(r: &Received, color: bool) -> String {
         };
         s.push_str(&format!("  forwarded to {}: {answer}\n", sanitize(&f.url)));
         if let Some(p) = &f.problem {
-            s.push_str(&format!("  {}\n", paint(color, "31", &sanitize(p))));
+            s.push_str(&format!(
+                "  {}\n",
+                paint(color, AnsiColor::Red.on_default(), &sanitize(p))
+            ));
         }
     }
     if let Some(n) = &r.notification {
