@@ -13,7 +13,7 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use flowsim::app::input::{KeyCode, KeyEvent, KeyModifiers};
 use flowsim::app::keymap::Mode;
 use flowsim::app::{App, Event};
 use flowsim::ui::{self, theme::Theme};
@@ -76,7 +76,7 @@ fn load(name: &str, text: &str) -> Arc<Flow> {
 fn draw(terminal: &mut Terminal<TestBackend>, app: &mut App) {
     let mut drawn = None;
     terminal
-        .draw(|frame| drawn = Some(ui::draw(frame, app)))
+        .draw(|frame| drawn = Some(ui::draw(frame, app, &Theme::DARK.into())))
         .expect("drawing to a TestBackend cannot fail");
     if let Some(d) = drawn {
         app.drawn = d;
@@ -99,7 +99,6 @@ fn keystroke(flow: &Arc<Flow>) -> [(u64, u64); 2] {
             data: None,
         },
         "flowsim",
-        Theme::DARK,
     );
     app.boot();
     let mut terminal = Terminal::new(TestBackend::new(100, 40)).expect("a test terminal");

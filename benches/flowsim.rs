@@ -14,7 +14,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use criterion::{BatchSize, Criterion, criterion_group};
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use flowsim::app::input::{KeyCode, KeyEvent, KeyModifiers};
 use flowsim::app::keymap::Mode;
 use flowsim::app::{App, Event, Finding};
 use flowsim::samples::SAMPLES;
@@ -81,7 +81,6 @@ fn new_app(flow: &Arc<Flow>, findings: Vec<Finding>, screen: Option<String>) -> 
         findings,
         Start::Navigate { screen, data: None },
         "flowsim",
-        Theme::DARK,
     );
     app.boot();
     app
@@ -94,7 +93,7 @@ fn terminal() -> Terminal<TestBackend> {
 fn draw(terminal: &mut Terminal<TestBackend>, app: &mut App) {
     let mut drawn = None;
     terminal
-        .draw(|frame| drawn = Some(ui::draw(frame, app)))
+        .draw(|frame| drawn = Some(ui::draw(frame, app, &Theme::DARK.into())))
         .expect("drawing to a TestBackend cannot fail");
     if let Some(d) = drawn {
         app.drawn = d;

@@ -22,10 +22,10 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use toml::Spanned;
 
+use crate::app::device::Device;
 use crate::app::keymap::{self, Key, Keymap};
-use crate::cli::preview::ThemeChoice;
-use crate::ui::device::Device;
 use crate::ui::text::{Bidi, Dir};
+use crate::ui::theme::ThemeChoice;
 
 /// What the config file sets; `None`: not set there.
 #[derive(Debug, Default, Clone, PartialEq)]

@@ -4,7 +4,7 @@
 use std::io::Read;
 use std::path::Path;
 
-use flowsim_core::diagnostic::Diagnostic;
+use flowsim_core::diagnostic::{Code, Diagnostic};
 use flowsim_core::flow::model::Flow;
 use flowsim_core::flow::path::Path as JsonPath;
 use flowsim_core::flow::source::Source;
@@ -39,7 +39,7 @@ pub fn read(path: &Path) -> Result<Source, LoadError> {
     if too_large {
         let source = Source::new(name, String::new());
         let d = Diagnostic::error(
-            "INVALID_FLOW_JSON",
+            Code::InvalidFlowJson,
             0..0,
             &JsonPath::root(),
             format!(
@@ -58,7 +58,7 @@ pub fn read(path: &Path) -> Result<Source, LoadError> {
             // Offsets of the lossy text match the original up to the first bad byte.
             let source = Source::new(name, text);
             let d = Diagnostic::error(
-                "INVALID_FLOW_JSON",
+                Code::InvalidFlowJson,
                 valid..valid + char::REPLACEMENT_CHARACTER.len_utf8(),
                 &JsonPath::root(),
                 format!("the file is not UTF-8 text (invalid byte at offset {valid})"),

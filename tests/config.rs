@@ -87,21 +87,21 @@ fn rebinding_keys_changes_the_hint_bar_and_the_help() {
             data: None,
         },
         "flowsim",
-        Theme::DARK,
     );
     app.keymap = config.keymap;
     app.boot();
     let key = |app: &mut App, c| {
-        app.handle(flowsim::app::Event::Key(crossterm::event::KeyEvent::from(
-            c,
-        )));
+        app.handle(flowsim::app::Event::Key(
+            flowsim::app::input::KeyEvent::from(c),
+        ));
     };
     let screen = |app: &mut App| {
         let mut t = Terminal::new(TestBackend::new(120, 44)).unwrap();
-        t.draw(|f| app.drawn = ui::draw(f, app)).unwrap();
+        t.draw(|f| app.drawn = ui::draw(f, app, &Theme::DARK.into()))
+            .unwrap();
         ui::to_text(t.backend().buffer())
     };
-    key(&mut app, crossterm::event::KeyCode::Tab);
+    key(&mut app, flowsim::app::input::KeyCode::Tab);
     let text = screen(&mut app);
     let hints = text.lines().last().unwrap();
     assert!(
@@ -109,16 +109,16 @@ fn rebinding_keys_changes_the_hint_bar_and_the_help() {
         "{hints}"
     );
     assert!(!hints.contains(" q  quit"), "{hints}");
-    key(&mut app, crossterm::event::KeyCode::Char('h'));
+    key(&mut app, flowsim::app::input::KeyCode::Char('h'));
     let help = screen(&mut app);
     assert!(
         help.contains("Q ") && help.contains("Close the flow"),
         "{help}"
     );
-    key(&mut app, crossterm::event::KeyCode::Char('h'));
-    key(&mut app, crossterm::event::KeyCode::Char('q'));
+    key(&mut app, flowsim::app::input::KeyCode::Char('h'));
+    key(&mut app, flowsim::app::input::KeyCode::Char('q'));
     assert!(!app.quit, "q no longer closes the flow");
-    key(&mut app, crossterm::event::KeyCode::Char('Q'));
+    key(&mut app, flowsim::app::input::KeyCode::Char('Q'));
     assert!(app.quit, "Q does");
 }
 

@@ -924,7 +924,10 @@ async fn a_forbidden_screen_is_rejected_and_the_endpoint_notified() {
         "the forbidden screen was shown"
     );
     let error = session.client_error.clone().expect("a client error");
-    assert_eq!(error.key, Some("invalid-screen-transition"));
+    assert_eq!(
+        error.key.map(|k| k.as_str()),
+        Some("invalid-screen-transition")
+    );
     // The finding is on the exchange, for the inspector and the reports.
     let findings: Vec<_> = happened
         .iter()
@@ -935,7 +938,7 @@ async fn a_forbidden_screen_is_rejected_and_the_endpoint_notified() {
         .flatten()
         .collect();
     assert_eq!(findings.len(), 1, "{findings:?}");
-    assert_eq!(findings[0].code, "invalid-screen-transition");
+    assert_eq!(findings[0].code.as_str(), "invalid-screen-transition");
     let bodies = seen.lock().unwrap().clone();
     assert_eq!(
         bodies.len(),

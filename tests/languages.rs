@@ -5,8 +5,8 @@
 
 use std::sync::Arc;
 
+use flowsim::app::device::{Device, Look};
 use flowsim::app::{App, Event};
-use flowsim::ui::device::{Device, Look};
 use flowsim::ui::text::{self, Bidi, Dir, Layout};
 use flowsim::ui::{self, theme::Theme};
 use flowsim_core::flow::source::Source;
@@ -343,12 +343,13 @@ fn preview(flow: &Value, look: Look, width: u16) -> Terminal<TestBackend> {
             data: None,
         },
         "flowsim",
-        Theme::DARK,
     );
     app.look = look;
     app.boot();
     let mut terminal = Terminal::new(TestBackend::new(width, 46)).unwrap();
-    terminal.draw(|f| app.drawn = ui::draw(f, &app)).unwrap();
+    terminal
+        .draw(|f| app.drawn = ui::draw(f, &app, &Theme::DARK.into()))
+        .unwrap();
     terminal
 }
 
@@ -435,16 +436,16 @@ fn phone_sizes_and_the_key_that_switches_them() {
             data: None,
         },
         "flowsim",
-        Theme::DARK,
     );
     app.boot();
     // Off the text field, `d` switches the size and the status line names it.
-    app.handle(Event::Key(crossterm::event::KeyEvent::from(
-        crossterm::event::KeyCode::Tab,
+    app.handle(Event::Key(flowsim::app::input::KeyEvent::from(
+        flowsim::app::input::KeyCode::Tab,
     )));
     let status = |app: &mut App| {
         let mut t = Terminal::new(TestBackend::new(100, 40)).unwrap();
-        t.draw(|f| app.drawn = ui::draw(f, app)).unwrap();
+        t.draw(|f| app.drawn = ui::draw(f, app, &Theme::DARK.into()))
+            .unwrap();
         ui::to_text(t.backend().buffer())
             .lines()
             .next()
@@ -452,13 +453,13 @@ fn phone_sizes_and_the_key_that_switches_them() {
             .to_string()
     };
     assert!(status(&mut app).contains("Android 360 px"));
-    app.handle(Event::Key(crossterm::event::KeyEvent::from(
-        crossterm::event::KeyCode::Char('d'),
+    app.handle(Event::Key(flowsim::app::input::KeyEvent::from(
+        flowsim::app::input::KeyCode::Char('d'),
     )));
     assert_eq!(app.look.device, Device::Iphone);
     assert!(status(&mut app).contains("iPhone 390 px"));
-    app.handle(Event::Key(crossterm::event::KeyEvent::from(
-        crossterm::event::KeyCode::Char('f'),
+    app.handle(Event::Key(flowsim::app::input::KeyEvent::from(
+        flowsim::app::input::KeyCode::Char('f'),
     )));
     assert!(status(&mut app).contains("iPhone 390 px, large font"));
 }
@@ -663,15 +664,15 @@ fn overlays_and_the_snackbar_follow_the_direction() {
             data: None,
         },
         "flowsim",
-        Theme::DARK,
     );
     app.look = look(Device::Android, Dir::Rtl);
     app.boot();
-    app.handle(Event::Key(crossterm::event::KeyEvent::from(
-        crossterm::event::KeyCode::Enter,
+    app.handle(Event::Key(flowsim::app::input::KeyEvent::from(
+        flowsim::app::input::KeyCode::Enter,
     )));
     let mut t = Terminal::new(TestBackend::new(60, 30)).unwrap();
-    t.draw(|f| app.drawn = ui::draw(f, &app)).unwrap();
+    t.draw(|f| app.drawn = ui::draw(f, &app, &Theme::DARK.into()))
+        .unwrap();
     let text = ui::to_text(t.backend().buffer());
     let line = |needle: &str| {
         text.lines()

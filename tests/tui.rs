@@ -2,9 +2,9 @@
 
 use std::path::PathBuf;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use flowsim::app::input::{KeyCode, KeyEvent, KeyModifiers};
 use flowsim::app::{App, Command, Event, Finding};
-use flowsim::ui::{self, theme::Theme};
+use flowsim::ui::{self, Paint, theme::Theme};
 use flowsim_core::drive::Driver;
 use flowsim_core::scenario::PickError;
 use flowsim_core::sim::Start;
@@ -20,7 +20,7 @@ fn sample(file: &str) -> PathBuf {
         .join(file)
 }
 
-fn open_at(path: &std::path::Path, start: Start, theme: Theme) -> App {
+fn open_at(path: &std::path::Path, start: Start) -> App {
     let (flow, findings) = flowsim::tui::read_flow(path).expect("sample loads");
     let mut app = App::new(
         path.file_name().unwrap().to_string_lossy(),
@@ -28,7 +28,6 @@ fn open_at(path: &std::path::Path, start: Start, theme: Theme) -> App {
         findings,
         start,
         "flowsim",
-        theme,
     );
     let commands = app.boot();
     run(&mut app, commands, None);
@@ -42,7 +41,6 @@ fn open(file: &str) -> App {
             screen: None,
             data: None,
         },
-        Theme::DARK,
     )
 }
 
@@ -98,9 +96,15 @@ fn type_text(app: &mut App, text: &str) {
 }
 
 fn draw(app: &mut App, width: u16, height: u16) -> Terminal<TestBackend> {
+    paint(app, &Theme::DARK.into(), width, height)
+}
+
+fn paint(app: &mut App, paint: &Paint, width: u16, height: u16) -> Terminal<TestBackend> {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
     let mut drawn = None;
-    terminal.draw(|f| drawn = Some(ui::draw(f, app))).unwrap();
+    terminal
+        .draw(|f| drawn = Some(ui::draw(f, app, paint)))
+        .unwrap();
     app.drawn = drawn.unwrap();
     terminal
 }
@@ -125,7 +129,6 @@ fn every_sample_screen_at_two_widths() {
                         screen: Some(screen.id.clone()),
                         data: None,
                     },
-                    Theme::DARK,
                 );
                 let terminal = draw(&mut app, width, 48);
                 let name = format!(
@@ -148,9 +151,8 @@ fn themes_paint_the_footer_button_in_whatsapp_green() {
                 screen: Some("SUMMARY".into()),
                 data: None,
             },
-            theme,
         );
-        let terminal = draw(&mut app, 60, 40);
+        let terminal = paint(&mut app, &theme.into(), 60, 40);
         let buf = terminal.backend().buffer();
         let (x, y, _, _) = app
             .drawn
@@ -301,7 +303,6 @@ fn reload_keeps_what_was_typed_and_a_broken_save_keeps_the_last_good_version() {
             screen: None,
             data: None,
         },
-        Theme::DARK,
     );
     type_text(&mut app, "Ada");
 
@@ -361,14 +362,7 @@ fn endpoint_flow_runs_from_a_mock() {
     let mock = Mock::parse(&std::fs::read_to_string(sample("loan_application.mock.json")).unwrap())
         .unwrap();
     let (flow, findings) = flowsim::tui::read_flow(&path).unwrap();
-    let mut app = App::new(
-        "loan",
-        flow,
-        findings,
-        Start::DataExchange,
-        "t-1",
-        Theme::DARK,
-    );
+    let mut app = App::new("loan", flow, findings, Start::DataExchange, "t-1");
     let commands = app.boot();
     run(&mut app, commands, Some(&mock));
     assert_eq!(app.session.current(), Some("LOAN"));
@@ -406,7 +400,7 @@ fn a_frozen_flow_runs_with_the_lifecycle_warning_in_the_status_line_and_panel() 
 
 #[test]
 fn mouse_click_focuses_and_presses() {
-    use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+    use flowsim::app::input::{MouseEvent, MouseKind};
     let mut app = open("welcome.json");
     draw(&mut app, 80, 40);
     let (rect, target) = app
@@ -417,10 +411,9 @@ fn mouse_click_focuses_and_presses() {
         .cloned()
         .unwrap();
     let click = MouseEvent {
-        kind: MouseEventKind::Down(MouseButton::Left),
+        kind: MouseKind::Click,
         column: rect.0 + 3,
         row: rect.1,
-        modifiers: KeyModifiers::NONE,
     };
     app.handle(Event::Mouse(click));
     assert_eq!(app.focus, Some(target));
@@ -488,7 +481,6 @@ fn endpoint_app() -> (App, Mock) {
             screen: None,
             data: None,
         },
-        Theme::DARK,
     );
     (app, mock)
 }
@@ -600,7 +592,6 @@ fn pictures_use_the_terminal_graphics_protocol_when_there_is_one() {
             screen: Some("COFFEE".into()),
             data: None,
         },
-        Theme::DARK,
     );
     let without = draw(&mut app, 70, 50);
     let kitty = |t: &Terminal<TestBackend>| {
@@ -611,9 +602,12 @@ fn pictures_use_the_terminal_graphics_protocol_when_there_is_one() {
             .any(|c| c.symbol().contains("\x1b_G"))
     };
     assert!(!kitty(&without), "half-blocks only without a protocol");
-    app.graphics = flowsim::ui::image::Graphics::new(picker, (0, 0, 0));
-    assert!(app.graphics.is_some());
-    let with = draw(&mut app, 70, 50);
+    let graphics = Paint {
+        theme: Theme::DARK,
+        graphics: flowsim::ui::image::Graphics::new(picker, (0, 0, 0)),
+    };
+    assert!(graphics.graphics.is_some());
+    let with = paint(&mut app, &graphics, 70, 50);
     assert!(
         kitty(&with),
         "the carousel picture is sent with the kitty protocol"

@@ -3,7 +3,7 @@
 //! so they cannot drift apart. [`BINDINGS`] holds the defaults; a [`Keymap`] is that table with
 //! the keys the user's config file rebinds (by the binding's `name`).
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use super::input::{KeyCode, KeyEvent, KeyModifiers};
 
 /// What a key does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

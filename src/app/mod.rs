@@ -2,20 +2,29 @@
 //! overlays, the side panel) around an engine [`Session`]. [`App::handle`] takes one
 //! [`Event`] and returns the [`Command`]s the runtime must carry out. Drawing (`crate::ui`)
 //! reads the app and never changes it; tests drive the app with synthetic events.
+//!
+//! Here: the app's types and its event loop ([`App::handle`], answers, reloads, engine
+//! effects). By what they handle: [`input`] (its own key and mouse types), `keys` (what a
+//! key or click does, by [`keymap`]), `focus`, `text` (text fields), `overlays` (list,
+//! calendar, file path), `step` (step mode and the JSON editor), [`device`] (the phone's
+//! settings). The app imports nothing from the widgets, the runtime or the command line.
 
+pub mod device;
+mod focus;
+pub mod input;
 pub mod keymap;
+mod keys;
+mod overlays;
+mod step;
+mod text;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use crossterm::event::{
-    KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
-};
 use jiff::civil::Date;
 use serde_json::{Value, json};
 use tui_input::{Input as LineInput, InputRequest};
 
-use crate::ui::theme::Theme;
 use flowsim_core::diagnostic::{Diagnostic, Severity};
 use flowsim_core::drive::{self, Delivery, Exchange};
 use flowsim_core::flow::model::Flow;
@@ -27,7 +36,10 @@ use flowsim_core::sim::{
 };
 use flowsim_endpoint::cdn::Download;
 use flowsim_webhook::deliver::Delivery as WebhookDelivery;
+use input::{KeyCode, KeyEvent, KeyModifiers, MouseEvent, MouseKind};
 use keymap::{Action, Mode};
+use overlays::initial_date;
+pub use text::is_text;
 
 /// CDN requests the inspector keeps.
 const MAX_DOWNLOADS: usize = 1000;
@@ -91,7 +103,10 @@ pub enum Stepping {
         exchange: usize,
         answer: Result<Value, ReplyError>,
     },
-    /// Editing JSON: the request's payload, or an answer typed by hand.
+    /// Editing JSON: the request's payload, or an answer typed by hand. The editor is
+    /// ratatui-textarea's `TextArea`, kept here as state: its lines, cursor and undo history
+    /// are what the keys change (through `textarea_input`); it does no terminal IO, and only
+    /// the widgets draw it.
     Edit {
         request: Request,
         answer: bool,
@@ -119,7 +134,7 @@ impl Finding {
                 let p = source.position(d.span.start);
                 Finding {
                     severity: d.severity,
-                    code: d.code,
+                    code: d.code.as_str(),
                     location: format!("{}:{}:{}", source.name, p.line, p.column),
                     path: d.path.to_string(),
                     message: d.message.clone(),
@@ -217,11 +232,11 @@ pub struct App {
     pub follow: bool,
     pub overlay: Overlay,
     pub panel: bool,
-    /// The text field being edited: its key and cursor state.
+    /// The text field being edited: its key, and its text and cursor (tui-input's `Input`,
+    /// plain state with no terminal IO).
     pub editor: Option<(String, LineInput)>,
     /// A one-line message in the status bar.
     pub notice: Option<String>,
-    pub theme: Theme,
     pub carousel: BTreeMap<String, usize>,
     /// Every endpoint exchange of the session, oldest first.
     pub exchanges: Vec<Exchange>,
@@ -229,10 +244,8 @@ pub struct App {
     pub downloads: Vec<Download>,
     /// Step mode: hold every request before it is sent and every answer before it applies.
     pub step: bool,
-    /// Real pictures through the terminal's graphics protocol (set by the runtime).
-    pub graphics: Option<crate::ui::image::Graphics>,
     /// The phone being previewed: size, font, direction, draft banner.
-    pub look: crate::ui::device::Look,
+    pub look: device::Look,
     /// The keys in effect (the defaults, or rebound by the config file).
     pub keymap: keymap::Keymap,
     /// `--webhook`: where completions go and what the receiver answered (set by the runtime).
@@ -255,7 +268,6 @@ impl App {
         findings: Vec<Finding>,
         start: Start,
         flow_token: &str,
-        theme: Theme,
     ) -> App {
         let session = Session::new(flow, flow_token);
         let mut app = App {
@@ -271,13 +283,11 @@ impl App {
             panel: false,
             editor: None,
             notice: None,
-            theme,
             carousel: BTreeMap::new(),
             exchanges: Vec::new(),
             downloads: Vec::new(),
             step: false,
-            graphics: None,
-            look: crate::ui::device::Look::default(),
+            look: device::Look::default(),
             keymap: keymap::Keymap::default(),
             webhook: None,
             stepping: None,
@@ -358,116 +368,10 @@ impl App {
         }
     }
 
-    /// The focusable things of the current screen, top to bottom.
-    pub fn targets(view: &ScreenView) -> Vec<Target> {
-        let mut out = Vec::new();
-        for item in &view.items {
-            let key = item.key.clone();
-            match item.kind {
-                Kind::RadioButtonsGroup | Kind::CheckboxGroup | Kind::ChipsSelector
-                    if item.enabled =>
-                {
-                    for option in item.list("data-source") {
-                        if option.get("enabled") != Some(&Value::Bool(false))
-                            && let Some(id) =
-                                option.get("id").map(flowsim_core::flow::expr::display)
-                        {
-                            out.push(Target::Option {
-                                key: key.clone(),
-                                id,
-                            });
-                        }
-                    }
-                }
-                Kind::OptIn => {
-                    out.push(Target::Field(key.clone()));
-                    if item.actions.contains_key("on-click-action") {
-                        out.push(Target::ReadMore(key));
-                    }
-                }
-                Kind::EmbeddedLink => out.push(Target::Link(key)),
-                Kind::NavigationList => {
-                    for li in item.list("list-items").into_iter().take(20) {
-                        if let Some(id) = li.get("id").map(flowsim_core::flow::expr::display) {
-                            out.push(Target::ListItem {
-                                key: key.clone(),
-                                id,
-                            });
-                        }
-                    }
-                }
-                Kind::ImageCarousel => out.push(Target::Field(key)),
-                k if k.is_input() && item.enabled => out.push(Target::Field(key)),
-                _ => {}
-            }
-        }
-        if view.footer.is_some() {
-            out.push(Target::Footer);
-        }
-        out
-    }
-
-    fn target_key(t: &Target) -> Option<&str> {
-        match t {
-            Target::Field(k) | Target::ReadMore(k) | Target::Link(k) => Some(k),
-            Target::Option { key, .. } | Target::ListItem { key, .. } => Some(key),
-            Target::Footer => None,
-        }
-    }
-
-    /// The view item the focus is on.
-    pub fn focused_item(&self) -> Option<Item> {
-        self.focus.as_ref()?;
-        self.focused_in(&self.view()).cloned()
-    }
-
-    /// The item of `view` (the current view) the focus is on.
-    fn focused_in<'v>(&self, view: &'v ScreenView) -> Option<&'v Item> {
-        match self.focus.as_ref()? {
-            Target::Footer => view.footer.as_ref(),
-            t => {
-                let key = Self::target_key(t)?;
-                view.items.iter().find(|i| i.key == key)
-            }
-        }
-    }
-
-    /// Keeps the focus on something that exists: the same target if it is still there, else
-    /// where the phone puts it on a new screen.
-    fn settle_focus_in(&mut self, view: &ScreenView) {
-        if let Some(f) = &self.focus
-            && Self::targets(view).contains(f)
-        {
-            return;
-        }
-        self.focus = Self::first_focus(view);
-        self.editor = None;
-        self.follow = true;
-    }
-
-    fn move_focus(&mut self, delta: isize) {
-        let targets = Self::targets(&self.view());
-        if targets.is_empty() {
-            return;
-        }
-        let at = self
-            .focus
-            .as_ref()
-            .and_then(|f| targets.iter().position(|t| t == f));
-        let next = match at {
-            None => 0,
-            Some(i) => (i as isize + delta).clamp(0, targets.len() as isize - 1) as usize,
-        };
-        self.focus = Some(targets[next].clone());
-        self.editor = None;
-        self.follow = true;
-    }
-
     /// Handles one event.
     pub fn handle(&mut self, event: Event) -> Vec<Command> {
         let shown = self.shown();
         let commands = match event {
-            Event::Key(key) if key.kind == KeyEventKind::Release => Vec::new(),
             Event::Key(key) => self.key(key),
             Event::Mouse(m) => self.mouse(m),
             Event::Paste(text) => {
@@ -542,24 +446,6 @@ impl App {
         )
     }
 
-    /// Where the phone puts the focus on a new screen: the first input, else the first thing
-    /// that takes the focus.
-    fn first_focus(view: &ScreenView) -> Option<Target> {
-        let targets = Self::targets(view);
-        let is_input = |t: &Target| match t {
-            Target::Field(key) | Target::Option { key, .. } => view
-                .items
-                .iter()
-                .any(|i| i.key == *key && i.kind.is_input()),
-            _ => false,
-        };
-        targets
-            .iter()
-            .find(|t| is_input(t))
-            .or(targets.first())
-            .cloned()
-    }
-
     /// A request came back: list the exchange, then hand the answer to the session (or hold
     /// it in step mode).
     fn delivered(&mut self, delivery: Delivery) -> Vec<Command> {
@@ -627,212 +513,6 @@ impl App {
                     .filter(|f| f.severity == Severity::Error)
                     .collect();
             }
-        }
-    }
-
-    fn key(&mut self, key: KeyEvent) -> Vec<Command> {
-        let view = self.view();
-        let mode = self.mode_in(&view);
-        self.notice = None;
-        if mode == Mode::Editor && self.keymap.lookup(&key, mode).is_none() {
-            if let Some(Stepping::Edit { editor, .. }) = &mut self.stepping {
-                editor.input(key);
-            }
-            return Vec::new();
-        }
-        if mode == Mode::Text
-            && key.code == KeyCode::Enter
-            && self
-                .focused_in(&view)
-                .is_some_and(|i| i.kind == Kind::TextArea)
-        {
-            self.type_char('\n', &view);
-            return self.commit_text(&view);
-        }
-        match self.keymap.lookup(&key, mode) {
-            Some(action) => self.action(action, mode),
-            None => {
-                let plain = !key
-                    .modifiers
-                    .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
-                match key.code {
-                    KeyCode::Char(c) if plain && mode == Mode::Text => {
-                        self.type_char(c, &view);
-                        self.commit_text(&view)
-                    }
-                    KeyCode::Char(c) if plain && mode == Mode::Path => {
-                        if let Overlay::Path { input, .. } = &mut self.overlay {
-                            input.handle(InputRequest::InsertChar(c));
-                        }
-                        Vec::new()
-                    }
-                    KeyCode::Char(c) if plain && mode == Mode::List => {
-                        self.list_jump(c);
-                        Vec::new()
-                    }
-                    _ => Vec::new(),
-                }
-            }
-        }
-    }
-
-    fn action(&mut self, action: Action, mode: Mode) -> Vec<Command> {
-        match (action, mode) {
-            (Action::Quit, _) => {
-                self.exit = true;
-                self.quit = true;
-                Vec::new()
-            }
-            (Action::Close, _) => {
-                self.quit = true;
-                Vec::new()
-            }
-            (Action::Help, Mode::Help) | (Action::Back, Mode::Help) => {
-                self.overlay = Overlay::None;
-                Vec::new()
-            }
-            (Action::Help, _) => {
-                self.overlay = Overlay::Help { scroll: 0 };
-                Vec::new()
-            }
-            (Action::TogglePanel, _) => {
-                self.panel = !self.panel;
-                Vec::new()
-            }
-            (Action::Inspector, Mode::Inspector) | (Action::Back, Mode::Inspector) => {
-                self.overlay = Overlay::None;
-                Vec::new()
-            }
-            (Action::Inspector, _) => {
-                self.overlay = Overlay::Inspector {
-                    selected: self.exchanges.len().saturating_sub(1),
-                    scroll: 0,
-                };
-                Vec::new()
-            }
-            (Action::StepMode, _) => {
-                self.step = !self.step;
-                self.notice = Some(if self.step {
-                    "step mode on: each request and answer waits for you".into()
-                } else {
-                    "step mode off".into()
-                });
-                Vec::new()
-            }
-            (_, Mode::Step) => self.step_action(action),
-            (Action::Apply | Action::Back, Mode::Editor) => self.editor_action(action),
-            (Action::Up | Action::Down | Action::PageUp | Action::PageDown, Mode::Inspector) => {
-                if let Overlay::Inspector { selected, scroll } = &mut self.overlay {
-                    match action {
-                        Action::Up => {
-                            *selected = selected.saturating_sub(1);
-                            *scroll = 0;
-                        }
-                        Action::Down => {
-                            *selected = (*selected + 1).min(self.exchanges.len().saturating_sub(1));
-                            *scroll = 0;
-                        }
-                        Action::PageUp => *scroll = scroll.saturating_sub(10),
-                        // It stops at the last page the last frame showed.
-                        _ => *scroll = scroll.saturating_add(10).min(self.drawn.overlay_max),
-                    }
-                }
-                Vec::new()
-            }
-            (Action::Device, _) => {
-                self.look.device = self.look.device.next();
-                self.notice = Some(format!("phone: {}", self.look.describe()));
-                Vec::new()
-            }
-            (Action::LargeFont, _) => {
-                self.look.large_font = !self.look.large_font;
-                self.notice = Some(format!("phone: {}", self.look.describe()));
-                Vec::new()
-            }
-            (Action::Restart, _) => {
-                self.notice = Some("restarted".into());
-                self.commands_from_start()
-            }
-            (Action::Back, Mode::List | Mode::Calendar | Mode::Path) => {
-                self.overlay = Overlay::None;
-                Vec::new()
-            }
-            (_, Mode::List) => self.list_action(action),
-            (_, Mode::Calendar) => self.calendar_action(action),
-            (_, Mode::Path) => self.path_action(action),
-            (Action::Up | Action::PageUp, Mode::Help) => {
-                if let Overlay::Help { scroll } = &mut self.overlay {
-                    *scroll = scroll.saturating_sub(if action == Action::Up { 1 } else { 10 });
-                }
-                Vec::new()
-            }
-            (Action::Down | Action::PageDown, Mode::Help) => {
-                if let Overlay::Help { scroll } = &mut self.overlay {
-                    let step = if action == Action::Down { 1 } else { 10 };
-                    *scroll = scroll.saturating_add(step).min(self.drawn.overlay_max);
-                }
-                Vec::new()
-            }
-            (Action::NextFocus, _) => {
-                self.move_focus(1);
-                Vec::new()
-            }
-            (Action::PrevFocus, _) => {
-                self.move_focus(-1);
-                Vec::new()
-            }
-            (Action::ScrollUp | Action::PageUp | Action::ScrollDown | Action::PageDown, _) => {
-                let page = self.drawn.body_rows.max(2) - 1;
-                let last = self.drawn.body_len.saturating_sub(self.drawn.body_rows);
-                self.scroll = match action {
-                    Action::ScrollUp => self.drawn.scroll.saturating_sub(1),
-                    Action::PageUp => self.drawn.scroll.saturating_sub(page),
-                    Action::ScrollDown => self.drawn.scroll.saturating_add(1),
-                    _ => self.drawn.scroll.saturating_add(page),
-                }
-                .min(last);
-                self.follow = false;
-                Vec::new()
-            }
-            (Action::Back, _) => {
-                self.editor = None;
-                let effects = self.session.update(Input::Back);
-                self.scroll = 0;
-                self.follow = true;
-                self.effects(effects)
-            }
-            (Action::Activate, _) => self.activate(),
-            (Action::Toggle, _) => self.toggle(),
-            (Action::RemoveFile, _) => self.remove_file(),
-            (Action::Left | Action::Right, Mode::Body) => {
-                if let Some(item) = self
-                    .focused_item()
-                    .filter(|i| i.kind == Kind::ImageCarousel)
-                {
-                    let n = item.list("images").len().max(1);
-                    let i = self.carousel.entry(item.key).or_insert(0);
-                    *i = if action == Action::Right {
-                        (*i + 1) % n
-                    } else {
-                        (*i + n - 1) % n
-                    };
-                }
-                Vec::new()
-            }
-            (
-                Action::Left
-                | Action::Right
-                | Action::Home
-                | Action::End
-                | Action::Backspace
-                | Action::Delete,
-                Mode::Text,
-            ) => {
-                let view = self.view();
-                self.edit(action, &view);
-                self.commit_text(&view)
-            }
-            _ => Vec::new(),
         }
     }
 
@@ -1017,394 +697,4 @@ impl App {
         let name = item.name.unwrap_or_default();
         self.set(&name, Value::Array(files))
     }
-
-    // --- text fields ---------------------------------------------------------------
-
-    // The editing functions take the current view: editing changes only `self.editor`, so
-    // one view serves a whole keystroke or paste.
-
-    fn editor(&mut self, view: &ScreenView) -> Option<&mut LineInput> {
-        let item = self.focused_in(view).filter(|i| is_text(i))?;
-        let fresh = !matches!(&self.editor, Some((k, _)) if *k == item.key);
-        if fresh {
-            let text = item
-                .value
-                .as_ref()
-                .map(flowsim_core::flow::expr::display)
-                .unwrap_or_default();
-            self.editor = Some((item.key.clone(), LineInput::new(text)));
-        }
-        self.editor.as_mut().map(|(_, input)| input)
-    }
-
-    fn type_char(&mut self, c: char, view: &ScreenView) {
-        if let Some(input) = self.editor(view) {
-            input.handle(InputRequest::InsertChar(c));
-        }
-    }
-
-    fn edit(&mut self, action: Action, view: &ScreenView) {
-        let request = match action {
-            Action::Left => InputRequest::GoToPrevChar,
-            Action::Right => InputRequest::GoToNextChar,
-            Action::Home => InputRequest::GoToStart,
-            Action::End => InputRequest::GoToEnd,
-            Action::Backspace => InputRequest::DeletePrevChar,
-            Action::Delete => InputRequest::DeleteNextChar,
-            _ => return,
-        };
-        if let Some(input) = self.editor(view) {
-            input.handle(request);
-        }
-    }
-
-    /// Hands the edited text to the engine.
-    fn commit_text(&mut self, view: &ScreenView) -> Vec<Command> {
-        let Some(item) = self.focused_in(view).filter(|i| is_text(i)) else {
-            return Vec::new();
-        };
-        let Some((_, input)) = &self.editor else {
-            return Vec::new();
-        };
-        let text = input.value().to_string();
-        let current = item
-            .value
-            .as_ref()
-            .map(flowsim_core::flow::expr::display)
-            .unwrap_or_default();
-        if text == current {
-            return Vec::new();
-        }
-        let name = item.name.clone().unwrap_or_default();
-        self.set(&name, Value::String(text))
-    }
-
-    // --- overlays -------------------------------------------------------------------
-
-    fn list_action(&mut self, action: Action) -> Vec<Command> {
-        let Overlay::List { key, cursor } = self.overlay.clone() else {
-            return Vec::new();
-        };
-        let Some(item) = self.item(&key) else {
-            self.overlay = Overlay::None;
-            return Vec::new();
-        };
-        let options = item.list("data-source");
-        match action {
-            Action::Up => {
-                self.overlay = Overlay::List {
-                    key,
-                    cursor: cursor.saturating_sub(1),
-                }
-            }
-            Action::Down => {
-                self.overlay = Overlay::List {
-                    key,
-                    cursor: (cursor + 1).min(options.len().saturating_sub(1)),
-                }
-            }
-            Action::Activate => {
-                let Some(option) = options.get(cursor) else {
-                    return Vec::new();
-                };
-                if option.get("enabled") == Some(&Value::Bool(false)) {
-                    self.notice = Some("this option is disabled".into());
-                    return Vec::new();
-                }
-                let id = option
-                    .get("id")
-                    .map(flowsim_core::flow::expr::display)
-                    .unwrap_or_default();
-                self.overlay = Overlay::None;
-                let name = item.name.clone().unwrap_or_default();
-                return self.set(&name, json!(id));
-            }
-            _ => {}
-        }
-        Vec::new()
-    }
-
-    /// Jumps the list cursor to the next option starting with a letter.
-    fn list_jump(&mut self, c: char) {
-        let Overlay::List { key, cursor } = self.overlay.clone() else {
-            return;
-        };
-        let Some(item) = self.item(&key) else { return };
-        let options = item.list("data-source");
-        let lower = c.to_lowercase().next().unwrap_or(c);
-        let n = options.len();
-        if let Some(pos) = (1..=n).map(|d| (cursor + d) % n.max(1)).find(|&i| {
-            options[i]
-                .get("title")
-                .map(flowsim_core::flow::expr::display)
-                .and_then(|t| t.chars().next())
-                .is_some_and(|f| f.to_lowercase().next() == Some(lower))
-        }) {
-            self.overlay = Overlay::List { key, cursor: pos };
-        }
-    }
-
-    fn calendar_action(&mut self, action: Action) -> Vec<Command> {
-        let Overlay::Calendar { key, cursor, start } = self.overlay.clone() else {
-            return Vec::new();
-        };
-        let Some(item) = self.item(&key) else {
-            self.overlay = Overlay::None;
-            return Vec::new();
-        };
-        let step = |days: i64| {
-            cursor
-                .checked_add(jiff::Span::new().days(days))
-                .unwrap_or(cursor)
-        };
-        let months = |m: i64| {
-            cursor
-                .checked_add(jiff::Span::new().months(m))
-                .unwrap_or(cursor)
-        };
-        let next = match action {
-            Action::Left => step(-1),
-            Action::Right => step(1),
-            Action::Up => step(-7),
-            Action::Down => step(7),
-            Action::PrevMonth => months(-1),
-            Action::NextMonth => months(1),
-            Action::Activate => {
-                if !date_allowed(&item, cursor) {
-                    self.notice = Some(format!("{cursor} cannot be picked"));
-                    return Vec::new();
-                }
-                let name = item.name.clone().unwrap_or_default();
-                let range = item.kind == Kind::CalendarPicker
-                    && item.text("mode").as_deref() == Some("range");
-                if range {
-                    match start {
-                        None => {
-                            self.overlay = Overlay::Calendar {
-                                key,
-                                cursor,
-                                start: Some(cursor),
-                            };
-                            return Vec::new();
-                        }
-                        Some(s) => {
-                            let (a, b) = if cursor < s { (cursor, s) } else { (s, cursor) };
-                            self.overlay = Overlay::None;
-                            return self.set(
-                                &name,
-                                json!({ "start-date": a.to_string(), "end-date": b.to_string() }),
-                            );
-                        }
-                    }
-                }
-                self.overlay = Overlay::None;
-                let value = if item.kind == Kind::DatePicker
-                    && self.session.flow.version < flowsim_core::flow::version::v(5, 0)
-                {
-                    let ms = cursor
-                        .to_zoned(jiff::tz::TimeZone::UTC)
-                        .map(|z| z.timestamp().as_millisecond())
-                        .unwrap_or_default();
-                    json!(ms.to_string())
-                } else {
-                    json!(cursor.to_string())
-                };
-                return self.set(&name, value);
-            }
-            _ => cursor,
-        };
-        self.overlay = Overlay::Calendar {
-            key,
-            cursor: next,
-            start,
-        };
-        Vec::new()
-    }
-
-    fn path_action(&mut self, action: Action) -> Vec<Command> {
-        let Overlay::Path { key, mut input } = self.overlay.clone() else {
-            return Vec::new();
-        };
-        if action == Action::Activate {
-            let path = input.value().trim().to_string();
-            self.overlay = Overlay::None;
-            if path.is_empty() {
-                return Vec::new();
-            }
-            let Some(item) = self.item(&key) else {
-                return Vec::new();
-            };
-            return vec![Command::PickFile {
-                rules: FileRules::of(&item),
-                name: item.name.unwrap_or_default(),
-                path,
-            }];
-        }
-        let request = match action {
-            Action::Left => InputRequest::GoToPrevChar,
-            Action::Right => InputRequest::GoToNextChar,
-            Action::Home => InputRequest::GoToStart,
-            Action::End => InputRequest::GoToEnd,
-            Action::Backspace => InputRequest::DeletePrevChar,
-            Action::Delete => InputRequest::DeleteNextChar,
-            _ => return Vec::new(),
-        };
-        input.handle(request);
-        self.overlay = Overlay::Path { key, input };
-        Vec::new()
-    }
-
-    // --- step mode ------------------------------------------------------------------
-
-    fn step_action(&mut self, action: Action) -> Vec<Command> {
-        let Some(stepping) = self.stepping.take() else {
-            return Vec::new();
-        };
-        match (stepping, action) {
-            (Stepping::Request(r), Action::Activate) => vec![Command::Request(r)],
-            (Stepping::Request(r), Action::Edit) => {
-                let text = serde_json::to_string_pretty(&Value::Object(r.data.clone()))
-                    .unwrap_or_default();
-                self.stepping = Some(Stepping::Edit {
-                    request: r,
-                    answer: false,
-                    editor: Box::new(editor(&text)),
-                    error: None,
-                });
-                Vec::new()
-            }
-            (Stepping::Request(r), Action::AnswerByHand) => {
-                let screen = if r.screen.is_empty() {
-                    "FIRST_SCREEN".to_string()
-                } else {
-                    r.screen.clone()
-                };
-                let template =
-                    serde_json::to_string_pretty(&json!({ "screen": screen, "data": {} }))
-                        .unwrap_or_default();
-                self.stepping = Some(Stepping::Edit {
-                    request: r,
-                    answer: true,
-                    editor: Box::new(editor(&template)),
-                    error: None,
-                });
-                Vec::new()
-            }
-            (Stepping::Request(_), Action::Back) => {
-                let effects = self.session.update(Input::Answer(Err(
-                    "The request was cancelled in step mode.".into(),
-                )));
-                self.effects(effects)
-            }
-            (Stepping::Answer { exchange, answer }, Action::Activate | Action::Back) => {
-                self.receive(exchange, answer)
-            }
-            (other, _) => {
-                self.stepping = Some(other);
-                Vec::new()
-            }
-        }
-    }
-
-    fn editor_action(&mut self, action: Action) -> Vec<Command> {
-        let Some(Stepping::Edit {
-            request,
-            answer,
-            editor,
-            ..
-        }) = self.stepping.take()
-        else {
-            return Vec::new();
-        };
-        if action == Action::Back {
-            self.stepping = Some(Stepping::Request(request));
-            return Vec::new();
-        }
-        let text = editor.lines().join("\n");
-        let problem = match serde_json::from_str::<Value>(&text) {
-            Ok(Value::Object(map)) if !answer => {
-                let mut request = request;
-                request.data = map;
-                self.notice = Some("payload edited".into());
-                return vec![Command::Request(request)];
-            }
-            Ok(value) if answer => {
-                let mut x = Exchange::new(&request.payload(), flowsim_endpoint::client::now());
-                x.response = Some(value.clone());
-                self.exchanges.push(x);
-                return self.receive(self.exchanges.len() - 1, Ok(value));
-            }
-            Ok(_) => "the payload must be a JSON object".to_string(),
-            Err(e) => format!("not JSON: {e}"),
-        };
-        self.stepping = Some(Stepping::Edit {
-            request,
-            answer,
-            editor,
-            error: Some(problem),
-        });
-        Vec::new()
-    }
-
-    // --- mouse ----------------------------------------------------------------------
-
-    fn mouse(&mut self, m: MouseEvent) -> Vec<Command> {
-        match m.kind {
-            MouseEventKind::ScrollUp => {
-                self.scroll = self.drawn.scroll.saturating_sub(3);
-                self.follow = false;
-                Vec::new()
-            }
-            MouseEventKind::ScrollDown => {
-                let last = self.drawn.body_len.saturating_sub(self.drawn.body_rows);
-                self.scroll = self.drawn.scroll.saturating_add(3).min(last);
-                self.follow = false;
-                Vec::new()
-            }
-            MouseEventKind::Down(MouseButton::Left) if matches!(self.overlay, Overlay::None) => {
-                let hit = self.drawn.hits.iter().find(|((x, y, w, h), _)| {
-                    m.column >= *x && m.column < x + w && m.row >= *y && m.row < y + h
-                });
-                let Some((_, target)) = hit.cloned() else {
-                    return Vec::new();
-                };
-                self.focus = Some(target.clone());
-                self.editor = None;
-                match target {
-                    Target::Field(ref key) if self.item(key).is_some_and(|i| is_text(&i)) => {
-                        Vec::new()
-                    }
-                    _ => self.activate(),
-                }
-            }
-            _ => Vec::new(),
-        }
-    }
-}
-
-/// A JSON editor holding `text`.
-fn editor(text: &str) -> ratatui_textarea::TextArea<'static> {
-    let mut editor = ratatui_textarea::TextArea::new(text.lines().map(str::to_string).collect());
-    editor.set_cursor_line_style(ratatui::style::Style::new());
-    editor
-}
-
-/// Text fields take typing directly when focused.
-pub fn is_text(item: &Item) -> bool {
-    matches!(item.kind, Kind::TextInput | Kind::TextArea) && item.enabled
-}
-
-/// Where a date picker opens: the value, else today clamped into min/max, else min-date.
-fn initial_date(item: &Item) -> Date {
-    let value = match &item.value {
-        Some(Value::String(s)) => parse_date(s),
-        Some(Value::Object(r)) => r
-            .get("start-date")
-            .and_then(Value::as_str)
-            .and_then(parse_date),
-        _ => None,
-    };
-    value
-        .or_else(|| item.text("min-date").and_then(|s| parse_date(&s)))
-        .unwrap_or_else(|| jiff::Zoned::now().date())
 }

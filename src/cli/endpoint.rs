@@ -8,11 +8,10 @@ use std::time::Duration;
 use serde_json::Value;
 
 use super::exit;
-use flowsim_core::sim::mock::Mock;
-use flowsim_endpoint::cdn::CdnConfig;
-use flowsim_endpoint::client::{Client, Config, DEFAULT_TIMEOUT, Secret};
-use flowsim_endpoint::record::{self, Recorder, Replay};
-use flowsim_endpoint::{Source, crypto, keys};
+use crate::endpoint::EndpointConfig;
+use flowsim_endpoint::client::DEFAULT_TIMEOUT;
+use flowsim_endpoint::record;
+use flowsim_endpoint::{crypto, keys};
 
 #[derive(Debug, Clone, clap::Args, Default)]
 pub struct EndpointArgs {
@@ -73,91 +72,21 @@ pub struct EndpointArgs {
 }
 
 impl EndpointArgs {
-    /// The live client configured by these options.
-    pub fn client(&self, url: &str) -> Result<Client, String> {
-        let public_key =
-            if self.plaintext {
-                None
-            } else {
-                let path = self.public_key.as_ref().ok_or(
-                    "The endpoint needs the business public key to encrypt requests. Pass \
-                 --public-key PEM (the key uploaded for the business number), or --plaintext \
-                 for an endpoint that takes plain JSON.",
-                )?;
-                let pem = std::fs::read_to_string(path).map_err(|e| {
-                    format!(
-                        "Cannot read the public key {} ({e}). Check the --public-key path.",
-                        path.display()
-                    )
-                })?;
-                Some(keys::public_key_from_pem(&pem).map_err(|e| {
-                    format!("The public key {} cannot be used: {e}", path.display())
-                })?)
-            };
-        Client::new(Config {
-            url: url.to_string(),
-            public_key,
-            app_secret: self.app_secret.clone().map(Secret),
+    /// These options as plain settings, for the preview's runtime and `flowsim test`.
+    pub fn config(&self) -> EndpointConfig {
+        EndpointConfig {
+            endpoint: self.endpoint.clone(),
+            public_key: self.public_key.clone(),
+            app_secret: self.app_secret.clone(),
             timeout: Duration::from_secs(self.timeout),
             insecure: self.insecure,
-        })
-    }
-
-    /// Where answers come from: --endpoint, else --replay, else the mock, else nowhere.
-    pub fn source(&self, mock: Option<Mock>) -> Result<Source, String> {
-        if let Some(url) = &self.endpoint {
-            if self.replay.is_some() {
-                return Err(
-                    "--replay and --endpoint exclude each other. --replay answers from a \
-                     recording with no network, --endpoint calls a live endpoint: pass only one \
-                     of them."
-                        .into(),
-                );
-            }
-            return Ok(Source::Live(self.client(url)?));
+            plaintext: self.plaintext,
+            record: self.record.clone(),
+            replay: self.replay.clone(),
+            cdn_port: self.cdn_port,
+            cdn_public_url: self.cdn_public_url.clone(),
+            webhook: self.webhook.clone(),
         }
-        if let Some(path) = &self.replay {
-            return Ok(Source::Replay(Replay::new(record::read(path)?)));
-        }
-        Ok(mock.map_or(Source::None, Source::Mock))
-    }
-
-    /// The local CDN for picked files: it runs while a flow runs against a live endpoint.
-    pub fn cdn_config(&self) -> Option<CdnConfig> {
-        self.endpoint.as_ref().map(|_| CdnConfig {
-            port: self.cdn_port,
-            public_url: self.cdn_public_url.clone(),
-        })
-    }
-
-    /// Where completions are delivered (`--webhook`), signed with the app secret.
-    pub fn webhook(&self) -> Result<Option<super::webhook::Webhook>, String> {
-        self.webhook
-            .as_ref()
-            .map(|url| {
-                super::webhook::Webhook::new(
-                    url,
-                    self.app_secret.clone(),
-                    Duration::from_secs(self.timeout),
-                    self.insecure,
-                )
-            })
-            .transpose()
-    }
-
-    pub fn recorder(&self) -> Result<Option<Recorder>, String> {
-        self.record
-            .as_ref()
-            .map(|p| {
-                Recorder::create(p).map_err(|e| {
-                    format!(
-                        "Cannot write the recording {} ({e}). Choose a --record file in a \
-                         folder you can write to.",
-                        p.display()
-                    )
-                })
-            })
-            .transpose()
     }
 }
 
@@ -182,7 +111,7 @@ pub fn ping(args: &PingArgs) -> u8 {
         eprintln!("error: Ping needs the endpoint to check: pass --endpoint URL.");
         return exit::USAGE;
     };
-    let client = match args.endpoint.client(url) {
+    let client = match args.endpoint.config().client(url) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("error: {e}");

@@ -97,6 +97,16 @@ Examples:
   flowsim completions fish > ~/.config/fish/completions/flowsim.fish
   flowsim completions powershell >> $PROFILE";
 
+/// `text` in `style` when colour is on.
+fn paint(color: bool, style: impl Into<anstyle::Style>, text: &str) -> String {
+    if color {
+        let style = style.into();
+        format!("{style}{text}{style:#}")
+    } else {
+        text.to_string()
+    }
+}
+
 /// Writes the completion script for `shell` to `out`.
 pub fn completions(shell: clap_complete::Shell, out: &mut dyn std::io::Write) {
     use clap::CommandFactory;

@@ -5,11 +5,11 @@ use serde_json::{Map, Value};
 
 use super::endpoint::EndpointArgs;
 use super::exit;
+use crate::app::device::{Device, Look};
 use crate::config::Config;
 use crate::tui::{self, FlowSource, Options};
-use crate::ui::device::{Device, Look};
 use crate::ui::text::{Bidi, Dir, Layout};
-use crate::ui::theme::Theme;
+use crate::ui::theme::ThemeChoice;
 use flowsim_core::sim::Start;
 use flowsim_core::sim::mock::Mock;
 
@@ -103,32 +103,6 @@ pub enum FlowAction {
     DataExchange,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ThemeChoice {
-    #[default]
-    Auto,
-    Light,
-    Dark,
-}
-
-impl ThemeChoice {
-    pub fn theme(self) -> Theme {
-        match self {
-            ThemeChoice::Light => Theme::LIGHT,
-            ThemeChoice::Dark => Theme::DARK,
-            // COLORFGBG is "fg;bg"; a background of 7 or 15 (white) means a light terminal.
-            ThemeChoice::Auto => match std::env::var("COLORFGBG")
-                .ok()
-                .and_then(|v| v.rsplit(';').next().map(str::to_string))
-            {
-                Some(bg) if bg == "7" || bg == "15" => Theme::LIGHT,
-                _ => Theme::DARK,
-            },
-        }
-    }
-}
-
 /// `--data`: inline JSON or `@file`.
 pub fn parse_data(arg: &str) -> Result<Map<String, Value>, String> {
     parse_object("--data", arg)
@@ -213,7 +187,7 @@ pub fn run(args: &Args) -> u8 {
             start: start(args)?,
             flow_token: args.flow_token.clone(),
             mock: args.mock.as_deref().map(load_mock).transpose()?,
-            endpoint: args.endpoint.clone(),
+            endpoint: args.endpoint.config(),
             theme: args.theme.or(config.theme).unwrap_or_default().theme(),
             look: args.phone.look(&config),
             keymap: config.keymap.clone(),

@@ -2,11 +2,12 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use super::preview::{PhoneArgs, ThemeChoice, parse_data};
+use super::preview::{PhoneArgs, parse_data};
 use super::{Color, exit};
 use crate::load::{self, LoadError};
 use crate::report;
 use crate::ui;
+use crate::ui::theme::ThemeChoice;
 use flowsim_core::sim::{Input, Session, Start};
 use flowsim_core::validate::check;
 

@@ -2,11 +2,12 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use anstyle::{AnsiColor, Effects};
 use serde_json::json;
 
 use super::endpoint::EndpointArgs;
 use super::webhook;
-use super::{Color, exit};
+use super::{Color, exit, paint};
 use crate::files::LocalFiles;
 use crate::load;
 use flowsim_core::drive::Driver;
@@ -62,11 +63,12 @@ pub fn run(args: &Args) -> u8 {
         return exit::USAGE;
     };
     // The endpoint options are checked once, before any scenario runs.
-    if let Err(e) = args.endpoint.source(None) {
+    let endpoint = args.endpoint.config();
+    if let Err(e) = endpoint.source(None) {
         eprintln!("error: {e}");
         return exit::USAGE;
     }
-    let mut recorder = match args.endpoint.recorder() {
+    let mut recorder = match endpoint.recorder() {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: {e}");
@@ -74,7 +76,7 @@ pub fn run(args: &Args) -> u8 {
         }
     };
     // Picked files go to one local CDN for the run; each test is a session of its own.
-    let cdn = match args.endpoint.cdn_config() {
+    let cdn = match endpoint.cdn_config() {
         Some(config) => match runtime.block_on(Cdn::start(&config, None)) {
             Ok(cdn) => Some(Arc::new(cdn)),
             Err(e) => {
@@ -84,7 +86,7 @@ pub fn run(args: &Args) -> u8 {
         },
         None => None,
     };
-    let webhook = match args.endpoint.webhook() {
+    let webhook = match endpoint.webhook() {
         Ok(w) => w,
         Err(e) => {
             eprintln!("error: {e}");
@@ -105,10 +107,14 @@ pub fn run(args: &Args) -> u8 {
         };
         let (scenario, flow, mock, base) = loaded;
         if args.format == TestFormat::Human {
-            let _ = writeln!(stdout, "{}", paint(color, "1", &path.display().to_string()));
+            let _ = writeln!(
+                stdout,
+                "{}",
+                paint(color, Effects::BOLD, &path.display().to_string())
+            );
         }
         for case in &scenario.tests {
-            let source = match args.endpoint.source(mock.clone()) {
+            let source = match endpoint.source(mock.clone()) {
                 Ok(s) => s,
                 Err(e) => {
                     eprintln!("error: {e}");
@@ -204,23 +210,21 @@ fn load_scenario(path: &Path, args: &Args) -> Result<Loaded, String> {
     Ok((scenario, Arc::new(flow), mock, base))
 }
 
-fn paint(color: bool, sgr: &str, text: &str) -> String {
-    if color {
-        format!("\x1b[{sgr}m{text}\x1b[0m")
-    } else {
-        text.to_string()
-    }
-}
-
 fn human(o: &Outcome, color: bool) -> String {
     // Names, texts and messages come from the flow and the scenario: never print them raw.
     let safe = |s: &str| s.split('\n').map(sanitize).collect::<Vec<_>>().join("\n");
     let trail = safe(&o.trail.join(" → "));
     let name = safe(&o.name);
     let mut s = match &o.failure {
-        None => format!("  {} {name}  ({trail})\n", paint(color, "32", "✓")),
+        None => format!(
+            "  {} {name}  ({trail})\n",
+            paint(color, AnsiColor::Green.on_default(), "✓")
+        ),
         Some(f) => {
-            let mut s = format!("  {} {name}\n", paint(color, "31", "✗"));
+            let mut s = format!(
+                "  {} {name}\n",
+                paint(color, AnsiColor::Red.on_default(), "✗")
+            );
             let at = if f.step == 0 {
                 "start".to_string()
             } else {
@@ -250,7 +254,11 @@ fn human(o: &Outcome, color: bool) -> String {
     // What the client found in the endpoint's answers, passed or not.
     for f in &o.findings {
         let level = level_name(f.finding.level);
-        let sgr = if level == "error" { "31" } else { "33" };
+        let style = if level == "error" {
+            AnsiColor::Red
+        } else {
+            AnsiColor::Yellow
+        };
         let at = if f.step == 0 {
             "start".to_string()
         } else {
@@ -258,8 +266,8 @@ fn human(o: &Outcome, color: bool) -> String {
         };
         s.push_str(&format!(
             "      {} ({at}, {}): {}\n",
-            paint(color, sgr, level),
-            safe(&f.finding.code),
+            paint(color, style.on_default(), level),
+            f.finding.code,
             safe(&f.finding.message)
         ));
     }

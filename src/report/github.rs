@@ -26,7 +26,7 @@ pub fn github(source: &Source, diagnostics: &[Diagnostic]) -> String {
             s.column,
             e.line,
             e.column,
-            property(d.code),
+            property(d.code.as_str()),
             data(&message)
         ));
     }

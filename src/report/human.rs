@@ -1,4 +1,5 @@
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+use anstyle::{AnsiColor, Style};
 
 use flowsim_core::diagnostic::{Diagnostic, Severity};
 use flowsim_core::flow::json::Span;
@@ -54,7 +55,7 @@ pub fn human(source: &Source, diagnostics: &[Diagnostic], color: bool) -> String
         }
         let mut group = level
             .primary_title(safe_text(&d.message))
-            .id(d.code)
+            .id(d.code.as_str())
             .element(snippet);
         for s in extra {
             group = group.element(s);
@@ -115,16 +116,21 @@ pub fn summary(source: &Source, diagnostics: &[Diagnostic], color: bool) -> Stri
     let name = safe_text(&source.name);
     let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
     let (mark, text) = match (errors, warnings) {
-        (0, 0) => ("\x1b[32m", "valid".to_string()),
-        (0, w) => ("\x1b[33m", format!("valid, {}", plural(w, "warning"))),
-        (e, 0) => ("\x1b[31m", format!("invalid, {}", plural(e, "error"))),
+        (0, 0) => (AnsiColor::Green, "valid".to_string()),
+        (0, w) => (
+            AnsiColor::Yellow,
+            format!("valid, {}", plural(w, "warning")),
+        ),
+        (e, 0) => (AnsiColor::Red, format!("invalid, {}", plural(e, "error"))),
         (e, w) => (
-            "\x1b[31m",
+            AnsiColor::Red,
             format!("invalid, {}, {}", plural(e, "error"), plural(w, "warning")),
         ),
     };
     if color {
-        format!("\x1b[1m{name}\x1b[0m: {mark}{text}\x1b[0m")
+        let bold = Style::new().bold();
+        let mark = Style::new().fg_color(Some(mark.into()));
+        format!("{bold}{name}{bold:#}: {mark}{text}{mark:#}")
     } else {
         format!("{name}: {text}")
     }

@@ -13,7 +13,7 @@ pub fn json(source: &Source, diagnostics: &[Diagnostic]) -> String {
         pointers.extend(d.related.iter().map(|r| pointer(source, &r.span, &r.path)));
         let (s, e) = source.range(&d.span);
         j!({
-            "error": d.code,
+            "error": d.code.as_str(),
             "error_type": "FLOW_JSON_ERROR",
             "message": d.message,
             "line_start": s.line,

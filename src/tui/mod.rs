@@ -2,6 +2,7 @@
 //! on every exit path (quit, error, panic, SIGTERM), feeds terminal input, file changes and
 //! endpoint answers into one event channel, runs the app's commands and redraws.
 
+mod input;
 mod watch;
 
 use std::io::Stdout;
@@ -24,6 +25,7 @@ use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 
 use crate::app::{App, Command, Event, Finding};
 use crate::samples::{SAMPLES, Sample};
+use crate::ui::Paint;
 use crate::ui::theme::Theme;
 use flowsim_core::drive::Driver;
 use flowsim_core::flow::model::Flow;
@@ -54,11 +56,11 @@ pub struct Options {
     pub start: Start,
     pub flow_token: String,
     pub mock: Option<Mock>,
-    /// How to reach a real endpoint, record or replay.
-    pub endpoint: crate::cli::endpoint::EndpointArgs,
+    /// How to reach a real endpoint, record or replay, and where completions go.
+    pub endpoint: crate::endpoint::EndpointConfig,
     pub theme: Theme,
     /// The phone's size, font, direction and draft banner.
-    pub look: crate::ui::device::Look,
+    pub look: crate::app::device::Look,
     /// The keys in effect.
     pub keymap: crate::app::keymap::Keymap,
 }
@@ -291,12 +293,14 @@ async fn run_app(
         findings,
         options.start.clone(),
         &options.flow_token,
-        options.theme,
     );
     app.look = options.look;
     app.keymap = options.keymap.clone();
-    app.graphics = picker
-        .and_then(|p| crate::ui::image::Graphics::new(p, crate::ui::body::bg(&options.theme)));
+    let paint = Paint {
+        theme: options.theme,
+        graphics: picker
+            .and_then(|p| crate::ui::image::Graphics::new(p, crate::ui::body::bg(&options.theme))),
+    };
     let webhook = options.endpoint.webhook()?;
     app.webhook = webhook.as_ref().map(|w| crate::app::WebhookStatus {
         url: w.url.clone(),
@@ -318,7 +322,7 @@ async fn run_app(
     loop {
         let mut drawn = None;
         terminal
-            .draw(|frame| drawn = Some(crate::ui::draw(frame, &app)))
+            .draw(|frame| drawn = Some(crate::ui::draw(frame, &app, &paint)))
             .map_err(|e| e.to_string())?;
         if let Some(d) = drawn {
             app.drawn = d;
@@ -349,8 +353,8 @@ async fn run_app(
 
 fn translate(e: TermEvent) -> Option<Event> {
     match e {
-        TermEvent::Key(k) if k.kind != KeyEventKind::Release => Some(Event::Key(k)),
-        TermEvent::Mouse(m) => Some(Event::Mouse(m)),
+        TermEvent::Key(k) if k.kind != KeyEventKind::Release => Some(Event::Key(input::key(k))),
+        TermEvent::Mouse(m) => input::mouse(m).map(Event::Mouse),
         TermEvent::Paste(p) => Some(Event::Paste(p)),
         _ => None,
     }
@@ -365,7 +369,7 @@ struct Runner {
     /// The local CDN, while the flow runs against a live endpoint.
     cdn: Option<Arc<Cdn>>,
     /// Where completions are delivered (`--webhook`).
-    webhook: Option<crate::cli::webhook::Webhook>,
+    webhook: Option<crate::endpoint::Webhook>,
 }
 
 impl Runner {

@@ -13,15 +13,20 @@
 //! Decoding is comparatively slow; a UI that redraws often should [`decode`] once, keep the
 //! [`RgbaImage`] (e.g. keyed by the source string) and call [`render`] for each size.
 
+use std::cell::RefCell;
 use std::io::Cursor;
+use std::num::NonZeroUsize;
+use std::sync::Arc;
 
 use base64::Engine as _;
 use base64::alphabet;
-use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+use base64::engine::{GeneralPurpose, GeneralPurposeConfig};
 use image::imageops::{self, FilterType};
 use image::{ImageReader, Limits, Rgba, RgbaImage};
+use lru::LruCache;
 use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
+use ratatui_image::protocol::Protocol;
 
 /// Longest base64 text accepted (8 MiB), data-URI header excluded.
 pub const MAX_BASE64_LEN: usize = 8 * 1024 * 1024;
@@ -34,10 +39,9 @@ pub const MAX_ROWS: u16 = 1000;
 /// Upper bound for the decoder's own allocations.
 const MAX_ALLOC: u64 = 128 * 1024 * 1024;
 
-/// Base64 with or without padding and tolerant of non-zero trailing bits.
-const LENIENT: GeneralPurposeConfig = GeneralPurposeConfig::new()
-    .with_decode_padding_mode(DecodePaddingMode::Indifferent)
-    .with_decode_allow_trailing_bits(true);
+/// flowsim's lenient base64 (padding optional), here also tolerant of non-zero trailing bits.
+const LENIENT: GeneralPurposeConfig =
+    flowsim_endpoint::b64::LENIENT.with_decode_allow_trailing_bits(true);
 const STANDARD: GeneralPurpose = GeneralPurpose::new(&alphabet::STANDARD, LENIENT);
 const URL_SAFE: GeneralPurpose = GeneralPurpose::new(&alphabet::URL_SAFE, LENIENT);
 
@@ -66,30 +70,19 @@ pub fn halfblocks(
     Some(render(&img, max_cols, max_rows, cover, bg))
 }
 
-/// Decoded pictures by the hash of their source, so redrawing a screen does not decode its
-/// images again. Bounded: the cache is emptied when it holds too many.
-fn cached(src: &str) -> Option<std::sync::Arc<RgbaImage>> {
-    use std::cell::RefCell;
-    use std::collections::HashMap;
-    use std::hash::{Hash, Hasher};
-    const MAX_ENTRIES: usize = 64;
+/// Decoded pictures by their source, so redrawing a screen does not decode its images again.
+/// Bounded: the least recently used picture goes first.
+fn cached(src: &str) -> Option<Arc<RgbaImage>> {
+    const MAX_ENTRIES: NonZeroUsize = NonZeroUsize::new(64).expect("non-zero");
     thread_local! {
-        static CACHE: RefCell<HashMap<u64, Option<std::sync::Arc<RgbaImage>>>> = RefCell::new(HashMap::new());
+        static CACHE: RefCell<LruCache<String, Option<Arc<RgbaImage>>>> =
+            RefCell::new(LruCache::new(MAX_ENTRIES));
     }
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    src.hash(&mut hasher);
-    let key = hasher.finish();
-    if let Some(hit) = CACHE.with(|c| c.borrow().get(&key).cloned()) {
+    if let Some(hit) = CACHE.with(|c| c.borrow_mut().get(src).cloned()) {
         return hit;
     }
-    let decoded = decode(src).map(std::sync::Arc::new);
-    CACHE.with(|c| {
-        let mut c = c.borrow_mut();
-        if c.len() >= MAX_ENTRIES {
-            c.clear();
-        }
-        c.insert(key, decoded.clone());
-    });
+    let decoded = decode(src).map(Arc::new);
+    CACHE.with(|c| c.borrow_mut().put(src.to_string(), decoded.clone()));
     decoded
 }
 
@@ -259,18 +252,21 @@ fn halfblock_lines(img: &RgbaImage, bg: (u8, u8, u8)) -> Vec<Line<'static>> {
 /// Real pictures through the terminal's graphics protocol (kitty, sixel or iTerm2, detected
 /// with ratatui-image at start-up) drawn over the half-block cells, which stay as the
 /// fallback. Encoded pictures are cached by source and size, so a redraw does not encode
-/// them again.
+/// them again: by a hash of the source and the size, with the source kept and compared so a
+/// hash collision is a miss, never another picture.
 pub struct Graphics {
     picker: ratatui_image::picker::Picker,
-    cache: std::cell::RefCell<
-        std::collections::HashMap<(u64, u16, u16), Option<ratatui_image::protocol::Protocol>>,
-    >,
+    cache: RefCell<LruCache<(u64, u16, u16), Encoded>>,
 }
+
+/// A picture's source and its encoding for the terminal (`None`: it does not decode).
+type Encoded = (Box<str>, Option<Protocol>);
 
 impl Graphics {
     /// Graphics through `picker`, or `None` when it only knows half-blocks (which the body
     /// already draws).
     pub fn new(picker: ratatui_image::picker::Picker, bg: (u8, u8, u8)) -> Option<Graphics> {
+        const MAX_ENTRIES: NonZeroUsize = NonZeroUsize::new(32).expect("non-zero");
         if picker.protocol_type() == ratatui_image::picker::ProtocolType::Halfblocks {
             return None;
         }
@@ -278,7 +274,7 @@ impl Graphics {
         picker.set_background_color(Some(image::Rgba([bg.0, bg.1, bg.2, 255])));
         Some(Graphics {
             picker,
-            cache: std::cell::RefCell::new(std::collections::HashMap::new()),
+            cache: RefCell::new(LruCache::new(MAX_ENTRIES)),
         })
     }
 
@@ -289,29 +285,31 @@ impl Graphics {
         area: ratatui::layout::Rect,
         buf: &mut ratatui::buffer::Buffer,
     ) {
-        use std::hash::{Hash, Hasher};
-        const MAX_ENTRIES: usize = 32;
-        let mut hasher = std::collections::hash_map::DefaultHasher::new();
-        src.hash(&mut hasher);
-        let key = (hasher.finish(), area.width, area.height);
+        let key = (hash(src), area.width, area.height);
         let mut cache = self.cache.borrow_mut();
-        if cache.len() >= MAX_ENTRIES && !cache.contains_key(&key) {
-            cache.clear();
+        if cache.get(&key).is_none_or(|(cached, _)| **cached != *src) {
+            let protocol = cached(src).and_then(|img| {
+                self.picker
+                    .new_protocol(
+                        image::DynamicImage::ImageRgba8((*img).clone()),
+                        area.as_size(),
+                        ratatui_image::Resize::Fit(None),
+                    )
+                    .ok()
+            });
+            cache.put(key, (src.into(), protocol));
         }
-        let protocol = cache.entry(key).or_insert_with(|| {
-            let img = cached(src)?;
-            self.picker
-                .new_protocol(
-                    image::DynamicImage::ImageRgba8((*img).clone()),
-                    area.as_size(),
-                    ratatui_image::Resize::Fit(None),
-                )
-                .ok()
-        });
-        if let Some(p) = protocol {
+        if let Some((_, Some(p))) = cache.get(&key) {
             ratatui::widgets::Widget::render(ratatui_image::Image::new(p), area, buf);
         }
     }
+}
+
+fn hash(src: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    src.hash(&mut hasher);
+    hasher.finish()
 }
 
 #[cfg(test)]

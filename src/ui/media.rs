@@ -5,13 +5,13 @@ use ratatui::text::Line;
 use serde_json::Value;
 
 use super::markdown::wrap;
+use super::theme::Theme;
 use crate::app::App;
 use flowsim_core::text::sanitize;
 use flowsim_endpoint::cdn::Download;
 
 /// Lines about the media of exchange `selected`; none when its request carries no file.
-pub fn lines(app: &App, selected: usize, width: u16) -> Vec<Line<'static>> {
-    let t = &app.theme;
+pub fn lines(app: &App, t: &Theme, selected: usize, width: u16) -> Vec<Line<'static>> {
     let Some(x) = app.exchanges.get(selected) else {
         return Vec::new();
     };

@@ -23,35 +23,7 @@ use ratatui::buffer::CellWidth;
 use unicode_bidi::{BidiClass, Direction, Level, ParagraphBidiInfo, bidi_class};
 use unicode_segmentation::UnicodeSegmentation;
 
-/// A layout direction: of the phone's language (the chrome) or of one paragraph.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, serde::Deserialize, Hash)]
-#[serde(rename_all = "lowercase")]
-pub enum Dir {
-    /// Left to right.
-    #[default]
-    Ltr,
-    /// Right to left (Arabic, Hebrew, Persian, Urdu).
-    Rtl,
-}
-
-/// Who puts right-to-left text in display order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, serde::Deserialize, Hash)]
-#[serde(rename_all = "lowercase")]
-pub enum Bidi {
-    /// flowsim reorders each line (for terminals that print cells as written: most of them).
-    #[default]
-    Flowsim,
-    /// Text is written in logical order for a terminal that reorders it itself.
-    Terminal,
-}
-
-/// How text is laid out on this phone: the direction of its language (the chrome) and who
-/// puts right-to-left text in display order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Layout {
-    pub ui: Dir,
-    pub bidi: Bidi,
-}
+pub use crate::app::device::{Bidi, Dir, Layout};
 
 impl Layout {
     /// The direction of a paragraph on this phone ([`paragraph_dir`]).

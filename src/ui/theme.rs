@@ -89,3 +89,30 @@ impl Theme {
         Style::new().fg(self.accent).add_modifier(Modifier::BOLD)
     }
 }
+
+/// The theme asked for: light, dark, or whatever the terminal looks like.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ThemeChoice {
+    #[default]
+    Auto,
+    Light,
+    Dark,
+}
+
+impl ThemeChoice {
+    pub fn theme(self) -> Theme {
+        match self {
+            ThemeChoice::Light => Theme::LIGHT,
+            ThemeChoice::Dark => Theme::DARK,
+            // COLORFGBG is "fg;bg"; a background of 7 or 15 (white) means a light terminal.
+            ThemeChoice::Auto => match std::env::var("COLORFGBG")
+                .ok()
+                .and_then(|v| v.rsplit(';').next().map(str::to_string))
+            {
+                Some(bg) if bg == "7" || bg == "15" => Theme::LIGHT,
+                _ => Theme::DARK,
+            },
+        }
+    }
+}

@@ -2,34 +2,25 @@
 //! sends it, and the failures that never reach Meta (bad configuration, the network, an
 //! answer that is not Graph's).
 
-use std::fmt;
 use std::time::Duration;
 
 use serde::Deserialize;
 use serde_json::Value;
 
 /// Every way a call can fail.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum ApiError {
     /// The call was not sent: bad configuration or arguments (a missing token, an id that is
     /// not an id, a plain-http Graph URL on another machine).
+    #[error("{0}")]
     Usage(String),
     /// Meta answered with its error envelope.
+    #[error("{}", .0.error.message)]
     Graph(Box<GraphError>),
     /// No usable answer: the network failed, or the answer is not Graph's shape.
+    #[error("{0}")]
     Transport(String),
 }
-
-impl fmt::Display for ApiError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ApiError::Usage(m) | ApiError::Transport(m) => f.write_str(m),
-            ApiError::Graph(g) => f.write_str(&g.error.message),
-        }
-    }
-}
-
-impl std::error::Error for ApiError {}
 
 /// A Graph error answer: the HTTP status, the envelope's `error` object, how long Meta asks
 /// to wait (rate limits), whether the call was a write, and the answer as sent.

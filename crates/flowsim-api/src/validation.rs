@@ -1,10 +1,7 @@
 //! Meta's `validation_errors` as the core's diagnostics, and the comparison with flowsim's own
 //! verdict on the same text, so that both print alike and a disagreement is stated.
 
-use std::collections::HashSet;
-use std::sync::{Mutex, OnceLock};
-
-use flowsim_core::diagnostic::{Diagnostic, Related, Severity};
+use flowsim_core::diagnostic::{Code, Diagnostic, Related, Severity};
 use flowsim_core::flow::json::Span;
 use flowsim_core::flow::source::Source;
 
@@ -52,13 +49,13 @@ fn diagnostic(source: &Source, e: &ValidationError) -> Diagnostic {
             message: "also here".into(),
         })
         .collect();
-    let code = if e.error.is_empty() {
+    let name = if e.error.is_empty() {
         &e.error_type
     } else {
         &e.error
     };
     Diagnostic {
-        code: intern(code),
+        code: code(name),
         severity: Severity::Error,
         message: e.message.clone(),
         span: primary,
@@ -101,34 +98,18 @@ fn offset(source: &Source, line: usize, column: usize) -> usize {
     start + within
 }
 
-/// Meta's code as the `&'static str` diagnostics carry: each distinct code is stored once.
-/// Codes that do not look like Meta's (`UPPER_SNAKE`, at most 64 characters) become
+/// Meta's code as a diagnostic's code: one of the codes flowsim reports, or a code of Meta's
+/// own. Codes that do not look like Meta's (`UPPER_SNAKE`, at most 64 characters) become
 /// `META_VALIDATION_ERROR`.
-fn intern(code: &str) -> &'static str {
+fn code(code: &str) -> Code {
     const OTHER: &str = "META_VALIDATION_ERROR";
-    const MAX_CODES: usize = 512;
     let plausible = !code.is_empty()
         && code.len() <= 64
         && code
             .bytes()
             .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_' || b == b':');
-    if !plausible {
-        return OTHER;
-    }
-    static CODES: OnceLock<Mutex<HashSet<&'static str>>> = OnceLock::new();
-    let mut codes = CODES
-        .get_or_init(Default::default)
-        .lock()
-        .unwrap_or_else(|e| e.into_inner());
-    if let Some(c) = codes.get(code) {
-        return c;
-    }
-    if codes.len() >= MAX_CODES {
-        return OTHER;
-    }
-    let leaked: &'static str = Box::leak(code.to_string().into_boxed_str());
-    codes.insert(leaked);
-    leaked
+    let Ok(code) = (if plausible { code } else { OTHER }).parse();
+    code
 }
 
 /// How Meta's errors and flowsim's errors (warnings aside) on the same text line up, by
@@ -218,7 +199,7 @@ mod tests {
         );
         let d = &ds[0];
         assert_eq!(&source.text[d.span.clone()], "\"é1\"");
-        assert_eq!(d.code, "PATTERN_MISMATCH");
+        assert_eq!(d.code, Code::PatternMismatch);
         assert_eq!(&*d.path, "screens[0].id");
         assert!(d.is_error());
         // The round trip through the reporter's positions gives Meta's numbers back.
@@ -238,9 +219,10 @@ mod tests {
         let ds = to_diagnostics(&source, &[far, none]);
         assert_eq!(ds[0].span, TEXT.len()..TEXT.len());
         assert_eq!(ds[1].span, 0..0);
-        assert_eq!(ds[1].code, "JSON_SCHEMA_ERROR");
-        assert_eq!(intern("lower case"), "META_VALIDATION_ERROR");
-        assert!(std::ptr::eq(intern("SOME_CODE"), intern("SOME_CODE")));
+        assert_eq!(ds[1].code.as_str(), "JSON_SCHEMA_ERROR");
+        assert_eq!(code("lower case").as_str(), "META_VALIDATION_ERROR");
+        assert_eq!(code("DUPLICATE_SCREEN_IDS"), Code::DuplicateScreenIds);
+        assert_eq!(code("SOME_CODE"), code("SOME_CODE"));
     }
 
     #[test]
@@ -273,15 +255,15 @@ mod tests {
         let at = |line: usize| source.line_start(line);
         let local = vec![
             Diagnostic::error(
-                "MIN_CHARS_REQUIRED",
+                Code::MinCharsRequired,
                 at(3)..at(3) + 2,
                 &Path::root().key("screens").index(0).key("id"),
                 "x",
             ),
-            Diagnostic::warning("SOME_WARNING", 0..1, &Path::root(), "w"),
-            Diagnostic::error("MISSING_TERMINAL_SCREEN", 0..1, &Path::root(), "y"),
+            Diagnostic::warning(code("SOME_WARNING"), 0..1, &Path::root(), "w"),
+            Diagnostic::error(Code::MissingTerminalScreen, 0..1, &Path::root(), "y"),
             Diagnostic::error(
-                "ONLY_LOCAL",
+                code("ONLY_LOCAL"),
                 at(3)..at(3) + 1,
                 &Path::root().key("screens"),
                 "z",

@@ -1,7 +1,129 @@
 //! Diagnostics: a code from Meta's catalogue, a message, and where in the source it applies.
 
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::{Mutex, OnceLock};
+
 use crate::flow::json::Span;
 use crate::flow::path::Path;
+
+/// Meta's error codes that flowsim reports, printed as Meta names them
+/// (`DUPLICATE_SCREEN_IDS`, …) so tools built for the Flows API's answers can read ours.
+/// Parsing a name gives its variant, or [`Code::Meta`] for a code flowsim never reports.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, strum::Display, strum::IntoStaticStr, strum::EnumString,
+)]
+#[strum(serialize_all = "SCREAMING_SNAKE_CASE")]
+pub enum Code {
+    ComponentsOutsideForm,
+    ComponentTypeMaxNumberPerScreen,
+    DataSourceItemsHaveBothImageAndColor,
+    DuplicateFormComponentNames,
+    DuplicateScreenIds,
+    EmptySwitchCases,
+    InvalidActionPayloadProperty,
+    InvalidCompleteAction,
+    InvalidComponentPlacement,
+    InvalidDataApiVersion,
+    InvalidDateRange,
+    InvalidDateSingleInitValueFormat,
+    InvalidDependencies,
+    InvalidEnumValue,
+    InvalidFlowJson,
+    InvalidFlowJsonVersion,
+    InvalidFlowJsonVersionState,
+    InvalidMinMaxDays,
+    InvalidNavigateActionNextScreenName,
+    InvalidNavigateActionPayload,
+    InvalidOnClickActionPayload,
+    InvalidPropertyKey,
+    InvalidPropertyType,
+    InvalidPropertyValue,
+    InvalidPropertyValueFormat,
+    InvalidPropertyValueForCondition,
+    InvalidRichtextPlacement,
+    InvalidRoutingModel,
+    InvalidScreenData,
+    InvalidScreenDynamicData,
+    InvalidSensitiveField,
+    InvalidTextDynamicData,
+    InvalidUpdateDataActionPayload,
+    KeywordOneOf,
+    MaximumIfNesting,
+    MaximumValueRequired,
+    MaxAllowedComponentsPerScreen,
+    MaxItemsRequired,
+    MaxScreensNumber,
+    MinimumValueRequired,
+    MinCharsRequired,
+    MinItemsRequired,
+    MinValueGreaterThanMax,
+    MissingCalendarPickerRangeModeProp,
+    MissingFlowJsonVersion,
+    MissingFooterInIfElseBranches,
+    MissingFooterInSwitchBranches,
+    MissingFooterOnTerminalScreen,
+    MissingNavigationActionPayload,
+    MissingRequiredProperty,
+    MissingRequiredTypeProperty,
+    MissingTerminalScreen,
+    MoreThanOneFooter,
+    NativeComponentInFormInitValues,
+    NotKeywordSchemaValidationFailed,
+    PatternMismatch,
+    ScreenIdIsReservedKeyword,
+    UnexpectedCalendarPickerRangeModeProp,
+    /// A code from Meta's answers that flowsim does not report itself.
+    #[strum(default, transparent)]
+    Meta(MetaCode),
+}
+
+impl Code {
+    /// Meta's name of the code.
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+}
+
+/// The name of a code from Meta's answers, stored once for each distinct name so that codes
+/// stay `Copy` and as small as a pointer. Past 512 distinct names, further ones read
+/// `META_VALIDATION_ERROR`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct MetaCode(&'static String);
+
+impl From<&str> for MetaCode {
+    fn from(name: &str) -> Self {
+        const MAX_CODES: usize = 512;
+        static CODES: OnceLock<Mutex<HashMap<&'static str, &'static String>>> = OnceLock::new();
+        let mut codes = CODES
+            .get_or_init(Default::default)
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        let name = if codes.len() >= MAX_CODES && !codes.contains_key(name) {
+            "META_VALIDATION_ERROR"
+        } else {
+            name
+        };
+        if let Some(c) = codes.get(name) {
+            return MetaCode(c);
+        }
+        let leaked: &'static String = Box::leak(Box::new(name.to_string()));
+        codes.insert(leaked.as_str(), leaked);
+        MetaCode(leaked)
+    }
+}
+
+impl From<&MetaCode> for &'static str {
+    fn from(code: &MetaCode) -> Self {
+        code.0.as_str()
+    }
+}
+
+impl fmt::Display for MetaCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0)
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
@@ -12,9 +134,8 @@ pub enum Severity {
 /// One finding about a flow.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Diagnostic {
-    /// Meta's error code (`DUPLICATE_SCREEN_IDS`, …), so tools built for the Flows API's
-    /// answers can read ours.
-    pub code: &'static str,
+    /// Meta's error code.
+    pub code: Code,
     pub severity: Severity,
     pub message: String,
     pub span: Span,
@@ -34,7 +155,7 @@ pub struct Related {
 }
 
 impl Diagnostic {
-    pub fn error(code: &'static str, span: Span, path: &Path, message: impl Into<String>) -> Self {
+    pub fn error(code: Code, span: Span, path: &Path, message: impl Into<String>) -> Self {
         Diagnostic {
             code,
             severity: Severity::Error,
@@ -46,12 +167,7 @@ impl Diagnostic {
         }
     }
 
-    pub fn warning(
-        code: &'static str,
-        span: Span,
-        path: &Path,
-        message: impl Into<String>,
-    ) -> Self {
+    pub fn warning(code: Code, span: Span, path: &Path, message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Warning,
             ..Diagnostic::error(code, span, path, message)
@@ -85,5 +201,33 @@ impl Diagnostic {
 
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_print_and_parse_as_meta_names_them() {
+        for code in [
+            Code::DuplicateScreenIds,
+            Code::InvalidFlowJsonVersionState,
+            Code::DataSourceItemsHaveBothImageAndColor,
+            Code::MissingFooterInIfElseBranches,
+        ] {
+            assert_eq!(code.as_str().parse::<Code>(), Ok(code));
+            assert_eq!(code.to_string(), code.as_str());
+        }
+        assert_eq!(
+            Code::InvalidRichtextPlacement.as_str(),
+            "INVALID_RICHTEXT_PLACEMENT"
+        );
+        let unknown: Code = "SOME_CODE".parse().unwrap();
+        assert_eq!(unknown.as_str(), "SOME_CODE");
+        assert!(std::ptr::eq(
+            unknown.as_str(),
+            "SOME_CODE".parse::<Code>().unwrap().as_str()
+        ));
     }
 }

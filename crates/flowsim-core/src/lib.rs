@@ -6,11 +6,14 @@
 //! - [`diagnostic`]: findings with Meta's error codes and source spans.
 //! - [`validate`]: Meta's rules over a parsed flow.
 //! - [`sim`]: the engine, `Session::update(input) -> effects`, deterministic.
+//! - [`drive`]: the one driver between the engine and an endpoint, which shells implement
+//!   ([`drive::Endpoint`]) with the network, a mock or a recording.
 //! - [`scenario`]: scripted tests (`flowsim test`) over the engine.
 //! - [`text`]: making untrusted text safe to print.
 //!
-//! This crate must never depend on ratatui, crossterm, tokio, reqwest, hyper or notify:
-//! `.ci/run` checks its dependency tree. Shells (the endpoint client, the terminal app, the
+//! This crate must never depend on a terminal, network, async-runtime or file-watching crate
+//! (ratatui, crossterm, tokio, futures, reqwest, hyper, axum, notify): `.ci/layers`, run by
+//! `.ci/run`, checks its dependency tree. Shells (the endpoint client, the terminal app, the
 //! CLI) depend on it, never the other way round.
 
 pub mod diagnostic;

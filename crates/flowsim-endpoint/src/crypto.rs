@@ -24,7 +24,6 @@ use aes_gcm::aead::generic_array::GenericArray;
 use aes_gcm::aead::{Aead, KeyInit};
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
-use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use hmac::{Hmac, Mac};
 use rand::RngCore;
 use rand::rngs::OsRng;
@@ -33,6 +32,8 @@ use rsa::{Oaep, RsaPrivateKey, RsaPublicKey};
 use sha2::Sha256;
 use subtle::ConstantTimeEq;
 
+use crate::b64::STANDARD_LENIENT;
+
 /// AES-128-GCM with the 16-byte nonce WhatsApp Flows use (`Aes128Gcm` is fixed to 12 bytes).
 type Aes128Gcm16 = AesGcm<Aes128, U16>;
 
@@ -40,12 +41,6 @@ type HmacSha256 = Hmac<Sha256>;
 
 /// Length of the GCM authentication tag appended to every ciphertext.
 pub const TAG_LEN: usize = 16;
-
-/// Standard alphabet; accepts the text with or without `=` padding (like the browser's `atob`).
-const STANDARD_LENIENT: GeneralPurpose = GeneralPurpose::new(
-    &base64::alphabet::STANDARD,
-    GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
-);
 
 /// Names of the three members of the request envelope, in the order WhatsApp sends them.
 pub const MEMBER_FLOW_DATA: &str = "encrypted_flow_data";
@@ -100,31 +95,52 @@ impl fmt::Debug for Opened {
 /// What went wrong while encrypting or decrypting endpoint traffic.
 ///
 /// The messages say what was wrong and the likely cause; they never contain key material.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum CryptoError {
     /// RSA-OAEP wrapping of the AES key failed (e.g. the public key is far too small).
+    #[error(
+        "cannot wrap the AES key with RSA-OAEP-SHA-256 under this public key ({detail}): \
+         the business key should be an RSA-2048 public key"
+    )]
     WrapKey {
         /// The RSA library's reason.
         detail: String,
     },
     /// The request body is not JSON.
+    #[error(
+        "the request body is not JSON ({detail}): it must be the object \
+         {{\"encrypted_flow_data\":…,\"encrypted_aes_key\":…,\"initial_vector\":…}}"
+    )]
     EnvelopeNotJson {
         /// The parser's reason (position only).
         detail: String,
     },
     /// The request body is JSON but not an object.
+    #[error(
+        "the request body is JSON but not an object: it must be the object \
+         {{\"encrypted_flow_data\":…,\"encrypted_aes_key\":…,\"initial_vector\":…}}"
+    )]
     EnvelopeNotObject,
     /// A member of the envelope is missing.
+    #[error(
+        "the request body has no \"{member}\" member: the envelope needs \
+         encrypted_flow_data, encrypted_aes_key and initial_vector"
+    )]
     MemberMissing {
         /// The member's name.
         member: &'static str,
     },
     /// A member of the envelope is not a JSON string.
+    #[error("the request member \"{member}\" is not a string: it must be base64 text")]
     MemberNotString {
         /// The member's name.
         member: &'static str,
     },
     /// A member of the envelope is not valid standard base64.
+    #[error(
+        "the request member \"{member}\" is not valid base64 ({detail}): it must use the \
+         standard alphabet (+ and /) with = padding"
+    )]
     MemberNotBase64 {
         /// The member's name.
         member: &'static str,
@@ -132,11 +148,21 @@ pub enum CryptoError {
         detail: String,
     },
     /// `initial_vector` does not decode to 16 bytes.
+    #[error(
+        "initial_vector decodes to {len} bytes, but it must be 16: WhatsApp Flows use a \
+         16-byte AES-GCM IV (not the usual 12)"
+    )]
     IvLength {
         /// Decoded length.
         len: usize,
     },
     /// `encrypted_aes_key` has a length that no OAEP ciphertext for this key can have.
+    #[error(
+        "encrypted_aes_key decodes to {len} bytes, but this private key ({} bits) only \
+         unwraps {expected}-byte ciphertexts: the request was encrypted for another \
+         key (upload the public key that matches this private key)",
+        .expected * 8
+    )]
     WrappedKeyLength {
         /// Decoded length.
         len: usize,
@@ -144,173 +170,124 @@ pub enum CryptoError {
         expected: usize,
     },
     /// RSA-OAEP-SHA-256 unwrapping of the AES key failed.
+    #[error(
+        "encrypted_aes_key does not decrypt with this private key: wrong private key for \
+         this public key, or OAEP with SHA-1 instead of SHA-256 (MGF1 must use SHA-256 \
+         too); an endpoint answers HTTP 421 here"
+    )]
     KeyUnwrap,
     /// The unwrapped AES key is not 16 bytes.
+    #[error(
+        "the unwrapped AES key is {len} bytes, but it must be 16: WhatsApp Flows use \
+         AES-128"
+    )]
     AesKeyLength {
         /// The unwrapped length.
         len: usize,
     },
     /// `encrypted_flow_data` is shorter than the 16-byte GCM tag.
+    #[error(
+        "encrypted_flow_data decodes to {len} bytes, too short to hold the 16-byte GCM \
+         tag: it must be the ciphertext followed by the tag"
+    )]
     FlowDataTooShort {
         /// Decoded length.
         len: usize,
     },
     /// `encrypted_flow_data` fails GCM authentication with the unwrapped key and the IV.
+    #[error(
+        "encrypted_flow_data does not decrypt with the unwrapped AES key and \
+         initial_vector: it was altered, the 16-byte GCM tag is not appended, or it was \
+         encrypted with another key or a 12-byte nonce"
+    )]
     FlowDataDecrypt,
     /// The endpoint's answer is empty.
+    #[error(
+        "the endpoint answered with an empty body: it must return the base64 text of \
+         its encrypted answer"
+    )]
     ResponseEmpty,
     /// The endpoint's answer is JSON instead of base64.
+    #[error(
+        "the endpoint answered with JSON, not base64: it must encrypt its answer and \
+         return the base64 text"
+    )]
     ResponseJson,
     /// The endpoint's answer is base64 wrapped in JSON string quotes.
+    #[error(
+        "the endpoint answered with a JSON string in quotes: it must return the bare \
+         base64 text (for example res.send(text), not res.json(text))"
+    )]
     ResponseQuoted,
     /// The endpoint's answer looks like an HTML page.
+    #[error(
+        "the endpoint answered with an HTML page, not base64: probably an error page \
+         from the server, a proxy or the framework"
+    )]
     ResponseHtml,
     /// The endpoint's base64 answer contains whitespace or line breaks inside the text.
+    #[error(
+        "the endpoint's base64 answer contains line breaks or spaces inside the text: \
+         return it on one line (a MIME base64 encoder wraps lines every 76 characters)"
+    )]
     ResponseInnerWhitespace,
     /// The endpoint's answer uses the URL-safe base64 alphabet.
+    #[error(
+        "the endpoint's answer uses the URL-safe base64 alphabet (- and _): it must use \
+         the standard alphabet (+ and /)"
+    )]
     ResponseUrlSafe,
     /// The endpoint's answer is not base64 at all.
+    #[error(
+        "the endpoint's answer is not base64 ({detail}): it must encrypt its answer and \
+         return the base64 text"
+    )]
     ResponseNotBase64 {
         /// What is wrong with the text.
         detail: String,
     },
     /// The endpoint's answer decodes to fewer bytes than the 16-byte GCM tag.
+    #[error(
+        "the endpoint's answer decodes to {len} bytes, too short to hold the 16-byte \
+                     GCM tag: it must be the base64 of ciphertext followed by the tag"
+    )]
     ResponseTooShort {
         /// Decoded length.
         len: usize,
     },
     /// The answer decrypts with the request's IV **unflipped**.
+    #[error(
+        "the answer is encrypted with the request's IV unchanged: the endpoint did not \
+                     flip the IV (every byte of the response IV must be the request IV byte XOR \
+                     0xFF)"
+    )]
     ResponseIvNotFlipped,
     /// The answer decrypts with only the first 12 bytes of the (flipped or unflipped) IV as nonce.
+    #[error("{}", iv_truncated(*.flipped))]
     ResponseIvTruncated {
         /// Whether the truncated IV had been flipped.
         flipped: bool,
     },
     /// The answer does not decrypt with this request's key and flipped IV.
+    #[error(
+        "the answer does not decrypt with this request's key and flipped IV: the \
+                     endpoint probably did not flip the IV, or encrypted with another key (for \
+                     example a key cached from an earlier request), or did not append the GCM tag"
+    )]
     ResponseDecrypt,
 }
 
-impl fmt::Display for CryptoError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            CryptoError::WrapKey { detail } => write!(
-                f,
-                "cannot wrap the AES key with RSA-OAEP-SHA-256 under this public key ({detail}): \
-                 the business key should be an RSA-2048 public key"
-            ),
-            CryptoError::EnvelopeNotJson { detail } => write!(
-                f,
-                "the request body is not JSON ({detail}): it must be the object \
-                 {{\"encrypted_flow_data\":…,\"encrypted_aes_key\":…,\"initial_vector\":…}}"
-            ),
-            CryptoError::EnvelopeNotObject => f.write_str(
-                "the request body is JSON but not an object: it must be the object \
-                 {\"encrypted_flow_data\":…,\"encrypted_aes_key\":…,\"initial_vector\":…}",
-            ),
-            CryptoError::MemberMissing { member } => write!(
-                f,
-                "the request body has no \"{member}\" member: the envelope needs \
-                 encrypted_flow_data, encrypted_aes_key and initial_vector"
-            ),
-            CryptoError::MemberNotString { member } => write!(
-                f,
-                "the request member \"{member}\" is not a string: it must be base64 text"
-            ),
-            CryptoError::MemberNotBase64 { member, detail } => write!(
-                f,
-                "the request member \"{member}\" is not valid base64 ({detail}): it must use the \
-                 standard alphabet (+ and /) with = padding"
-            ),
-            CryptoError::IvLength { len } => write!(
-                f,
-                "initial_vector decodes to {len} bytes, but it must be 16: WhatsApp Flows use a \
-                 16-byte AES-GCM IV (not the usual 12)"
-            ),
-            CryptoError::WrappedKeyLength { len, expected } => write!(
-                f,
-                "encrypted_aes_key decodes to {len} bytes, but this private key ({} bits) only \
-                 unwraps {expected}-byte ciphertexts: the request was encrypted for another \
-                 key (upload the public key that matches this private key)",
-                expected * 8
-            ),
-            CryptoError::KeyUnwrap => f.write_str(
-                "encrypted_aes_key does not decrypt with this private key: wrong private key for \
-                 this public key, or OAEP with SHA-1 instead of SHA-256 (MGF1 must use SHA-256 \
-                 too); an endpoint answers HTTP 421 here",
-            ),
-            CryptoError::AesKeyLength { len } => write!(
-                f,
-                "the unwrapped AES key is {len} bytes, but it must be 16: WhatsApp Flows use \
-                 AES-128"
-            ),
-            CryptoError::FlowDataTooShort { len } => write!(
-                f,
-                "encrypted_flow_data decodes to {len} bytes, too short to hold the 16-byte GCM \
-                 tag: it must be the ciphertext followed by the tag"
-            ),
-            CryptoError::FlowDataDecrypt => f.write_str(
-                "encrypted_flow_data does not decrypt with the unwrapped AES key and \
-                 initial_vector: it was altered, the 16-byte GCM tag is not appended, or it was \
-                 encrypted with another key or a 12-byte nonce",
-            ),
-            CryptoError::ResponseEmpty => f.write_str(
-                "the endpoint answered with an empty body: it must return the base64 text of \
-                 its encrypted answer",
-            ),
-            CryptoError::ResponseJson => f.write_str(
-                "the endpoint answered with JSON, not base64: it must encrypt its answer and \
-                 return the base64 text",
-            ),
-            CryptoError::ResponseQuoted => f.write_str(
-                "the endpoint answered with a JSON string in quotes: it must return the bare \
-                 base64 text (for example res.send(text), not res.json(text))",
-            ),
-            CryptoError::ResponseHtml => f.write_str(
-                "the endpoint answered with an HTML page, not base64: probably an error page \
-                 from the server, a proxy or the framework",
-            ),
-            CryptoError::ResponseInnerWhitespace => f.write_str(
-                "the endpoint's base64 answer contains line breaks or spaces inside the text: \
-                 return it on one line (a MIME base64 encoder wraps lines every 76 characters)",
-            ),
-            CryptoError::ResponseUrlSafe => f.write_str(
-                "the endpoint's answer uses the URL-safe base64 alphabet (- and _): it must use \
-                 the standard alphabet (+ and /)",
-            ),
-            CryptoError::ResponseNotBase64 { detail } => write!(
-                f,
-                "the endpoint's answer is not base64 ({detail}): it must encrypt its answer and \
-                 return the base64 text"
-            ),
-            CryptoError::ResponseTooShort { len } => write!(
-                f,
-                "the endpoint's answer decodes to {len} bytes, too short to hold the 16-byte \
-                 GCM tag: it must be the base64 of ciphertext followed by the tag"
-            ),
-            CryptoError::ResponseIvNotFlipped => f.write_str(
-                "the answer is encrypted with the request's IV unchanged: the endpoint did not \
-                 flip the IV (every byte of the response IV must be the request IV byte XOR \
-                 0xFF)",
-            ),
-            CryptoError::ResponseIvTruncated { flipped: true } => f.write_str(
-                "the answer is encrypted with only the first 12 bytes of the flipped IV as \
-                 nonce: the endpoint must use all 16 bytes (its AES-GCM library probably \
-                 accepts only 12-byte nonces)",
-            ),
-            CryptoError::ResponseIvTruncated { flipped: false } => f.write_str(
-                "the answer is encrypted with only the first 12 bytes of the request's IV, \
-                 unflipped: the endpoint did not flip the IV, and it must use all 16 bytes",
-            ),
-            CryptoError::ResponseDecrypt => f.write_str(
-                "the answer does not decrypt with this request's key and flipped IV: the \
-                 endpoint probably did not flip the IV, or encrypted with another key (for \
-                 example a key cached from an earlier request), or did not append the GCM tag",
-            ),
-        }
+/// The message for an answer encrypted with a 12-byte nonce.
+fn iv_truncated(flipped: bool) -> &'static str {
+    if flipped {
+        "the answer is encrypted with only the first 12 bytes of the flipped IV as \
+         nonce: the endpoint must use all 16 bytes (its AES-GCM library probably \
+         accepts only 12-byte nonces)"
+    } else {
+        "the answer is encrypted with only the first 12 bytes of the request's IV, \
+         unflipped: the endpoint did not flip the IV, and it must use all 16 bytes"
     }
 }
-
-impl std::error::Error for CryptoError {}
 
 /// The response IV: every bit of the request IV flipped (endpoint.md §3.4).
 pub fn flip_iv(iv: &[u8; 16]) -> [u8; 16] {
@@ -531,16 +508,6 @@ pub fn seal_response(key: &[u8; 16], iv: &[u8; 16], plaintext: &[u8]) -> String 
     STANDARD.encode(gcm_encrypt(key, &flip_iv(iv), plaintext))
 }
 
-fn hex_lower(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for &b in bytes {
-        out.push(DIGITS[usize::from(b >> 4)] as char);
-        out.push(DIGITS[usize::from(b & 0x0f)] as char);
-    }
-    out
-}
-
 fn hmac_sha256(key: &[u8], data: &[u8]) -> [u8; 32] {
     let mut mac =
         <HmacSha256 as Mac>::new_from_slice(key).expect("HMAC accepts keys of any length");
@@ -554,7 +521,7 @@ fn hmac_sha256(key: &[u8], data: &[u8]) -> [u8; 32] {
 pub fn signature(app_secret: &str, body: &[u8]) -> String {
     format!(
         "sha256={}",
-        hex_lower(&hmac_sha256(app_secret.as_bytes(), body))
+        hex::encode(hmac_sha256(app_secret.as_bytes(), body))
     )
 }
 
@@ -564,7 +531,7 @@ pub fn verify_signature(app_secret: &str, body: &[u8], header: &str) -> bool {
     let Some(given) = header.trim().strip_prefix("sha256=") else {
         return false;
     };
-    let expected = hex_lower(&hmac_sha256(app_secret.as_bytes(), body));
+    let expected = hex::encode(hmac_sha256(app_secret.as_bytes(), body));
     let given = given.to_ascii_lowercase();
     given.len() == expected.len() && bool::from(given.as_bytes().ct_eq(expected.as_bytes()))
 }
@@ -740,7 +707,7 @@ bwIDAQAB
         assert_eq!(member(&sealed.body, MEMBER_IV), A_IV_B64);
         let flow_data = STANDARD.decode(A_FLOW_DATA).unwrap();
         assert_eq!(flow_data.len(), 101);
-        assert_eq!(hex_lower(&flow_data[85..]), A_TAG);
+        assert_eq!(hex::encode(&flow_data[85..]), A_TAG);
         // OAEP is randomised: the wrapped key differs from the vector's but unwraps to the key.
         let wrapped = STANDARD
             .decode(member(&sealed.body, MEMBER_AES_KEY))
@@ -1085,10 +1052,8 @@ bwIDAQAB
             A_SIGNATURE
         ));
         // The secret is used as string bytes, not hex-decoded.
-        let hex_decoded: Vec<u8> = (0..16)
-            .map(|i| u8::from_str_radix(&APP_SECRET[2 * i..2 * i + 2], 16).unwrap())
-            .collect();
-        let other = format!("sha256={}", hex_lower(&hmac_sha256(&hex_decoded, body)));
+        let hex_decoded = hex::decode(&APP_SECRET[..32]).unwrap();
+        let other = format!("sha256={}", hex::encode(hmac_sha256(&hex_decoded, body)));
         assert_ne!(other, A_SIGNATURE);
         // RFC 4231 test case 2.
         assert_eq!(

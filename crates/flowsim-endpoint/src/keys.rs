@@ -18,10 +18,7 @@
 //!
 //! Errors say what is wrong; they never contain the passphrase or key material.
 
-use std::fmt;
-
 use base64::Engine as _;
-use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use cbc::cipher::block_padding::Pkcs7;
 use cbc::cipher::{BlockCipher, BlockDecryptMut, KeyInit, KeyIvInit};
 use md5::{Digest, Md5};
@@ -38,6 +35,8 @@ use rsa::pkcs1::{DecodeRsaPrivateKey, DecodeRsaPublicKey};
 use rsa::pkcs8::{DecodePublicKey, EncodePrivateKey, EncodePublicKey};
 use rsa::{RsaPrivateKey, RsaPublicKey};
 
+use crate::b64::STANDARD_LENIENT;
+
 /// PBKDF2-HMAC-SHA-256 iterations used by [`private_key_to_pem`] with a passphrase.
 pub const PBKDF2_ITERATIONS: u32 = 100_000;
 
@@ -49,138 +48,114 @@ pub const MAX_BITS: usize = 4096;
 const RSA_ENCRYPTION_OID: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
 const PBKDF2_OID: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.5.12");
 
-/// PEM base64: standard alphabet, padding optional.
-const PEM_BASE64: GeneralPurpose = GeneralPurpose::new(
-    &base64::alphabet::STANDARD,
-    GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
-);
-
 /// Why a key could not be loaded, generated or written.
 ///
 /// The messages never contain the passphrase or key material.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum KeyError {
     /// The text contains no PEM block.
+    #[error(
+        "not a PEM key: expected a block between \"-----BEGIN …-----\" and \
+         \"-----END …-----\" lines; {hint}"
+    )]
     NotPem {
         /// What the text looks like instead, as advice.
         hint: &'static str,
     },
     /// The PEM or the structure inside it is broken.
+    #[error("the key is malformed: {detail}")]
     Malformed {
         /// What is broken.
         detail: String,
     },
     /// The key is encrypted and no (or an empty) passphrase was given.
+    #[error("this key is encrypted: pass --passphrase")]
     PassphraseRequired,
     /// The passphrase does not decrypt the key.
+    #[error("the passphrase does not decrypt this key: wrong passphrase (or a corrupted key file)")]
     WrongPassphrase,
     /// The key is encrypted with a scheme this build cannot decrypt.
+    #[error(
+        "this key is encrypted with {scheme}, which flowsim cannot decrypt: re-encrypt it with \
+         `openssl pkcs8 -topk8 -v2 aes-256-cbc -v2prf hmacWithSHA256 -in key.pem -out \
+         key-aes.pem`"
+    )]
     UnsupportedEncryption {
         /// The scheme, by name.
         scheme: String,
     },
     /// A public key was given where the private key is needed.
+    #[error(
+        "this is a public key, but the private key is needed here (BEGIN PRIVATE KEY, \
+         BEGIN ENCRYPTED PRIVATE KEY or BEGIN RSA PRIVATE KEY)"
+    )]
     PublicKeyGiven,
     /// A private key was given where the public key is needed.
+    #[error(
+        "this is a private key, but the public key is needed here (BEGIN PUBLIC KEY): \
+         extract it with `openssl rsa -in private.pem -pubout -out public.pem`"
+    )]
     PrivateKeyGiven,
     /// A PEM block of a kind that is not an RSA key (certificate, OpenSSH key, …).
+    #[error(
+        "a \"BEGIN {label}\" block is not an RSA key flowsim can read: {}",
+        unsupported_pem_advice(label)
+    )]
     UnsupportedPem {
         /// The PEM label (the text after `BEGIN`).
         label: String,
     },
     /// The key is not an RSA key.
+    #[error("this is an {algorithm} key, not an RSA key: WhatsApp Flows need an RSA-2048 key pair")]
     NotRsa {
         /// The key's algorithm, by name.
         algorithm: String,
     },
     /// [`generate`] was asked for an unsupported size.
+    #[error(
+        "cannot make a {bits}-bit RSA key: use 2048 bits (what WhatsApp expects); \
+         {MIN_BITS} to {MAX_BITS} bits are accepted"
+    )]
     KeySize {
         /// The requested size in bits.
         bits: usize,
     },
     /// An empty passphrase was given to [`private_key_to_pem`].
+    #[error(
+        "the passphrase is empty: give a non-empty passphrase, or none to write an \
+         unencrypted key"
+    )]
     EmptyPassphrase,
     /// Key generation failed.
+    #[error("RSA key generation failed: {detail}")]
     Generate {
         /// The RSA library's reason.
         detail: String,
     },
     /// Writing the key failed.
+    #[error("cannot write the key as PEM: {detail}")]
     Encode {
         /// The encoder's reason.
         detail: String,
     },
 }
 
-impl fmt::Display for KeyError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            KeyError::NotPem { hint } => write!(
-                f,
-                "not a PEM key: expected a block between \"-----BEGIN …-----\" and \
-                 \"-----END …-----\" lines; {hint}"
-            ),
-            KeyError::Malformed { detail } => write!(f, "the key is malformed: {detail}"),
-            KeyError::PassphraseRequired => f.write_str("this key is encrypted: pass --passphrase"),
-            KeyError::WrongPassphrase => f.write_str(
-                "the passphrase does not decrypt this key: wrong passphrase (or a corrupted key \
-                 file)",
-            ),
-            KeyError::UnsupportedEncryption { scheme } => write!(
-                f,
-                "this key is encrypted with {scheme}, which flowsim cannot decrypt: re-encrypt \
-                 it with `openssl pkcs8 -topk8 -v2 aes-256-cbc -v2prf hmacWithSHA256 -in key.pem \
-                 -out key-aes.pem`"
-            ),
-            KeyError::PublicKeyGiven => f.write_str(
-                "this is a public key, but the private key is needed here (BEGIN PRIVATE KEY, \
-                 BEGIN ENCRYPTED PRIVATE KEY or BEGIN RSA PRIVATE KEY)",
-            ),
-            KeyError::PrivateKeyGiven => f.write_str(
-                "this is a private key, but the public key is needed here (BEGIN PUBLIC KEY): \
-                 extract it with `openssl rsa -in private.pem -pubout -out public.pem`",
-            ),
-            KeyError::UnsupportedPem { label } => {
-                write!(
-                    f,
-                    "a \"BEGIN {label}\" block is not an RSA key flowsim can read: "
-                )?;
-                match label.as_str() {
-                    "CERTIFICATE" => f.write_str(
-                        "give the public key instead (extract it with `openssl x509 -pubkey \
-                         -noout -in cert.pem`)",
-                    ),
-                    "OPENSSH PRIVATE KEY" => f.write_str(
-                        "convert it to PEM with `ssh-keygen -p -m PEM -f key` (an RSA key is \
-                         needed)",
-                    ),
-                    _ => f.write_str(
-                        "expected BEGIN PUBLIC KEY, BEGIN RSA PUBLIC KEY, BEGIN PRIVATE KEY, \
-                         BEGIN ENCRYPTED PRIVATE KEY or BEGIN RSA PRIVATE KEY",
-                    ),
-                }
-            }
-            KeyError::NotRsa { algorithm } => write!(
-                f,
-                "this is an {algorithm} key, not an RSA key: WhatsApp Flows need an RSA-2048 \
-                 key pair"
-            ),
-            KeyError::KeySize { bits } => write!(
-                f,
-                "cannot make a {bits}-bit RSA key: use 2048 bits (what WhatsApp expects); \
-                 {MIN_BITS} to {MAX_BITS} bits are accepted"
-            ),
-            KeyError::EmptyPassphrase => f.write_str(
-                "the passphrase is empty: give a non-empty passphrase, or none to write an \
-                 unencrypted key",
-            ),
-            KeyError::Generate { detail } => write!(f, "RSA key generation failed: {detail}"),
-            KeyError::Encode { detail } => write!(f, "cannot write the key as PEM: {detail}"),
+/// What to do with a PEM block of a kind flowsim cannot read.
+fn unsupported_pem_advice(label: &str) -> &'static str {
+    match label {
+        "CERTIFICATE" => {
+            "give the public key instead (extract it with `openssl x509 -pubkey -noout -in \
+             cert.pem`)"
+        }
+        "OPENSSH PRIVATE KEY" => {
+            "convert it to PEM with `ssh-keygen -p -m PEM -f key` (an RSA key is needed)"
+        }
+        _ => {
+            "expected BEGIN PUBLIC KEY, BEGIN RSA PUBLIC KEY, BEGIN PRIVATE KEY, \
+             BEGIN ENCRYPTED PRIVATE KEY or BEGIN RSA PRIVATE KEY"
         }
     }
 }
-
-impl std::error::Error for KeyError {}
 
 fn malformed(detail: impl Into<String>) -> KeyError {
     KeyError::Malformed {
@@ -230,6 +205,10 @@ fn not_pem_hint(text: &str) -> &'static str {
 }
 
 /// Splits the text into PEM blocks; base64 and headers are parsed, the DER is not.
+///
+/// Hand-written: the `pem` crate wants strict padding, a blank line after headers, leaves
+/// copies of the key unzeroized and does not say which block lacks its END line;
+/// `pem-rfc7468` refuses the legacy encryption headers.
 fn parse_pem(text: &str) -> Result<Vec<PemBlock>, KeyError> {
     // Keys pasted into .env files often carry literal "\n" sequences; base64 never contains '\'.
     let unescaped;
@@ -271,12 +250,14 @@ fn parse_pem(text: &str) -> Result<Vec<PemBlock>, KeyError> {
             }
             base64_text.extend(line.chars().filter(|c| !c.is_whitespace()));
         }
-        let der = PEM_BASE64.decode(base64_text.as_bytes()).map_err(|_| {
-            malformed(format!(
-                "the base64 text inside the \"BEGIN {label}\" block is invalid (the file was \
+        let der = STANDARD_LENIENT
+            .decode(base64_text.as_bytes())
+            .map_err(|_| {
+                malformed(format!(
+                    "the base64 text inside the \"BEGIN {label}\" block is invalid (the file was \
                  probably truncated or edited)"
-            ))
-        })?;
+                ))
+            })?;
         blocks.push(PemBlock {
             label,
             headers,
@@ -611,6 +592,9 @@ where
 }
 
 /// OpenSSL's `EVP_BytesToKey` with MD5 and one iteration (legacy PEM encryption).
+///
+/// Hand-written with [`legacy_decrypt`]: no maintained crate reads OpenSSL's legacy
+/// `Proc-Type: 4,ENCRYPTED` keys, which Meta's Node key generator still writes.
 fn evp_bytes_to_key(passphrase: &[u8], salt: &[u8], key_len: usize) -> Zeroizing<Vec<u8>> {
     let mut key = Zeroizing::new(Vec::with_capacity(key_len + 16));
     let mut previous = Zeroizing::new(Vec::new());
@@ -624,16 +608,6 @@ fn evp_bytes_to_key(passphrase: &[u8], salt: &[u8], key_len: usize) -> Zeroizing
     }
     key.truncate(key_len);
     key
-}
-
-fn decode_hex(text: &str) -> Option<Vec<u8>> {
-    if !text.len().is_multiple_of(2) || !text.is_ascii() {
-        return None;
-    }
-    (0..text.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&text[i..i + 2], 16).ok())
-        .collect()
 }
 
 fn legacy_decrypt(block: &PemBlock, passphrase: &str) -> Result<Zeroizing<Vec<u8>>, KeyError> {
@@ -651,7 +625,8 @@ fn legacy_decrypt(block: &PemBlock, passphrase: &str) -> Result<Zeroizing<Vec<u8
                 cipher_name.to_ascii_uppercase()
             ),
         })?;
-    let iv = decode_hex(iv_hex.trim())
+    let iv = hex::decode(iv_hex.trim())
+        .ok()
         .filter(|iv| iv.len() == cipher.block_len())
         .ok_or_else(|| {
             malformed(format!(
@@ -935,7 +910,7 @@ K0yNU4oNxbcQVd94Aa5+zOK/C3tcKUFKxDr7cAoIPf4x5+liRalZSIiZ
             .encrypt_padded_mut::<Pkcs7>(&mut buffer, der.len())
             .unwrap()
             .to_vec();
-        let iv_hex: String = iv.iter().map(|b| format!("{b:02X}")).collect();
+        let iv_hex = hex::encode_upper(iv);
         let b64 = base64::engine::general_purpose::STANDARD.encode(ct);
         let lines: Vec<&str> = b64
             .as_bytes()
@@ -973,16 +948,17 @@ K0yNU4oNxbcQVd94Aa5+zOK/C3tcKUFKxDr7cAoIPf4x5+liRalZSIiZ
     #[test]
     fn evp_bytes_to_key_matches_openssl() {
         // `openssl enc -des-ede3-cbc -md md5 -S E5930956D8EBE544 -pass pass:flowsim-test -P`
-        let salt = decode_hex("E5930956D8EBE544").unwrap();
+        let salt = hex::decode("E5930956D8EBE544").unwrap();
         assert_eq!(
             *evp_bytes_to_key(PASS.as_bytes(), &salt, 24),
-            decode_hex("F9859979CAE75A0ED6427599733C029FC128878A460412CE").unwrap()
+            hex::decode("F9859979CAE75A0ED6427599733C029FC128878A460412CE").unwrap()
         );
         // `openssl enc -aes-256-cbc -md md5 -S FF2A4E52E86FD9E2 -pass pass:flowsim-test -P`
-        let salt = decode_hex("FF2A4E52E86FD9E2").unwrap();
+        let salt = hex::decode("FF2A4E52E86FD9E2").unwrap();
         assert_eq!(
             *evp_bytes_to_key(PASS.as_bytes(), &salt, 32),
-            decode_hex("AE730500DD6F7D71FFADE2FDC7C07B937032205A3599F01D84451A506D3B5BB2").unwrap()
+            hex::decode("AE730500DD6F7D71FFADE2FDC7C07B937032205A3599F01D84451A506D3B5BB2")
+                .unwrap()
         );
     }
 

@@ -6,6 +6,7 @@
 //! and async IO, but must never depend on a terminal or UI crate (ratatui, crossterm) or on
 //! file watching: `.ci/layers` checks its dependency tree.
 
+pub mod b64;
 pub mod cdn;
 pub mod client;
 pub mod crypto;

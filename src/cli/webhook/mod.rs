@@ -9,7 +9,9 @@ use std::time::Duration;
 use clap::{Subcommand, ValueEnum};
 use serde_json::{Map, Value, json};
 
-use super::{Color, exit};
+use super::{Color, exit, paint};
+use crate::endpoint::Webhook;
+use anstyle::{AnsiColor, Effects};
 
 mod flow;
 
@@ -137,45 +139,6 @@ impl PartiesArgs {
 }
 
 // --- --webhook on the preview and `flowsim test` -------------------------------------------
-
-/// Where completions are delivered (`--webhook URL`), as Meta delivers them.
-#[derive(Clone)]
-pub struct Webhook {
-    pub url: String,
-    sender: Sender,
-    parties: Parties,
-}
-
-impl Webhook {
-    pub fn new(
-        url: &str,
-        app_secret: Option<String>,
-        timeout: Duration,
-        insecure: bool,
-    ) -> Result<Webhook, String> {
-        check_url("--webhook", url)?;
-        Ok(Webhook {
-            url: url.to_string(),
-            sender: Sender::new(app_secret.map(Secret), timeout, insecure)?,
-            parties: Parties::default(),
-        })
-    }
-
-    /// Whether notifications are signed (an app secret was given).
-    pub fn signed(&self) -> bool {
-        self.sender.has_secret()
-    }
-
-    /// POSTs the completion's `messages` notification; the receiver's answer.
-    pub async fn deliver(&self, completion: &Completion) -> Delivery {
-        self.sender
-            .post(
-                &self.url,
-                &deliver::completion_now(&self.parties, completion),
-            )
-            .await
-    }
-}
 
 /// `flowsim test --webhook`: delivers a test's completion, if it completed, once its `steps`
 /// ran. A delivery the receiver does not take fails the test at its last step.
@@ -861,14 +824,6 @@ pub fn check(args: &CheckArgs) -> u8 {
     print_checks(&checks, args.color)
 }
 
-fn paint(color: bool, sgr: &str, text: &str) -> String {
-    if color {
-        format!("\x1b[{sgr}m{text}\x1b[0m")
-    } else {
-        text.to_string()
-    }
-}
-
 /// One line per check, a total; exit 1 on any finding.
 fn print_checks(checks: &[Check], color: Color) -> u8 {
     let color = color.enabled(std::io::stdout().is_terminal());
@@ -876,9 +831,9 @@ fn print_checks(checks: &[Check], color: Color) -> u8 {
     let width = checks.iter().map(|c| c.name.len()).max().unwrap_or(0);
     for c in checks {
         let mark = if c.passed {
-            paint(color, "32", "✓")
+            paint(color, AnsiColor::Green.on_default(), "✓")
         } else {
-            paint(color, "31", "✗")
+            paint(color, AnsiColor::Red.on_default(), "✗")
         };
         let _ = writeln!(out, "  {mark} {:<width$}  {}", c.name, sanitize(&c.detail));
     }
@@ -1076,9 +1031,13 @@ fn human(r: &Received, color: bool) -> String {
         })
         .unwrap_or_default();
     let signature = match r.signature {
-        SignatureCheck::Valid => paint(color, "32", "signature valid"),
-        SignatureCheck::Mismatch => paint(color, "1;31", "SIGNATURE MISMATCH"),
-        SignatureCheck::Missing => paint(color, "1;31", "UNSIGNED"),
+        SignatureCheck::Valid => paint(color, AnsiColor::Green.on_default(), "signature valid"),
+        SignatureCheck::Mismatch => paint(
+            color,
+            AnsiColor::Red.on_default().bold(),
+            "SIGNATURE MISMATCH",
+        ),
+        SignatureCheck::Missing => paint(color, AnsiColor::Red.on_default().bold(), "UNSIGNED"),
         SignatureCheck::Unchecked => "signature not checked".into(),
     };
     let what = match r.kind {
@@ -1088,7 +1047,7 @@ fn human(r: &Received, color: bool) -> String {
     };
     let mut s = format!(
         "{} {} {}  {what}  → {}\n",
-        paint(color, "1", &time),
+        paint(color, Effects::BOLD, &time),
         r.method,
         r.path,
         r.status
@@ -1121,7 +1080,7 @@ fn human(r: &Received, color: bool) -> String {
             s.push_str(&format!(
                 "  {}\n",
                 if bad {
-                    paint(color, "31", &sanitize(note))
+                    paint(color, AnsiColor::Red.on_default(), &sanitize(note))
                 } else {
                     sanitize(note)
                 }
@@ -1137,7 +1096,10 @@ fn human(r: &Received, color: bool) -> String {
         };
         s.push_str(&format!("  forwarded to {}: {answer}\n", sanitize(&f.url)));
         if let Some(p) = &f.problem {
-            s.push_str(&format!("  {}\n", paint(color, "31", &sanitize(p))));
+            s.push_str(&format!(
+                "  {}\n",
+                paint(color, AnsiColor::Red.on_default(), &sanitize(p))
+            ));
         }
     }
     if let Some(n) = &r.notification {

@@ -10,11 +10,32 @@ use serde_json::{Map, Value};
 use super::{Completion, Effect, Pending, Phase, ReplyError, Session};
 use crate::flow::model::Schema;
 
+/// The codes of the client's findings about answers; the rejections among them are also the
+/// error keys the client sends to the endpoint (endpoint.md §4.6).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, strum::Display, strum::IntoStaticStr,
+)]
+#[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
+pub enum AnswerCode {
+    MissingData,
+    MissingFlowToken,
+    PayloadSchemaError,
+    InvalidScreenTransition,
+    InvalidResponseFormat,
+}
+
+impl AnswerCode {
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+}
+
 /// Why the client rejected an endpoint answer.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ClientError {
-    /// The error key sent to the endpoint (`invalid-screen-transition`, …), if any.
-    pub key: Option<&'static str>,
+    /// The error key sent to the endpoint, if any.
+    pub key: Option<AnswerCode>,
     pub message: String,
 }
 
@@ -33,9 +54,7 @@ pub enum Level {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AnswerFinding {
     pub level: Level,
-    /// `missing-data`, `missing-flow-token`, `payload-schema-error`,
-    /// `invalid-screen-transition` or `invalid-response-format`.
-    pub code: String,
+    pub code: AnswerCode,
     /// What is wrong, then what the phone does about it.
     pub message: String,
 }
@@ -72,7 +91,7 @@ impl Session {
         if let Err(e) = self.apply_answer(&pending, &body, effects) {
             self.findings.push(AnswerFinding {
                 level: Level::Error,
-                code: e.key.unwrap_or("invalid-response-format").to_string(),
+                code: e.key.unwrap_or(AnswerCode::InvalidResponseFormat),
                 message: e.message.clone(),
             });
             self.fail(&pending, e.key, e.message, effects);
@@ -82,11 +101,11 @@ impl Session {
         }
     }
 
-    fn warn(&mut self, code: &str, message: String) {
+    fn warn(&mut self, code: AnswerCode, message: String) {
         self.note(format!("warning: {message}"));
         self.findings.push(AnswerFinding {
             level: Level::Warning,
-            code: code.to_string(),
+            code,
             message,
         });
     }
@@ -139,7 +158,7 @@ impl Session {
             };
             if !params.contains_key("flow_token") {
                 self.warn(
-                    "missing-flow-token",
+                    AnswerCode::MissingFlowToken,
                     "The SUCCESS answer's `extension_message_response.params` has no `flow_token`: \
                      the flow completes, but the business receives a response_json without the \
                      token, so it cannot tell which flow message was answered."
@@ -223,7 +242,7 @@ impl Session {
             [rest @ .., last] => (format!("{} and {last}", rest.join(", ")), "them"),
         };
         self.warn(
-            "missing-data",
+            AnswerCode::MissingData,
             format!(
                 "Screen {screen} declares {names}, but no endpoint answer has set {them}: \
                  the phone shows {them} empty wherever the screen uses {them}."
@@ -234,7 +253,7 @@ impl Session {
     /// The routing model must allow the move (endpoint.md §5.1 check 2).
     fn check_route(&self, pending: &Pending, to: &str) -> Result<(), ClientError> {
         let err = |message: String| ClientError {
-            key: Some("invalid-screen-transition"),
+            key: Some(AnswerCode::InvalidScreenTransition),
             message,
         };
         if self.flow.screen(to).is_none() {
@@ -295,7 +314,7 @@ impl Session {
             Ok(())
         } else {
             Err(ClientError {
-                key: Some("payload-schema-error"),
+                key: Some(AnswerCode::PayloadSchemaError),
                 message: format!(
                     "The data for screen {screen} does not match its data model: {}. \
                      The phone shows its generic error and keeps the screen as it was.",
@@ -309,7 +328,7 @@ impl Session {
     fn fail(
         &mut self,
         pending: &Pending,
-        key: Option<&'static str>,
+        key: Option<AnswerCode>,
         message: String,
         effects: &mut Vec<Effect>,
     ) {
@@ -321,7 +340,7 @@ impl Session {
         });
         if let Some(key) = key {
             let mut data = Map::new();
-            data.insert("error".into(), Value::String(key.into()));
+            data.insert("error".into(), Value::String(key.to_string()));
             data.insert("error_message".into(), Value::String(message));
             let action = if pending.request.action == "INIT" {
                 "INIT"

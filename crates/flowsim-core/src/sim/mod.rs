@@ -17,7 +17,7 @@ use std::sync::Arc;
 
 use serde_json::{Map, Value, json};
 
-pub use answer::{AnswerFinding, ClientError, Level};
+pub use answer::{AnswerCode, AnswerFinding, ClientError, Level};
 pub use view::{Item, ScreenView};
 
 use crate::flow::model::{Children, Component, Flow};

@@ -846,7 +846,7 @@ fn an_answer_for_another_screen_gives_it_only_the_data_it_carries() {
     assert_eq!(s.current(), Some("DONE"));
     assert!(s.store().unwrap().data.is_empty());
     assert_eq!(s.findings.len(), 1, "{:?}", s.findings);
-    assert_eq!(s.findings[0].code, "missing-data");
+    assert_eq!(s.findings[0].code, AnswerCode::MissingData);
     assert_eq!(s.findings[0].level, Level::Warning);
     assert!(
         s.findings[0].message.contains("Screen DONE declares `emi`"),
@@ -946,7 +946,7 @@ fn a_completion_without_flow_token_is_a_warning() {
         "data": { "extension_message_response": { "params": { "quote": "Q-1" } } } }))));
     assert!(matches!(effects.first(), Some(Effect::Complete(c)) if c.response["quote"] == "Q-1"));
     assert_eq!(s.findings.len(), 1);
-    assert_eq!(s.findings[0].code, "missing-flow-token");
+    assert_eq!(s.findings[0].code, AnswerCode::MissingFlowToken);
     assert_eq!(s.findings[0].level, Level::Warning);
 }
 

@@ -4,7 +4,7 @@
 
 use super::data::{Place, references, schema_type};
 use super::{Ctx, one_of, suggest};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::flow::expr::{self, PropText, Ref, Scope, Store, Type};
 use crate::flow::json::{Node, Value};
 use crate::flow::model::Screen;
@@ -71,7 +71,7 @@ fn action(ctx: &mut Ctx, screen: &Screen, trigger: &Trigger, node: &Node, path: 
     let Some(name_member) = node.member("name") else {
         ctx.push(
             Diagnostic::error(
-                "MISSING_REQUIRED_PROPERTY",
+                Code::MissingRequiredProperty,
                 node.span.start..node.span.start + 1,
                 path,
                 "the action has no `name`",
@@ -87,7 +87,7 @@ fn action(ctx: &mut Ctx, screen: &Screen, trigger: &Trigger, node: &Node, path: 
     let Some(name) = name_member.value.as_str().and_then(ActionName::parse) else {
         let text = name_member.value.as_str().unwrap_or("");
         let mut d = Diagnostic::error(
-            "INVALID_ENUM_VALUE",
+            Code::InvalidEnumValue,
             name_member.value.span.clone(),
             &name_path,
             format!("`{text}` is not an action"),
@@ -103,7 +103,7 @@ fn action(ctx: &mut Ctx, screen: &Screen, trigger: &Trigger, node: &Node, path: 
         None => {
             ctx.push(
                 Diagnostic::error(
-                    "INVALID_ENUM_VALUE",
+                    Code::InvalidEnumValue,
                     name_member.value.span.clone(),
                     &name_path,
                     format!(
@@ -123,7 +123,7 @@ fn action(ctx: &mut Ctx, screen: &Screen, trigger: &Trigger, node: &Node, path: 
         Some(a) if version < a.since => {
             ctx.push(
                 Diagnostic::error(
-                    "INVALID_ENUM_VALUE",
+                    Code::InvalidEnumValue,
                     name_member.value.span.clone(),
                     &name_path,
                     format!(
@@ -144,7 +144,7 @@ fn action(ctx: &mut Ctx, screen: &Screen, trigger: &Trigger, node: &Node, path: 
         if m.key != "name" && !name.keys().contains(&m.key.as_str()) {
             ctx.push(
                 Diagnostic::error(
-                    "INVALID_PROPERTY_KEY",
+                    Code::InvalidPropertyKey,
                     m.key_span.clone(),
                     &path.key(&m.key),
                     format!(
@@ -162,7 +162,7 @@ fn action(ctx: &mut Ctx, screen: &Screen, trigger: &Trigger, node: &Node, path: 
         && !p.is_object()
     {
         ctx.push(Diagnostic::error(
-            "INVALID_PROPERTY_TYPE",
+            Code::InvalidPropertyType,
             p.span.clone(),
             &path.key("payload"),
             format!("`payload` must be an object, not {}", p.type_name()),
@@ -178,7 +178,7 @@ fn action(ctx: &mut Ctx, screen: &Screen, trigger: &Trigger, node: &Node, path: 
             if !screen.is_terminal() {
                 ctx.push(
                     Diagnostic::error(
-                        "INVALID_COMPLETE_ACTION",
+                        Code::InvalidCompleteAction,
                         name_member.value.span.clone(),
                         &name_path,
                         format!(
@@ -197,7 +197,7 @@ fn action(ctx: &mut Ctx, screen: &Screen, trigger: &Trigger, node: &Node, path: 
             if !ctx.flow.is_endpoint_flow() {
                 ctx.push(
                     Diagnostic::error(
-                        "MISSING_REQUIRED_PROPERTY",
+                        Code::MissingRequiredProperty,
                         name_member.value.span.clone(),
                         &name_path,
                         "`data_exchange` needs an endpoint, but the flow has no `data_api_version`",
@@ -213,7 +213,7 @@ fn action(ctx: &mut Ctx, screen: &Screen, trigger: &Trigger, node: &Node, path: 
         ActionName::OpenUrl => match node.get("url") {
             None => ctx.push(
                 Diagnostic::error(
-                    "MISSING_REQUIRED_PROPERTY",
+                    Code::MissingRequiredProperty,
                     node.span.start..node.span.start + 1,
                     path,
                     "`open_url` needs a `url`",
@@ -223,7 +223,7 @@ fn action(ctx: &mut Ctx, screen: &Screen, trigger: &Trigger, node: &Node, path: 
             Some(url) => match url.as_str() {
                 Some(u) if URL_SCHEMES.iter().any(|p| u.starts_with(p)) => {}
                 _ => ctx.push(Diagnostic::error(
-                    "INVALID_PROPERTY_VALUE_FORMAT",
+                    Code::InvalidPropertyValueFormat,
                     url.span.clone(),
                     &path.key("url"),
                     "`url` must be an http or https URL",
@@ -234,7 +234,7 @@ fn action(ctx: &mut Ctx, screen: &Screen, trigger: &Trigger, node: &Node, path: 
     if trigger.kind == Kind::Footer && screen.is_terminal() && name == ActionName::Navigate {
         ctx.push(
             Diagnostic::warning(
-                "INVALID_PROPERTY_VALUE",
+                Code::InvalidPropertyValue,
                 name_member.value.span.clone(),
                 &name_path,
                 format!("the Footer of terminal screen `{}` navigates away, so the flow may never end there", screen.id),
@@ -317,7 +317,7 @@ fn pickers_in_payload(ctx: &mut Ctx, screen: &Screen, payload: &Node, path: &Pat
             if refs_in(text).iter().any(|r| picker_ref(ctx, screen, r)) {
                 ctx.push(
                     Diagnostic::error(
-                        "INVALID_ON_CLICK_ACTION_PAYLOAD",
+                        Code::InvalidOnClickActionPayload,
                         node.span.clone(),
                         &p,
                         "a media picker value can only be the whole value of a top-level payload key",
@@ -329,7 +329,7 @@ fn pickers_in_payload(ctx: &mut Ctx, screen: &Screen, payload: &Node, path: &Pat
     }
     if complete && top_level.len() > 1 {
         ctx.push(Diagnostic::error(
-            "INVALID_ON_CLICK_ACTION_PAYLOAD",
+            Code::InvalidOnClickActionPayload,
             top_level[1].value.span.clone(),
             &path.key(&top_level[1].key),
             "a `complete` payload may carry the files of only one picker",
@@ -359,7 +359,7 @@ fn navigate(ctx: &mut Ctx, screen: &Screen, node: &Node, path: &Path) {
     let Some(next) = node.get("next") else {
         ctx.push(
             Diagnostic::error(
-                "MISSING_REQUIRED_PROPERTY",
+                Code::MissingRequiredProperty,
                 node.span.start..node.span.start + 1,
                 path,
                 "`navigate` needs `next`",
@@ -371,7 +371,7 @@ fn navigate(ctx: &mut Ctx, screen: &Screen, node: &Node, path: &Path) {
     let next_path = path.key("next");
     if !next.is_object() {
         ctx.push(Diagnostic::error(
-            "INVALID_PROPERTY_TYPE",
+            Code::InvalidPropertyType,
             next.span.clone(),
             &next_path,
             "`next` must be an object `{ \"type\": \"screen\", \"name\": … }`",
@@ -381,7 +381,7 @@ fn navigate(ctx: &mut Ctx, screen: &Screen, node: &Node, path: &Path) {
     for m in next.members() {
         if m.key != "type" && m.key != "name" {
             ctx.push(Diagnostic::error(
-                "INVALID_PROPERTY_KEY",
+                Code::InvalidPropertyKey,
                 m.key_span.clone(),
                 &next_path.key(&m.key),
                 format!(
@@ -394,14 +394,14 @@ fn navigate(ctx: &mut Ctx, screen: &Screen, node: &Node, path: &Path) {
     match next.get("type").and_then(Node::as_str) {
         Some("screen") | None => {}
         Some(t) if NEXT_TYPES.contains(&t) => ctx.push(Diagnostic::warning(
-            "INVALID_PROPERTY_VALUE",
+            Code::InvalidPropertyValue,
             next.get("type")
                 .map_or(next.span.clone(), |n| n.span.clone()),
             &next_path.key("type"),
             format!("`next.type: {t}` is undocumented; flowsim cannot simulate it"),
         )),
         Some(other) => ctx.push(Diagnostic::error(
-            "INVALID_PROPERTY_VALUE",
+            Code::InvalidPropertyValue,
             next.get("type")
                 .map_or(next.span.clone(), |n| n.span.clone()),
             &next_path.key("type"),
@@ -410,7 +410,7 @@ fn navigate(ctx: &mut Ctx, screen: &Screen, node: &Node, path: &Path) {
     }
     let Some(name_node) = next.get("name") else {
         ctx.push(Diagnostic::error(
-            "MISSING_REQUIRED_PROPERTY",
+            Code::MissingRequiredProperty,
             next.span.start..next.span.start + 1,
             &next_path,
             "`next` needs the `name` of the screen to go to",
@@ -419,7 +419,7 @@ fn navigate(ctx: &mut Ctx, screen: &Screen, node: &Node, path: &Path) {
     };
     let Some(target_id) = name_node.as_str() else {
         ctx.push(Diagnostic::error(
-            "INVALID_PROPERTY_TYPE",
+            Code::InvalidPropertyType,
             name_node.span.clone(),
             &next_path.key("name"),
             "`next.name` must be a screen id",
@@ -429,7 +429,7 @@ fn navigate(ctx: &mut Ctx, screen: &Screen, node: &Node, path: &Path) {
     if target_id == screen.id {
         ctx.push(
             Diagnostic::error(
-                "INVALID_NAVIGATE_ACTION_NEXT_SCREEN_NAME",
+                Code::InvalidNavigateActionNextScreenName,
                 name_node.span.clone(),
                 &next_path.key("name"),
                 format!("screen `{target_id}` navigates to itself"),
@@ -440,7 +440,7 @@ fn navigate(ctx: &mut Ctx, screen: &Screen, node: &Node, path: &Path) {
     }
     let Some(target) = flow.screen(target_id) else {
         let mut d = Diagnostic::error(
-            "INVALID_NAVIGATE_ACTION_NEXT_SCREEN_NAME",
+            Code::InvalidNavigateActionNextScreenName,
             name_node.span.clone(),
             &next_path.key("name"),
             format!("there is no screen `{target_id}`"),
@@ -456,7 +456,7 @@ fn navigate(ctx: &mut Ctx, screen: &Screen, node: &Node, path: &Path) {
 
 fn navigate_payload(ctx: &mut Ctx, screen: &Screen, target: &Screen, node: &Node, path: &Path) {
     let strict = !ctx.flow.is_endpoint_flow();
-    let make = |code: &'static str, span, p: &Path, msg: String| {
+    let make = |code: Code, span, p: &Path, msg: String| {
         if strict {
             Diagnostic::error(code, span, p, msg)
         } else {
@@ -474,7 +474,7 @@ fn navigate_payload(ctx: &mut Ctx, screen: &Screen, target: &Screen, node: &Node
         if !fields.is_empty() {
             ctx.push(
                 make(
-                    "MISSING_NAVIGATION_ACTION_PAYLOAD",
+                    Code::MissingNavigationActionPayload,
                     node.span.start..node.span.start + 1,
                     path,
                     format!(
@@ -502,7 +502,7 @@ fn navigate_payload(ctx: &mut Ctx, screen: &Screen, target: &Screen, node: &Node
         {
             ctx.push(
                 Diagnostic::error(
-                    "INVALID_ON_CLICK_ACTION_PAYLOAD",
+                    Code::InvalidOnClickActionPayload,
                     n.span.clone(),
                     p,
                     "media picker values cannot be passed through `navigate`",
@@ -518,7 +518,7 @@ fn navigate_payload(ctx: &mut Ctx, screen: &Screen, target: &Screen, node: &Node
         if let Some(first) = payload.members().first() {
             ctx.push(
                 make(
-                    "INVALID_NAVIGATE_ACTION_PAYLOAD",
+                    Code::InvalidNavigateActionPayload,
                     first.key_span.clone(),
                     &payload_path.key(&first.key),
                     format!(
@@ -538,7 +538,7 @@ fn navigate_payload(ctx: &mut Ctx, screen: &Screen, target: &Screen, node: &Node
         let p = payload_path.key(&m.key);
         let Some(field) = target.data.field(&m.key) else {
             let mut d = make(
-                "INVALID_NAVIGATE_ACTION_PAYLOAD",
+                Code::InvalidNavigateActionPayload,
                 m.key_span.clone(),
                 &p,
                 format!(
@@ -575,7 +575,7 @@ fn navigate_payload(ctx: &mut Ctx, screen: &Screen, target: &Screen, node: &Node
         };
         if !ok {
             ctx.push(make(
-                "INVALID_NAVIGATE_ACTION_PAYLOAD",
+                Code::InvalidNavigateActionPayload,
                 m.value.span.clone(),
                 &p,
                 format!(
@@ -591,7 +591,7 @@ fn navigate_payload(ctx: &mut Ctx, screen: &Screen, target: &Screen, node: &Node
         if payload.member(&f.name).is_none() {
             ctx.push(
                 make(
-                    "INVALID_NAVIGATE_ACTION_PAYLOAD",
+                    Code::InvalidNavigateActionPayload,
                     payload.span.clone(),
                     &payload_path,
                     format!(
@@ -611,7 +611,7 @@ fn navigate_payload(ctx: &mut Ctx, screen: &Screen, target: &Screen, node: &Node
 fn update_data(ctx: &mut Ctx, screen: &Screen, node: &Node, path: &Path) {
     let Some(payload) = node.get("payload") else {
         ctx.push(Diagnostic::error(
-            "MISSING_REQUIRED_PROPERTY",
+            Code::MissingRequiredProperty,
             node.span.start..node.span.start + 1,
             path,
             "`update_data` needs a `payload` with the data fields to change",
@@ -623,7 +623,7 @@ fn update_data(ctx: &mut Ctx, screen: &Screen, node: &Node, path: &Path) {
         let p = payload_path.key(&m.key);
         let Some(field) = screen.data.field(&m.key) else {
             let mut d = Diagnostic::error(
-                "INVALID_ACTION_PAYLOAD_PROPERTY",
+                Code::InvalidActionPayloadProperty,
                 m.key_span.clone(),
                 &p,
                 format!(
@@ -648,7 +648,7 @@ fn update_data(ctx: &mut Ctx, screen: &Screen, node: &Node, path: &Path) {
         {
             ctx.push(
                 Diagnostic::error(
-                    "INVALID_UPDATE_DATA_ACTION_PAYLOAD",
+                    Code::InvalidUpdateDataActionPayload,
                     m.value.span.clone(),
                     &p,
                     format!("`{}` is set to its own value", m.key),
@@ -663,7 +663,7 @@ fn update_data(ctx: &mut Ctx, screen: &Screen, node: &Node, path: &Path) {
             .is_some_and(|s| !matches!(expr::classify(s), PropText::Literal));
         if !is_dynamic && !field.schema.accepts(&m.value.to_json()) {
             ctx.push(Diagnostic::error(
-                "INVALID_UPDATE_DATA_ACTION_PAYLOAD",
+                Code::InvalidUpdateDataActionPayload,
                 m.value.span.clone(),
                 &p,
                 format!(

@@ -5,7 +5,7 @@
 
 use super::schema::inner_span;
 use super::{Ctx, suggest};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::flow::expr::{self, PropText, Ref, Scope, Store, Type};
 use crate::flow::json::{Member, Node, Value};
 use crate::flow::model::{Component, Schema, Screen};
@@ -43,7 +43,7 @@ fn data_model(ctx: &mut Ctx, screen: &Screen, data: &Node) {
         if m.key == "required" {
             if !m.value.is_array() {
                 ctx.push(Diagnostic::error(
-                    "INVALID_SCREEN_DATA",
+                    Code::InvalidScreenData,
                     m.value.span.clone(),
                     &fpath,
                     "a data-model key named `required` must be an array of field names",
@@ -59,7 +59,7 @@ fn data_model(ctx: &mut Ctx, screen: &Screen, data: &Node) {
         {
             ctx.push(
                 Diagnostic::error(
-                    "INVALID_SCREEN_DATA",
+                    Code::InvalidScreenData,
                     m.key_span.clone(),
                     &fpath,
                     format!("`{}` is not a valid data field name", m.key),
@@ -70,7 +70,7 @@ fn data_model(ctx: &mut Ctx, screen: &Screen, data: &Node) {
         if !m.value.is_object() {
             ctx.push(
                 Diagnostic::error(
-                    "INVALID_SCREEN_DATA",
+                    Code::InvalidScreenData,
                     m.value.span.clone(),
                     &fpath,
                     format!("data field `{}` must be a schema object", m.key),
@@ -83,7 +83,7 @@ fn data_model(ctx: &mut Ctx, screen: &Screen, data: &Node) {
             match m.value.member("__example__") {
                 None => ctx.push(
                     Diagnostic::error(
-                        "INVALID_SCREEN_DATA",
+                        Code::InvalidScreenData,
                         m.key_span.clone(),
                         &fpath,
                         format!("data field `{}` has no `__example__`", m.key),
@@ -94,7 +94,7 @@ fn data_model(ctx: &mut Ctx, screen: &Screen, data: &Node) {
                     let schema = Schema::from_node(&m.value);
                     if !schema.accepts(&ex.value.to_json()) {
                         ctx.push(Diagnostic::error(
-                            "INVALID_SCREEN_DATA",
+                            Code::InvalidScreenData,
                             ex.value.span.clone(),
                             &fpath.key("__example__"),
                             format!(
@@ -115,7 +115,7 @@ fn schema_node(ctx: &mut Ctx, node: &Node, path: &Path, top: bool) -> bool {
     if !top && let Some(m) = node.member("__example__") {
         ctx.push(
             Diagnostic::error(
-                "INVALID_SCREEN_DATA",
+                Code::InvalidScreenData,
                 m.key_span.clone(),
                 &path.key("__example__"),
                 "`__example__` is only allowed on top-level data fields",
@@ -126,7 +126,7 @@ fn schema_node(ctx: &mut Ctx, node: &Node, path: &Path, top: bool) -> bool {
     let Some(ty) = node.member("type") else {
         ctx.push(
             Diagnostic::error(
-                "INVALID_SCREEN_DATA",
+                Code::InvalidScreenData,
                 node.span.start..node.span.start + 1,
                 path,
                 "the schema has no `type`",
@@ -141,7 +141,7 @@ fn schema_node(ctx: &mut Ctx, node: &Node, path: &Path, top: bool) -> bool {
             None => {
                 ctx.push(
                     Diagnostic::error(
-                        "INVALID_SCREEN_DATA",
+                        Code::InvalidScreenData,
                         ty.value.span.clone(),
                         path,
                         "an `array` schema needs `items`",
@@ -156,7 +156,7 @@ fn schema_node(ctx: &mut Ctx, node: &Node, path: &Path, top: bool) -> bool {
             Some(items) if items.value.as_bool().is_some() => true,
             Some(items) => {
                 ctx.push(Diagnostic::error(
-                    "INVALID_SCREEN_DATA",
+                    Code::InvalidScreenData,
                     items.value.span.clone(),
                     &path.key("items"),
                     "`items` must be a schema object",
@@ -173,7 +173,7 @@ fn schema_node(ctx: &mut Ctx, node: &Node, path: &Path, top: bool) -> bool {
                             schema_node(ctx, &p.value, &path.key("properties").key(&p.key), false);
                     } else {
                         ctx.push(Diagnostic::error(
-                            "INVALID_SCREEN_DATA",
+                            Code::InvalidScreenData,
                             p.value.span.clone(),
                             &path.key("properties").key(&p.key),
                             "each property must be a schema object",
@@ -187,7 +187,7 @@ fn schema_node(ctx: &mut Ctx, node: &Node, path: &Path, top: bool) -> bool {
         Some(other) => {
             ctx.push(
                 Diagnostic::error(
-                    "INVALID_SCREEN_DATA",
+                    Code::InvalidScreenData,
                     ty.value.span.clone(),
                     &path.key("type"),
                     format!("`{other}` is not a data type"),
@@ -198,7 +198,7 @@ fn schema_node(ctx: &mut Ctx, node: &Node, path: &Path, top: bool) -> bool {
         }
         None => {
             ctx.push(Diagnostic::error(
-                "INVALID_SCREEN_DATA",
+                Code::InvalidScreenData,
                 ty.value.span.clone(),
                 &path.key("type"),
                 "`type` must be a string",
@@ -254,7 +254,7 @@ pub(super) fn resolve(
         Scope::Screen(id) => {
             if flow.version < v(4, 0) {
                 return Err(Diagnostic::error(
-                    "INVALID_PROPERTY_VALUE",
+                    Code::InvalidPropertyValue,
                     span,
                     path,
                     format!(
@@ -266,7 +266,7 @@ pub(super) fn resolve(
             }
             if *id == screen.id {
                 return Err(Diagnostic::error(
-                    "INVALID_SCREEN_DYNAMIC_DATA",
+                    Code::InvalidScreenDynamicData,
                     span,
                     path,
                     format!("`${{screen.{id}.…}}` points at the current screen"),
@@ -281,7 +281,7 @@ pub(super) fn resolve(
                 Some(s) => s,
                 None => {
                     let mut d = Diagnostic::error(
-                        "INVALID_SCREEN_DATA",
+                        Code::InvalidScreenData,
                         span,
                         path,
                         format!("screen `{id}` referenced here does not exist"),
@@ -300,9 +300,9 @@ pub(super) fn resolve(
             let first = &r.path[0];
             let Some(field) = target.data.field(first) else {
                 let code = if global {
-                    "INVALID_SCREEN_DATA"
+                    Code::InvalidScreenData
                 } else {
-                    "INVALID_SCREEN_DYNAMIC_DATA"
+                    Code::InvalidScreenDynamicData
                 };
                 let mut d = Diagnostic::error(
                     code,
@@ -329,7 +329,7 @@ pub(super) fn resolve(
                         Some((_, s)) => s,
                         None => {
                             return Err(Diagnostic::error(
-                                "INVALID_SCREEN_DYNAMIC_DATA",
+                                Code::InvalidScreenDynamicData,
                                 span,
                                 path,
                                 format!("`{}` has no declared member `{seg}`", r.path[0]),
@@ -339,7 +339,7 @@ pub(super) fn resolve(
                     },
                     Schema::Array(_) => {
                         return Err(Diagnostic::error(
-                            "INVALID_SCREEN_DYNAMIC_DATA",
+                            Code::InvalidScreenDynamicData,
                             span,
                             path,
                             format!(
@@ -351,7 +351,7 @@ pub(super) fn resolve(
                     Schema::Unknown => return Ok(Type::Unknown),
                     _ => {
                         return Err(Diagnostic::error(
-                            "INVALID_SCREEN_DYNAMIC_DATA",
+                            Code::InvalidScreenDynamicData,
                             span,
                             path,
                             format!(
@@ -374,7 +374,7 @@ pub(super) fn resolve(
             {
                 Some(c) if r.path.len() == 1 => Ok(form_type(c)),
                 Some(_) => Err(Diagnostic::error(
-                    "INVALID_ON_CLICK_ACTION_PAYLOAD",
+                    Code::InvalidOnClickActionPayload,
                     span,
                     path,
                     format!("form value `{name}` has no members"),
@@ -389,7 +389,7 @@ pub(super) fn resolve(
                         format!("screen `{}` has no input named `{name}`", target.id)
                     };
                     let mut d =
-                        Diagnostic::error("INVALID_ON_CLICK_ACTION_PAYLOAD", span, path, message);
+                        Diagnostic::error(Code::InvalidOnClickActionPayload, span, path, message);
                     let names = comps
                         .iter()
                         .filter(|c| c.kind.is_some_and(Kind::is_input))
@@ -466,7 +466,7 @@ pub(super) fn references(
         if !matches!(class, PropText::Literal) || expr::contains_reference(text) {
             ctx.push(
                 Diagnostic::error(
-                    "INVALID_TEXT_DYNAMIC_DATA",
+                    Code::InvalidTextDynamicData,
                     node.span.clone(),
                     path,
                     "the lines of a RichText `text` array must be static text",
@@ -497,7 +497,7 @@ pub(super) fn references(
             };
             ctx.push(
                 Diagnostic::error(
-                    "INVALID_PROPERTY_VALUE",
+                    Code::InvalidPropertyValue,
                     inner_span(node, text, &e.span),
                     path,
                     format!("invalid expression: {}", e.message),
@@ -509,7 +509,7 @@ pub(super) fn references(
         PropText::Nested(_) if matches!(place, Place::RichText { .. }) => {
             ctx.push(
                 Diagnostic::error(
-                    "INVALID_TEXT_DYNAMIC_DATA",
+                    Code::InvalidTextDynamicData,
                     node.span.clone(),
                     path,
                     "RichText does not evaluate nested expressions: its `text` is static or one `${…}` binding",
@@ -521,7 +521,7 @@ pub(super) fn references(
         PropText::Nested(_) if version < v(6, 0) => {
             ctx.push(
                 Diagnostic::error(
-                    "INVALID_PROPERTY_VALUE",
+                    Code::InvalidPropertyValue,
                     node.span.clone(),
                     path,
                     format!("backtick expressions need Flow JSON 6.0; this flow is {version}"),
@@ -546,7 +546,7 @@ pub(super) fn references(
     if !(ty == Type::Unknown || expected.is_empty() || expected.contains(&ty)) {
         found.push(
             Diagnostic::error(
-                "INVALID_SCREEN_DYNAMIC_DATA",
+                Code::InvalidScreenDynamicData,
                 node.span.clone(),
                 path,
                 format!(
@@ -613,7 +613,7 @@ fn nested_type(
         Err(err) => (
             Type::Unknown,
             vec![Diagnostic::error(
-                "INVALID_PROPERTY_VALUE",
+                Code::InvalidPropertyValue,
                 inner_span(node, text, &err.span),
                 path,
                 format!("invalid expression: {}", err.message),
@@ -633,14 +633,14 @@ fn mixed(ctx: &mut Ctx, node: &Node, path: &Path, place: Place) {
     let what = path.last_key().unwrap_or("the value");
     ctx.push(match place {
         Place::Property(_) => Diagnostic::error(
-            "PATTERN_MISMATCH",
+            Code::PatternMismatch,
             node.span.clone(),
             path,
             format!("`{what}` mixes literal text with a `${{…}}` reference"),
         )
         .help(combine),
         Place::RichText { .. } => Diagnostic::error(
-            "INVALID_TEXT_DYNAMIC_DATA",
+            Code::InvalidTextDynamicData,
             node.span.clone(),
             path,
             "RichText does not fill in references inside text: its `text` is static or one `${…}` binding",
@@ -649,7 +649,7 @@ fn mixed(ctx: &mut Ctx, node: &Node, path: &Path, place: Place) {
         // Meta documents payload values as literals or bindings (flow-json.md §4.1) and says
         // nothing of text around a reference there; the client sends such text as written.
         Place::Payload => Diagnostic::warning(
-            "PATTERN_MISMATCH",
+            Code::PatternMismatch,
             node.span.clone(),
             path,
             format!("`{what}` mixes literal text with a `${{…}}` reference, which is sent as written, not filled in"),
@@ -778,7 +778,7 @@ fn bound_items(
     let Schema::Object(members) = item.as_ref() else {
         if **item != Schema::Unknown {
             ctx.push(Diagnostic::error(
-                "INVALID_SCREEN_DYNAMIC_DATA",
+                Code::InvalidScreenDynamicData,
                 m.value.span.clone(),
                 path,
                 format!("the items of `{}` must be objects", r.path.join(".")),
@@ -790,7 +790,7 @@ fn bound_items(
         if !members.iter().any(|(k, _)| k == f.name) {
             ctx.push(
                 Diagnostic::error(
-                    "INVALID_SCREEN_DYNAMIC_DATA",
+                    Code::InvalidScreenDynamicData,
                     m.value.span.clone(),
                     path,
                     format!(
@@ -813,7 +813,7 @@ fn condition(ctx: &mut Ctx, screen: &Screen, m: &Member, path: &Path) {
     if text.trim().starts_with('`') {
         ctx.push(
             Diagnostic::error(
-                "INVALID_PROPERTY_VALUE",
+                Code::InvalidPropertyValue,
                 node.span.clone(),
                 path,
                 "an If condition is written without backticks",
@@ -826,7 +826,7 @@ fn condition(ctx: &mut Ctx, screen: &Screen, m: &Member, path: &Path) {
         Ok(e) => e,
         Err(err) => {
             ctx.push(Diagnostic::error(
-                "INVALID_PROPERTY_VALUE",
+                Code::InvalidPropertyValue,
                 inner_span(node, text, &err.span),
                 path,
                 format!("invalid condition: {}", err.message),
@@ -847,7 +847,7 @@ fn condition(ctx: &mut Ctx, screen: &Screen, m: &Member, path: &Path) {
     let lookup = |r: &Ref| resolve(ctx, screen, r, 0..0, path).ok();
     if let Err(err) = expr::check_condition(&e, &lookup) {
         ctx.push(Diagnostic::error(
-            "INVALID_PROPERTY_VALUE",
+            Code::InvalidPropertyValue,
             inner_span(node, text, &err.span),
             path,
             format!("invalid condition: {}", err.message),
@@ -862,7 +862,7 @@ fn switch_value(ctx: &mut Ctx, screen: &Screen, m: &Member, path: &Path) {
     } else {
         ctx.push(
             Diagnostic::error(
-                "INVALID_PROPERTY_VALUE",
+                Code::InvalidPropertyValue,
                 m.value.span.clone(),
                 path,
                 "a Switch `value` must be a single `${…}` reference",

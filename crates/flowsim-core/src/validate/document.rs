@@ -2,7 +2,7 @@
 //! the number of screens (flow-json.md §1.2–1.6).
 
 use super::{Ctx, suggest};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::flow::json::Node;
 use crate::flow::path::Path;
 use crate::flow::spec::{self, MAX_SCREENS};
@@ -25,7 +25,7 @@ pub(super) fn check(ctx: &mut Ctx) {
         match m.key.as_str() {
             "data_channel_uri" if flow.version >= v(3, 0) => ctx.push(
                 Diagnostic::error(
-                    "INVALID_PROPERTY_KEY",
+                    Code::InvalidPropertyKey,
                     m.key_span.clone(),
                     &path,
                     "`data_channel_uri` is no longer supported as of Flow JSON 3.0",
@@ -39,7 +39,7 @@ pub(super) fn check(ctx: &mut Ctx) {
                     .is_some_and(|s| spec::URL_SCHEMES.iter().any(|p| s.starts_with(p)));
                 if !ok {
                     ctx.push(Diagnostic::error(
-                        "INVALID_PROPERTY_VALUE_FORMAT",
+                        Code::InvalidPropertyValueFormat,
                         m.value.span.clone(),
                         &path,
                         "`data_channel_uri` must be a URI such as `https://example.com/flow`",
@@ -47,19 +47,19 @@ pub(super) fn check(ctx: &mut Ctx) {
                 }
             }
             "screens" => ctx.push(Diagnostic::error(
-                "INVALID_PROPERTY_TYPE",
+                Code::InvalidPropertyType,
                 m.value.span.clone(),
                 &path,
                 format!("`screens` must be an array of screens, not {}", m.value.type_name()),
             )),
             "routing_model" if !m.value.is_object() => ctx.push(Diagnostic::error(
-                "INVALID_PROPERTY_TYPE",
+                Code::InvalidPropertyType,
                 m.value.span.clone(),
                 &path,
                 "`routing_model` must be an object mapping each screen id to the screens it leads to",
             )),
             "meta" if !m.value.is_object() => ctx.push(Diagnostic::error(
-                "INVALID_PROPERTY_TYPE",
+                Code::InvalidPropertyType,
                 m.value.span.clone(),
                 &path,
                 "`meta` must be an object",
@@ -67,7 +67,7 @@ pub(super) fn check(ctx: &mut Ctx) {
             "version" | "data_api_version" | "routing_model" | "meta" => {}
             other => {
                 let mut d = Diagnostic::error(
-                    "INVALID_PROPERTY_KEY",
+                    Code::InvalidPropertyKey,
                     m.key_span.clone(),
                     &path,
                     format!("`{other}` is not a Flow JSON top-level property"),
@@ -92,7 +92,7 @@ fn check_version(ctx: &mut Ctx) {
     let Some(member) = flow.member("version") else {
         ctx.push(
             Diagnostic::error(
-                "MISSING_FLOW_JSON_VERSION",
+                Code::MissingFlowJsonVersion,
                 flow.span.start..flow.span.start + 1,
                 &Path::root(),
                 "the flow has no `version`",
@@ -108,7 +108,7 @@ fn check_version(ctx: &mut Ctx) {
     let Some(text) = node.as_str() else {
         ctx.push(
             Diagnostic::error(
-                "INVALID_FLOW_JSON_VERSION",
+                Code::InvalidFlowJsonVersion,
                 node.span.clone(),
                 &path,
                 format!(
@@ -123,7 +123,7 @@ fn check_version(ctx: &mut Ctx) {
     match Version::parse(text) {
         None => ctx.push(
             Diagnostic::error(
-                "INVALID_FLOW_JSON_VERSION",
+                Code::InvalidFlowJsonVersion,
                 node.span.clone(),
                 &path,
                 format!("`{text}` is not a Flow JSON version"),
@@ -137,7 +137,7 @@ fn check_version(ctx: &mut Ctx) {
         }
         Some(v) if v > version::NEWEST => ctx.push(
             Diagnostic::warning(
-                "INVALID_FLOW_JSON_VERSION",
+                Code::InvalidFlowJsonVersion,
                 node.span.clone(),
                 &path,
                 format!(
@@ -149,7 +149,7 @@ fn check_version(ctx: &mut Ctx) {
         ),
         Some(v) => ctx.push(
             Diagnostic::error(
-                "INVALID_FLOW_JSON_VERSION",
+                Code::InvalidFlowJsonVersion,
                 node.span.clone(),
                 &path,
                 format!("Flow JSON {v} does not exist or is no longer supported"),
@@ -167,7 +167,7 @@ fn check_version(ctx: &mut Ctx) {
 }
 
 /// The code of findings about a version's lifecycle.
-pub(super) const VERSION_STATE: &str = "INVALID_FLOW_JSON_VERSION_STATE";
+pub(super) const VERSION_STATE: Code = Code::InvalidFlowJsonVersionState;
 
 /// What Meta does with a flow on a version that is no longer active: a frozen version is
 /// a warning (the flow runs, but publishing it is refused), an expired one an error.
@@ -212,7 +212,7 @@ fn check_data_api(ctx: &mut Ctx) {
             Some(api) if spec::data_api_versions(flow.version).contains(&api) => {}
             Some("4.0") => ctx.push(
                 Diagnostic::error(
-                    "INVALID_DATA_API_VERSION",
+                    Code::InvalidDataApiVersion,
                     m.value.span.clone(),
                     &path,
                     format!(
@@ -224,7 +224,7 @@ fn check_data_api(ctx: &mut Ctx) {
             ),
             Some(other) => ctx.push(
                 Diagnostic::error(
-                    "INVALID_DATA_API_VERSION",
+                    Code::InvalidDataApiVersion,
                     m.value.span.clone(),
                     &path,
                     format!("`{other}` is not a Data API version"),
@@ -232,7 +232,7 @@ fn check_data_api(ctx: &mut Ctx) {
                 .help("use \"3.0\" (or \"4.0\" with Flow JSON 7.3)"),
             ),
             None => ctx.push(Diagnostic::error(
-                "INVALID_DATA_API_VERSION",
+                Code::InvalidDataApiVersion,
                 m.value.span.clone(),
                 &path,
                 format!(
@@ -244,7 +244,7 @@ fn check_data_api(ctx: &mut Ctx) {
         if flow.routing_model.is_none() {
             ctx.push(
                 Diagnostic::error(
-                    "MISSING_REQUIRED_PROPERTY",
+                    Code::MissingRequiredProperty,
                     m.key_span.clone(),
                     &path,
                     "an endpoint flow (one with `data_api_version`) needs a `routing_model`",
@@ -262,7 +262,7 @@ fn check_screen_count(ctx: &mut Ctx) {
         Some(_) => {} // wrong type, reported above
         None if flow.screens.is_empty() && flow.screens_span == flow.span => ctx.push(
             Diagnostic::error(
-                "MISSING_REQUIRED_PROPERTY",
+                Code::MissingRequiredProperty,
                 flow.span.start..flow.span.start + 1,
                 &Path::root(),
                 "the flow has no `screens`",
@@ -272,13 +272,13 @@ fn check_screen_count(ctx: &mut Ctx) {
             ),
         ),
         None if flow.screens.is_empty() => ctx.push(Diagnostic::error(
-            "MIN_ITEMS_REQUIRED",
+            Code::MinItemsRequired,
             flow.screens_span.clone(),
             &path,
             "a flow needs at least one screen",
         )),
         None if flow.screens.len() > MAX_SCREENS => ctx.push(Diagnostic::error(
-            "MAX_SCREENS_NUMBER",
+            Code::MaxScreensNumber,
             flow.screens_span.clone(),
             &path,
             format!(
@@ -312,7 +312,7 @@ mod tests {
         )
         .expect("a finding");
         assert!(expired.is_error());
-        assert_eq!(expired.code, "INVALID_FLOW_JSON_VERSION_STATE");
+        assert_eq!(expired.code, Code::InvalidFlowJsonVersionState);
         assert!(
             expired.message.contains("expired on 1 May 2030"),
             "{}",

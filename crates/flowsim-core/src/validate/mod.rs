@@ -11,7 +11,7 @@ mod routing;
 mod schema;
 mod screens;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::flow::json;
 use crate::flow::model::Flow;
 use crate::flow::path::Path;
@@ -73,7 +73,7 @@ pub fn check(source: &Source) -> Checked {
             return Checked {
                 flow: None,
                 diagnostics: vec![
-                    Diagnostic::error("INVALID_FLOW_JSON", e.span, &Path::root(), message)
+                    Diagnostic::error(Code::InvalidFlowJson, e.span, &Path::root(), message)
                         .help(help),
                 ],
             };
@@ -84,7 +84,7 @@ pub fn check(source: &Source) -> Checked {
             flow: None,
             diagnostics: vec![
                 Diagnostic::error(
-                    "INVALID_FLOW_JSON",
+                    Code::InvalidFlowJson,
                     root.span.clone(),
                     &Path::root(),
                     format!(
@@ -120,7 +120,11 @@ pub fn validate(flow: &Flow) -> Vec<Diagnostic> {
     routing::check(&mut ctx);
     let mut diags = ctx.diags;
     diags.sort_by(|a, b| {
-        (a.severity, a.span.start, a.code).cmp(&(b.severity, b.span.start, b.code))
+        (a.severity, a.span.start, a.code.as_str()).cmp(&(
+            b.severity,
+            b.span.start,
+            b.code.as_str(),
+        ))
     });
     diags.dedup();
     diags

@@ -4,13 +4,13 @@
 use std::collections::{HashMap, HashSet};
 
 use super::{Ctx, suggest};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::flow::json::{Node, Span};
 use crate::flow::model::Screen;
 use crate::flow::path::Path;
 use crate::flow::spec::MAX_BRANCHES;
 
-const CODE: &str = "INVALID_ROUTING_MODEL";
+const CODE: Code = Code::InvalidRoutingModel;
 
 pub(super) fn check(ctx: &mut Ctx) {
     let flow = ctx.flow;
@@ -27,7 +27,7 @@ pub(super) fn check(ctx: &mut Ctx) {
             for m in node.members() {
                 if !m.value.is_array() || m.value.items().iter().any(|i| i.as_str().is_none()) {
                     ctx.push(Diagnostic::error(
-                        "INVALID_PROPERTY_TYPE",
+                        Code::InvalidPropertyType,
                         m.value.span.clone(),
                         &root.key(&m.key),
                         "each route must be an array of screen ids",

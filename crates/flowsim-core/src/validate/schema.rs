@@ -3,7 +3,7 @@
 //! (components.md §5–7).
 
 use super::{Ctx, one_of, suggest};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::flow::expr::{self, PropText};
 use crate::flow::json::{Member, Node, Span, Value};
 use crate::flow::model::{Children, Component};
@@ -29,14 +29,14 @@ fn component(ctx: &mut Ctx, c: &Component, in_form: bool) {
             (_, None) if c.props.is_empty() && !matches!(c.children, Children::None) => {}
             (_, None) => ctx.push(if c.props.is_empty() {
                 Diagnostic::error(
-                    "INVALID_PROPERTY_TYPE",
+                    Code::InvalidPropertyType,
                     c.span.clone(),
                     &c.path,
                     "a component must be an object with a `type`",
                 )
             } else {
                 Diagnostic::error(
-                    "MISSING_REQUIRED_TYPE_PROPERTY",
+                    Code::MissingRequiredTypeProperty,
                     c.span.start..c.span.start + 1,
                     &c.path,
                     "the component has no `type`",
@@ -45,7 +45,7 @@ fn component(ctx: &mut Ctx, c: &Component, in_form: bool) {
             }),
             (Some(name), Some(_)) => {
                 let mut d = Diagnostic::error(
-                    "INVALID_PROPERTY_VALUE",
+                    Code::InvalidPropertyValue,
                     type_span,
                     &c.path.key("type"),
                     format!("`{name}` is not a Flow JSON component"),
@@ -56,7 +56,7 @@ fn component(ctx: &mut Ctx, c: &Component, in_form: bool) {
                 ctx.push(d);
             }
             (None, Some(m)) => ctx.push(Diagnostic::error(
-                "INVALID_PROPERTY_TYPE",
+                Code::InvalidPropertyType,
                 m.value.span.clone(),
                 &c.path.key("type"),
                 "`type` must be a string naming a component",
@@ -68,7 +68,7 @@ fn component(ctx: &mut Ctx, c: &Component, in_form: bool) {
     if version < spec.since {
         ctx.push(
             Diagnostic::error(
-                "INVALID_PROPERTY_VALUE",
+                Code::InvalidPropertyValue,
                 type_span.clone(),
                 &c.path.key("type"),
                 format!(
@@ -85,7 +85,7 @@ fn component(ctx: &mut Ctx, c: &Component, in_form: bool) {
         if !c.has_member(prop.name) && !members.iter().any(|m| m.key == prop.name) {
             ctx.push(
                 Diagnostic::error(
-                    "MISSING_REQUIRED_PROPERTY",
+                    Code::MissingRequiredProperty,
                     type_span.clone(),
                     &c.path,
                     format!("{} needs `{}`", spec.name, prop.name),
@@ -121,7 +121,7 @@ fn props(
         let mpath = path.key(&m.key);
         let Some(prop) = table.iter().find(|p| p.name == m.key) else {
             let mut d = Diagnostic::error(
-                "INVALID_PROPERTY_KEY",
+                Code::InvalidPropertyKey,
                 m.key_span.clone(),
                 &mpath,
                 format!("`{}` is not a property of {owner}", m.key),
@@ -139,7 +139,7 @@ fn props(
         if version < prop.since {
             ctx.push(
                 Diagnostic::error(
-                    "INVALID_PROPERTY_KEY",
+                    Code::InvalidPropertyKey,
                     m.key_span.clone(),
                     &mpath,
                     format!(
@@ -166,7 +166,7 @@ fn props(
         if prop.is_required(version) && !members.iter().any(|m| m.key == prop.name) {
             ctx.push(
                 Diagnostic::error(
-                    "MISSING_REQUIRED_PROPERTY",
+                    Code::MissingRequiredProperty,
                     anchor.clone(),
                     path,
                     format!("{owner} needs `{}`", prop.name),
@@ -185,7 +185,7 @@ fn value(ctx: &mut Ctx, owner: &str, prop: &Prop, node: &Node, path: &Path) {
     if prop.name == "condition" {
         if node.as_str().is_none() {
             ctx.push(Diagnostic::error(
-                "INVALID_PROPERTY_TYPE",
+                Code::InvalidPropertyType,
                 node.span.clone(),
                 path,
                 "`condition` must be a string such as `${form.agree} && (${data.age} >= 18)`",
@@ -199,7 +199,7 @@ fn value(ctx: &mut Ctx, owner: &str, prop: &Prop, node: &Node, path: &Path) {
         if !prop.dynamic {
             ctx.push(
                 Diagnostic::error(
-                    "PATTERN_MISMATCH",
+                    Code::PatternMismatch,
                     node.span.clone(),
                     path,
                     format!("`{}` of {owner} cannot be dynamic", prop.name),
@@ -211,7 +211,7 @@ fn value(ctx: &mut Ctx, owner: &str, prop: &Prop, node: &Node, path: &Path) {
     }
     let type_error = |expected: &str| {
         let mut d = Diagnostic::error(
-            "INVALID_PROPERTY_TYPE",
+            Code::InvalidPropertyType,
             node.span.clone(),
             path,
             format!(
@@ -241,14 +241,14 @@ fn value(ctx: &mut Ctx, owner: &str, prop: &Prop, node: &Node, path: &Path) {
                 if let Some((min, max)) = prop.range {
                     if n < min {
                         ctx.push(Diagnostic::error(
-                            "MINIMUM_VALUE_REQUIRED",
+                            Code::MinimumValueRequired,
                             node.span.clone(),
                             path,
                             format!("`{}` must be at least {min}", prop.name),
                         ));
                     } else if n > max {
                         ctx.push(Diagnostic::error(
-                            "MAXIMUM_VALUE_REQUIRED",
+                            Code::MaximumValueRequired,
                             node.span.clone(),
                             path,
                             format!("`{}` must be at most {max}", prop.name),
@@ -256,7 +256,7 @@ fn value(ctx: &mut Ctx, owner: &str, prop: &Prop, node: &Node, path: &Path) {
                     }
                 } else if n < 0 {
                     ctx.push(Diagnostic::error(
-                        "MINIMUM_VALUE_REQUIRED",
+                        Code::MinimumValueRequired,
                         node.span.clone(),
                         path,
                         format!("`{}` cannot be negative", prop.name),
@@ -274,7 +274,7 @@ fn value(ctx: &mut Ctx, owner: &str, prop: &Prop, node: &Node, path: &Path) {
             Some(s) if values.contains(&s) => {}
             Some(s) => ctx.push(
                 Diagnostic::error(
-                    "INVALID_ENUM_VALUE",
+                    Code::InvalidEnumValue,
                     node.span.clone(),
                     path,
                     format!("`{s}` is not a valid `{}`", prop.name),
@@ -296,7 +296,7 @@ fn value(ctx: &mut Ctx, owner: &str, prop: &Prop, node: &Node, path: &Path) {
                             }
                         }
                         None => ctx.push(Diagnostic::error(
-                            "INVALID_PROPERTY_TYPE",
+                            Code::InvalidPropertyType,
                             item.span.clone(),
                             &path.index(i),
                             "text lines must be strings",
@@ -317,7 +317,7 @@ fn value(ctx: &mut Ctx, owner: &str, prop: &Prop, node: &Node, path: &Path) {
                     match (item.as_str(), allowed) {
                         (Some(s), Some(values)) if !values.contains(&s) => ctx.push(
                             Diagnostic::error(
-                                "INVALID_ENUM_VALUE",
+                                Code::InvalidEnumValue,
                                 item.span.clone(),
                                 &path.index(i),
                                 format!("`{s}` is not a valid value of `{}`", prop.name),
@@ -326,7 +326,7 @@ fn value(ctx: &mut Ctx, owner: &str, prop: &Prop, node: &Node, path: &Path) {
                         ),
                         (Some(_), _) => {}
                         (None, _) => ctx.push(Diagnostic::error(
-                            "INVALID_PROPERTY_TYPE",
+                            Code::InvalidPropertyType,
                             item.span.clone(),
                             &path.index(i),
                             format!("items of `{}` must be strings", prop.name),
@@ -340,7 +340,7 @@ fn value(ctx: &mut Ctx, owner: &str, prop: &Prop, node: &Node, path: &Path) {
             Value::Array(items) => {
                 if items.len() < min {
                     ctx.push(Diagnostic::error(
-                        "MIN_ITEMS_REQUIRED",
+                        Code::MinItemsRequired,
                         node.span.clone(),
                         path,
                         format!(
@@ -352,7 +352,7 @@ fn value(ctx: &mut Ctx, owner: &str, prop: &Prop, node: &Node, path: &Path) {
                 }
                 if items.len() > max {
                     ctx.push(Diagnostic::error(
-                        "MAX_ITEMS_REQUIRED",
+                        Code::MaxItemsRequired,
                         node.span.clone(),
                         path,
                         format!(
@@ -367,7 +367,7 @@ fn value(ctx: &mut Ctx, owner: &str, prop: &Prop, node: &Node, path: &Path) {
                     let ipath = path.index(i);
                     if !item.is_object() {
                         ctx.push(Diagnostic::error(
-                            "INVALID_PROPERTY_TYPE",
+                            Code::InvalidPropertyType,
                             item.span.clone(),
                             &ipath,
                             format!("items of `{}` must be objects", prop.name),
@@ -433,14 +433,14 @@ fn value(ctx: &mut Ctx, owner: &str, prop: &Prop, node: &Node, path: &Path) {
                     for m in members {
                         if m.key != "start-date" && m.key != "end-date" {
                             ctx.push(Diagnostic::error(
-                                "INVALID_PROPERTY_KEY",
+                                Code::InvalidPropertyKey,
                                 m.key_span.clone(),
                                 &path.key(&m.key),
                                 format!("`{}` takes only `start-date` and `end-date`", prop.name),
                             ));
                         } else if !leaf_ok(&m.value) && !is_binding(&m.value) {
                             ctx.push(Diagnostic::error(
-                                "INVALID_PROPERTY_TYPE",
+                                Code::InvalidPropertyType,
                                 m.value.span.clone(),
                                 &path.key(&m.key),
                                 format!("`{}` must be {leaf}", m.key),
@@ -476,7 +476,7 @@ fn string(ctx: &mut Ctx, owner: &str, prop: &Prop, node: &Node, s: &str, path: &
     if s.is_empty() && (version >= v(6, 0) || is_text) {
         ctx.push(
             Diagnostic::error(
-                "MIN_CHARS_REQUIRED",
+                Code::MinCharsRequired,
                 node.span.clone(),
                 path,
                 format!("`{}` of {owner} is empty", prop.name),
@@ -503,7 +503,7 @@ fn string(ctx: &mut Ctx, owner: &str, prop: &Prop, node: &Node, s: &str, path: &
 
 fn blank(node: &Node, path: &Path) -> Diagnostic {
     Diagnostic::error(
-        "PATTERN_MISMATCH",
+        Code::PatternMismatch,
         node.span.clone(),
         path,
         "the value is blank (only whitespace)",
@@ -524,11 +524,11 @@ fn too_long(
         prop.name
     );
     match prop.max_chars_error() {
-        Some(error) if count <= error => Diagnostic::warning("INVALID_PROPERTY_VALUE", node.span.clone(), path, message)
+        Some(error) if count <= error => Diagnostic::warning(Code::InvalidPropertyValue, node.span.clone(), path, message)
             .help(format!(
                 "Meta documents {max} characters, but other sources accept up to {error}: shorten it to be safe"
             )),
-        _ => Diagnostic::error("INVALID_PROPERTY_VALUE", node.span.clone(), path, message)
+        _ => Diagnostic::error(Code::InvalidPropertyValue, node.span.clone(), path, message)
             .help(format!("shorten it by {} characters", count - max)),
     }
 }
@@ -565,7 +565,7 @@ fn rules(ctx: &mut Ctx, kind: Kind, c: &Component) {
             // them without: a warning, not an error.
             ctx.push(
                 Diagnostic::warning(
-                    "INVALID_PROPERTY_TYPE",
+                    Code::InvalidPropertyType,
                     c.prop("text").map_or(c.span.clone(), |n| n.span.clone()),
                     &c.path.key("text"),
                     "`text` is documented as an array of lines only when `markdown` is true",
@@ -601,7 +601,7 @@ fn min_max(ctx: &mut Ctx, c: &Component, min_key: &str, max_key: &str) {
     {
         ctx.push(
             Diagnostic::error(
-                "MIN_VALUE_GREATER_THAN_MAX",
+                Code::MinValueGreaterThanMax,
                 node.span.clone(),
                 &c.path.key(min_key),
                 format!("`{min_key}` ({min}) is greater than `{max_key}` ({max})"),
@@ -624,7 +624,7 @@ fn footer_captions(ctx: &mut Ctx, c: &Component) {
     {
         ctx.push(
             Diagnostic::error(
-                "NOT_KEYWORD_SCHEMA_VALIDATION_FAILED",
+                Code::NotKeywordSchemaValidationFailed,
                 center.key_span.clone(),
                 &c.path.key("center-caption"),
                 "`center-caption` cannot be combined with `left-caption` or `right-caption`",
@@ -637,7 +637,7 @@ fn footer_captions(ctx: &mut Ctx, c: &Component) {
     match (left, right) {
         (Some(m), None) => ctx.push(
             Diagnostic::error(
-                "INVALID_DEPENDENCIES",
+                Code::InvalidDependencies,
                 m.key_span.clone(),
                 &c.path.key("left-caption"),
                 "`left-caption` needs `right-caption`",
@@ -646,7 +646,7 @@ fn footer_captions(ctx: &mut Ctx, c: &Component) {
         ),
         (None, Some(m)) => ctx.push(
             Diagnostic::error(
-                "INVALID_DEPENDENCIES",
+                Code::InvalidDependencies,
                 m.key_span.clone(),
                 &c.path.key("right-caption"),
                 "`right-caption` needs `left-caption`",
@@ -670,7 +670,7 @@ fn text_input_pattern(ctx: &mut Ctx, c: &Component) {
     if !matches!(input_type, "text" | "number" | "password" | "passcode") {
         ctx.push(
             Diagnostic::error(
-                "INVALID_PROPERTY_VALUE_FOR_CONDITION",
+                Code::InvalidPropertyValueForCondition,
                 m.key_span.clone(),
                 &path,
                 format!("`pattern` cannot be used with input-type `{input_type}`"),
@@ -681,7 +681,7 @@ fn text_input_pattern(ctx: &mut Ctx, c: &Component) {
     if c.member("helper-text").is_none() {
         ctx.push(
             Diagnostic::error(
-                "MISSING_REQUIRED_PROPERTY",
+                Code::MissingRequiredProperty,
                 m.key_span.clone(),
                 &path,
                 "a TextInput with `pattern` needs `helper-text`",
@@ -694,7 +694,7 @@ fn text_input_pattern(ctx: &mut Ctx, c: &Component) {
         && let Err(e) = regex::Regex::new(p)
     {
         ctx.push(Diagnostic::error(
-            "INVALID_PROPERTY_VALUE_FORMAT",
+            Code::InvalidPropertyValueFormat,
             m.value.span.clone(),
             &path,
             format!(
@@ -724,7 +724,7 @@ fn data_source(ctx: &mut Ctx, c: &Component) {
     let with_color = items.iter().filter(|i| i.get("color").is_some()).count();
     if with_image > 0 && with_color > 0 {
         ctx.push(Diagnostic::error(
-            "DATA_SOURCE_ITEMS_HAVE_BOTH_IMAGE_AND_COLOR",
+            Code::DataSourceItemsHaveBothImageAndColor,
             node.span.clone(),
             &path,
             "items of one data-source use either images or colours, not both",
@@ -732,7 +732,7 @@ fn data_source(ctx: &mut Ctx, c: &Component) {
     }
     if c.kind == Some(Kind::Dropdown) && with_image > 0 && items.len() > 100 {
         ctx.push(Diagnostic::error(
-            "MAX_ITEMS_REQUIRED",
+            Code::MaxItemsRequired,
             node.span.clone(),
             &path,
             format!(
@@ -752,7 +752,7 @@ fn data_source(ctx: &mut Ctx, c: &Component) {
             && img.len() / 4 * 3 > limit_kb * 1024
         {
             ctx.push(Diagnostic::error(
-                "INVALID_PROPERTY_VALUE",
+                Code::InvalidPropertyValue,
                 item.get("image")
                     .map_or(item.span.clone(), |n| n.span.clone()),
                 &path.index(i).key("image"),
@@ -769,7 +769,7 @@ fn data_source(ctx: &mut Ctx, c: &Component) {
             && !(color.len() == 6 && color.bytes().all(|b| b.is_ascii_hexdigit()))
         {
             ctx.push(Diagnostic::error(
-                "INVALID_PROPERTY_VALUE_FORMAT",
+                Code::InvalidPropertyValueFormat,
                 item.get("color")
                     .map_or(item.span.clone(), |n| n.span.clone()),
                 &path.index(i).key("color"),
@@ -779,7 +779,7 @@ fn data_source(ctx: &mut Ctx, c: &Component) {
         for trigger in ["on-select-action", "on-unselect-action"] {
             if item.get(trigger).is_some() && c.member(trigger).is_some() {
                 ctx.push(Diagnostic::error(
-                    "INVALID_PROPERTY_VALUE",
+                    Code::InvalidPropertyValue,
                     item.member(trigger).map_or(item.span.clone(), |m| m.key_span.clone()),
                     &path.index(i).key(trigger),
                     format!("`{trigger}` is set both on the component and on its items; use one or the other"),
@@ -805,40 +805,18 @@ fn date_ok(ctx: &Ctx, s: &str) -> Result<(), &'static str> {
     }
 }
 
-/// Whether `s` is a real calendar date written `YYYY-MM-DD`.
+/// Whether `s` is a real calendar date written `YYYY-MM-DD`. The calendar is jiff's, as in
+/// the engine (`sim::checks::parse_date`), so the validator and the engine agree on dates.
 pub fn is_iso_date(s: &str) -> bool {
-    let b = s.as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
-        return false;
-    }
-    let num = |r: std::ops::Range<usize>| {
-        s.get(r)
-            .and_then(|t| t.parse::<u32>().ok())
-            .filter(|_| true)
-    };
-    let (Some(y), Some(m), Some(d)) = (num(0..4), num(5..7), num(8..10)) else {
-        return false;
-    };
-    if !s[0..4]
-        .bytes()
-        .chain(s[5..7].bytes())
-        .chain(s[8..10].bytes())
-        .all(|c| c.is_ascii_digit())
-    {
-        return false;
-    }
-    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let days = match m {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return false,
-    };
-    (1..=days).contains(&d)
+    let shape = s.len() == 10
+        && s.bytes().enumerate().all(|(i, b)| match i {
+            4 | 7 => b == b'-',
+            _ => b.is_ascii_digit(),
+        });
+    shape && s.parse::<jiff::civil::Date>().is_ok()
 }
 
-fn check_dates(ctx: &mut Ctx, c: &Component, keys: &[&str], code: &'static str) {
+fn check_dates(ctx: &mut Ctx, c: &Component, keys: &[&str], code: Code) {
     for key in keys {
         let Some(node) = c.prop(key) else { continue };
         let path = c.path.key(key);
@@ -877,7 +855,7 @@ fn check_dates(ctx: &mut Ctx, c: &Component, keys: &[&str], code: &'static str) 
         && date_key(min) > date_key(max)
     {
         ctx.push(Diagnostic::error(
-            "INVALID_DATE_RANGE",
+            Code::InvalidDateRange,
             c.prop("min-date")
                 .map_or(c.span.clone(), |n| n.span.clone()),
             &c.path.key("min-date"),
@@ -896,7 +874,7 @@ fn date_picker(ctx: &mut Ctx, c: &Component) {
         ctx,
         c,
         &["min-date", "max-date", "unavailable-dates", "init-value"],
-        "INVALID_PROPERTY_VALUE_FORMAT",
+        Code::InvalidPropertyValueFormat,
     );
 }
 
@@ -905,13 +883,13 @@ fn calendar_picker(ctx: &mut Ctx, c: &Component) {
         ctx,
         c,
         &["min-date", "max-date", "unavailable-dates"],
-        "INVALID_PROPERTY_VALUE_FORMAT",
+        Code::InvalidPropertyValueFormat,
     );
     check_dates(
         ctx,
         c,
         &["init-value"],
-        "INVALID_DATE_SINGLE_INIT_VALUE_FORMAT",
+        Code::InvalidDateSingleInitValueFormat,
     );
     let range = c.prop("mode").and_then(Node::as_str) == Some("range");
     if !range {
@@ -919,7 +897,7 @@ fn calendar_picker(ctx: &mut Ctx, c: &Component) {
             if let Some(m) = c.member(key) {
                 ctx.push(
                     Diagnostic::error(
-                        "UNEXPECTED_CALENDAR_PICKER_RANGE_MODE_PROP",
+                        Code::UnexpectedCalendarPickerRangeModeProp,
                         m.key_span.clone(),
                         &c.path.key(key),
                         format!(
@@ -942,7 +920,7 @@ fn calendar_picker(ctx: &mut Ctx, c: &Component) {
             {
                 ctx.push(
                     Diagnostic::error(
-                        "UNEXPECTED_CALENDAR_PICKER_RANGE_MODE_PROP",
+                        Code::UnexpectedCalendarPickerRangeModeProp,
                         m.value.span.clone(),
                         &c.path.key(key),
                         format!("`{key}` is a start/end object, which only range mode accepts"),
@@ -957,7 +935,7 @@ fn calendar_picker(ctx: &mut Ctx, c: &Component) {
             .is_some_and(|s| matches!(expr::classify(s), PropText::Literal))
     {
         ctx.push(Diagnostic::error(
-            "MISSING_CALENDAR_PICKER_RANGE_MODE_PROP",
+            Code::MissingCalendarPickerRangeModeProp,
             init.span.clone(),
             &c.path.key("init-value"),
             "in range mode `init-value` is an object `{\"start-date\": …, \"end-date\": …}`",
@@ -967,7 +945,7 @@ fn calendar_picker(ctx: &mut Ctx, c: &Component) {
         && min > max
     {
         ctx.push(Diagnostic::error(
-            "INVALID_MIN_MAX_DAYS",
+            Code::InvalidMinMaxDays,
             node.span.clone(),
             &c.path.key("min-days"),
             format!("`min-days` ({min}) is greater than `max-days` ({max})"),
@@ -987,7 +965,7 @@ fn calendar_picker(ctx: &mut Ctx, c: &Component) {
                 && (min.is_some_and(|m| d < m) || max.is_some_and(|m| d > m))
             {
                 ctx.push(Diagnostic::error(
-                    "INVALID_DATE_RANGE",
+                    Code::InvalidDateRange,
                     item.span.clone(),
                     &c.path.key("unavailable-dates").index(i),
                     format!("unavailable date {d} lies outside `min-date`/`max-date`"),
@@ -1010,14 +988,14 @@ fn navigation_list(ctx: &mut Ctx, c: &Component) {
         let item_action = item.member("on-click-action");
         match (component_action, item_action) {
             (Some(_), Some(m)) => ctx.push(Diagnostic::error(
-                "INVALID_PROPERTY_VALUE",
+                Code::InvalidPropertyValue,
                 m.key_span.clone(),
                 &ipath.key("on-click-action"),
                 "`on-click-action` is set on the NavigationList and on this item; use one or the other",
             )),
             (None, None) if item.is_object() => ctx.push(
                 Diagnostic::error(
-                    "MISSING_REQUIRED_PROPERTY",
+                    Code::MissingRequiredProperty,
                     item.span.start..item.span.start + 1,
                     &ipath,
                     "this item has no `on-click-action`, and neither has the NavigationList",
@@ -1030,7 +1008,7 @@ fn navigation_list(ctx: &mut Ctx, c: &Component) {
             if let Some((first, first_node)) = badge {
                 ctx.push(
                     Diagnostic::error(
-                        "INVALID_PROPERTY_VALUE",
+                        Code::InvalidPropertyValue,
                         b.span.clone(),
                         &ipath.key("badge"),
                         "only one item of a NavigationList may have a badge",
@@ -1049,7 +1027,7 @@ fn navigation_list(ctx: &mut Ctx, c: &Component) {
             && large
         {
             ctx.push(Diagnostic::error(
-                "INVALID_PROPERTY_VALUE",
+                Code::InvalidPropertyValue,
                 m.key_span.clone(),
                 &ipath.key("end"),
                 "`end` cannot be combined with `\"media-size\": \"large\"`",
@@ -1058,7 +1036,7 @@ fn navigation_list(ctx: &mut Ctx, c: &Component) {
         if let Some(tags) = item.get("tags") {
             if tags.items().len() > 3 {
                 ctx.push(Diagnostic::error(
-                    "MAX_ITEMS_REQUIRED",
+                    Code::MaxItemsRequired,
                     tags.span.clone(),
                     &ipath.key("tags"),
                     format!(
@@ -1070,12 +1048,38 @@ fn navigation_list(ctx: &mut Ctx, c: &Component) {
             for (t, tag) in tags.items().iter().enumerate() {
                 if tag.as_str().is_some_and(|s| s.chars().count() > 15) {
                     ctx.push(Diagnostic::error(
-                        "INVALID_PROPERTY_VALUE",
+                        Code::InvalidPropertyValue,
                         tag.span.clone(),
                         &ipath.key("tags").index(t),
                         "a tag may have at most 15 characters",
                     ));
                 }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_iso_date;
+    use crate::sim::checks::parse_date;
+
+    #[test]
+    fn dates_are_what_the_engine_reads() {
+        for (s, ok) in [
+            ("2024-02-29", true),
+            ("2000-02-29", true),
+            ("2023-02-29", false),
+            ("2100-02-29", false),
+            ("2024-04-31", false),
+            ("2024-13-01", false),
+            ("2024-2-29", false),
+            ("20240229", false),
+            ("2024-02-29T00:00", false),
+        ] {
+            assert_eq!(is_iso_date(s), ok, "{s}");
+            if ok {
+                assert!(parse_date(s).is_some(), "{s}");
             }
         }
     }

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use super::{Ctx, suggest};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::flow::json::Node;
 use crate::flow::model::{Children, Component, Screen};
 use crate::flow::spec::{Kind, LAYOUT, SCREEN_KEYS};
@@ -25,7 +25,7 @@ pub(super) fn check(ctx: &mut Ctx) {
             if let Some(first) = seen.get(screen.id.as_str()) {
                 ctx.push(
                     Diagnostic::error(
-                        "DUPLICATE_SCREEN_IDS",
+                        Code::DuplicateScreenIds,
                         screen.id_span.clone(),
                         &screen.path.key("id"),
                         format!("screen id `{}` is used twice", screen.id),
@@ -60,7 +60,7 @@ fn check_keys(ctx: &mut Ctx, screen: &Screen) {
     let flow = ctx.flow;
     if !flow.screens.is_empty() && screen.members.is_empty() && screen.layout.is_none() {
         ctx.push(Diagnostic::error(
-            "INVALID_PROPERTY_TYPE",
+            Code::InvalidPropertyType,
             screen.span.clone(),
             &screen.path,
             "a screen must be an object with `id`, `title` and `layout`",
@@ -72,7 +72,7 @@ fn check_keys(ctx: &mut Ctx, screen: &Screen) {
         match SCREEN_KEYS.iter().find(|(k, _)| *k == m.key) {
             None => {
                 let mut d = Diagnostic::error(
-                    "INVALID_PROPERTY_KEY",
+                    Code::InvalidPropertyKey,
                     m.key_span.clone(),
                     &path,
                     format!("`{}` is not a screen property", m.key),
@@ -86,7 +86,7 @@ fn check_keys(ctx: &mut Ctx, screen: &Screen) {
             Some((_, since)) if flow.version < *since => {
                 ctx.push(
                     Diagnostic::error(
-                        "INVALID_PROPERTY_KEY",
+                        Code::InvalidPropertyKey,
                         m.key_span.clone(),
                         &path,
                         format!(
@@ -112,7 +112,7 @@ fn check_keys(ctx: &mut Ctx, screen: &Screen) {
         };
         if m.value.type_name() != expected {
             ctx.push(Diagnostic::error(
-                "INVALID_PROPERTY_TYPE",
+                Code::InvalidPropertyType,
                 m.value.span.clone(),
                 &path,
                 format!(
@@ -130,7 +130,7 @@ fn check_keys(ctx: &mut Ctx, screen: &Screen) {
     {
         ctx.push(
             Diagnostic::error(
-                "PATTERN_MISMATCH",
+                Code::PatternMismatch,
                 screen
                     .get("title")
                     .map_or(screen.span.clone(), |n| n.span.clone()),
@@ -143,7 +143,7 @@ fn check_keys(ctx: &mut Ctx, screen: &Screen) {
     if screen.get("title").is_none() {
         ctx.push(
             Diagnostic::warning(
-                "MISSING_REQUIRED_PROPERTY",
+                Code::MissingRequiredProperty,
                 screen.id_span.clone(),
                 &screen.path,
                 format!("screen `{}` has no `title`", screen.id),
@@ -158,7 +158,7 @@ fn check_id(ctx: &mut Ctx, screen: &Screen) {
     let Some(node) = screen.get("id") else {
         ctx.push(
             Diagnostic::error(
-                "MISSING_REQUIRED_PROPERTY",
+                Code::MissingRequiredProperty,
                 screen.span.start..screen.span.start + 1,
                 &screen.path,
                 "the screen has no `id`",
@@ -170,7 +170,7 @@ fn check_id(ctx: &mut Ctx, screen: &Screen) {
     let Some(id) = node.as_str() else { return };
     if id.is_empty() {
         ctx.push(Diagnostic::error(
-            "MIN_CHARS_REQUIRED",
+            Code::MinCharsRequired,
             node.span.clone(),
             &path,
             "the screen id is empty",
@@ -182,7 +182,7 @@ fn check_id(ctx: &mut Ctx, screen: &Screen) {
     if !pattern_ok {
         ctx.push(
             Diagnostic::error(
-                "PATTERN_MISMATCH",
+                Code::PatternMismatch,
                 node.span.clone(),
                 &path,
                 format!("screen id `{id}` may only contain letters and underscores"),
@@ -196,7 +196,7 @@ fn check_id(ctx: &mut Ctx, screen: &Screen) {
     if id.eq_ignore_ascii_case("success") {
         ctx.push(
             Diagnostic::error(
-                "SCREEN_ID_IS_RESERVED_KEYWORD",
+                Code::ScreenIdIsReservedKeyword,
                 node.span.clone(),
                 &path,
                 format!(
@@ -229,7 +229,7 @@ fn check_layout(ctx: &mut Ctx, screen: &Screen) {
         if screen.get("layout").is_none() {
             ctx.push(
                 Diagnostic::error(
-                    "MISSING_REQUIRED_PROPERTY",
+                    Code::MissingRequiredProperty,
                     screen.id_span.clone(),
                     &screen.path,
                     format!("screen `{}` has no `layout`", screen.id),
@@ -250,7 +250,7 @@ fn check_layout(ctx: &mut Ctx, screen: &Screen) {
                 if m.value.as_str() != Some(LAYOUT) {
                     ctx.push(
                         Diagnostic::error(
-                            "INVALID_PROPERTY_VALUE",
+                            Code::InvalidPropertyValue,
                             m.value.span.clone(),
                             &path,
                             "the layout type must be `SingleColumnLayout`",
@@ -260,13 +260,13 @@ fn check_layout(ctx: &mut Ctx, screen: &Screen) {
                 }
             }
             "children" => ctx.push(Diagnostic::error(
-                "INVALID_PROPERTY_TYPE",
+                Code::InvalidPropertyType,
                 m.value.span.clone(),
                 &path,
                 "`children` must be an array of components",
             )),
             other => ctx.push(Diagnostic::error(
-                "INVALID_PROPERTY_KEY",
+                Code::InvalidPropertyKey,
                 m.key_span.clone(),
                 &path,
                 format!("`{other}` is not a layout property; a layout has `type` and `children`"),
@@ -276,7 +276,7 @@ fn check_layout(ctx: &mut Ctx, screen: &Screen) {
     if !has_type {
         ctx.push(
             Diagnostic::error(
-                "MISSING_REQUIRED_PROPERTY",
+                Code::MissingRequiredProperty,
                 layout.span.start..layout.span.start + 1,
                 &layout.path,
                 "the layout has no `type`",
@@ -286,7 +286,7 @@ fn check_layout(ctx: &mut Ctx, screen: &Screen) {
     }
     if layout.children_span.is_none() && !layout.members.iter().any(|m| m.key == "children") {
         ctx.push(Diagnostic::error(
-            "MISSING_REQUIRED_PROPERTY",
+            Code::MissingRequiredProperty,
             layout.span.start..layout.span.start + 1,
             &layout.path,
             "the layout has no `children`",
@@ -308,7 +308,7 @@ fn check_terminal(ctx: &mut Ctx, screen: &Screen) {
     if terminal && footers(screen).is_empty() {
         ctx.push(
             Diagnostic::error(
-                "MISSING_FOOTER_ON_TERMINAL_SCREEN",
+                Code::MissingFooterOnTerminalScreen,
                 screen.id_span.clone(),
                 &screen.path,
                 format!("terminal screen `{}` has no Footer", screen.id),
@@ -321,7 +321,7 @@ fn check_terminal(ctx: &mut Ctx, screen: &Screen) {
     {
         ctx.push(
             Diagnostic::error(
-                "NOT_KEYWORD_SCHEMA_VALIDATION_FAILED",
+                Code::NotKeywordSchemaValidationFailed,
                 m.key_span.clone(),
                 &screen.path.key("success"),
                 "`success` can only be set on terminal screens",
@@ -335,7 +335,7 @@ fn check_terminal(ctx: &mut Ctx, screen: &Screen) {
     {
         ctx.push(
             Diagnostic::error(
-                "INVALID_PROPERTY_VALUE",
+                Code::InvalidPropertyValue,
                 m.value.span.clone(),
                 &screen.path.key("refresh_on_back"),
                 "`refresh_on_back` needs an endpoint, but this flow has no `data_api_version`",
@@ -350,7 +350,7 @@ fn check_terminal(ctx: &mut Ctx, screen: &Screen) {
             .any(|c| c.kind == Some(Kind::NavigationList))
     {
         ctx.push(Diagnostic::error(
-            "INVALID_COMPONENT_PLACEMENT",
+            Code::InvalidComponentPlacement,
             screen.id_span.clone(),
             &screen.path,
             "a NavigationList cannot be used on a terminal screen",
@@ -367,7 +367,7 @@ fn check_flow_terminals(ctx: &mut Ctx) {
     if terminals.is_empty() {
         ctx.push(
             Diagnostic::error(
-                "MISSING_TERMINAL_SCREEN",
+                Code::MissingTerminalScreen,
                 flow.screens_span.clone(),
                 &crate::flow::path::Path::root().key("screens"),
                 "no screen is terminal, so the flow can never end",
@@ -380,7 +380,7 @@ fn check_flow_terminals(ctx: &mut Ctx) {
     {
         ctx.push(
             Diagnostic::error(
-                "INVALID_PROPERTY_VALUE",
+                Code::InvalidPropertyValue,
                 terminals[0].member("success").map_or(terminals[0].id_span.clone(), |m| m.value.span.clone()),
                 &terminals[0].path.key("success"),
                 "every terminal screen has `\"success\": false`; at least one must end successfully",
@@ -394,7 +394,7 @@ fn check_counts(ctx: &mut Ctx, screen: &Screen) {
     let all = screen.all_components();
     if all.len() > MAX_COMPONENTS {
         ctx.push(Diagnostic::error(
-            "MAX_ALLOWED_COMPONENTS_PER_SCREEN",
+            Code::MaxAllowedComponentsPerScreen,
             screen.id_span.clone(),
             &screen.path,
             format!(
@@ -421,9 +421,9 @@ fn check_counts(ctx: &mut Ctx, screen: &Screen) {
         let shown = max_shown(screen.children(), *kind);
         if shown > max {
             let code = if *kind == Kind::Footer {
-                "MORE_THAN_ONE_FOOTER"
+                Code::MoreThanOneFooter
             } else {
-                "COMPONENT_TYPE_MAX_NUMBER_PER_SCREEN"
+                Code::ComponentTypeMaxNumberPerScreen
             };
             let extra = list[max.min(list.len() - 1)];
             ctx.push(
@@ -448,7 +448,7 @@ fn check_counts(ctx: &mut Ctx, screen: &Screen) {
     if pickers.len() > 1 {
         ctx.push(
             Diagnostic::error(
-                "COMPONENT_TYPE_MAX_NUMBER_PER_SCREEN",
+                Code::ComponentTypeMaxNumberPerScreen,
                 pickers[1].anchor(),
                 &pickers[1].path,
                 "a screen may have only one PhotoPicker or DocumentPicker",
@@ -460,7 +460,7 @@ fn check_counts(ctx: &mut Ctx, screen: &Screen) {
     let forms: Vec<&&Component> = all.iter().filter(|c| c.kind == Some(Kind::Form)).collect();
     if ctx.flow.version >= v(7, 0) && forms.len() > 1 {
         ctx.push(Diagnostic::error(
-            "COMPONENT_TYPE_MAX_NUMBER_PER_SCREEN",
+            Code::ComponentTypeMaxNumberPerScreen,
             forms[1].anchor(),
             &forms[1].path,
             "from Flow JSON 7.0 a screen may have only one Form",
@@ -497,7 +497,7 @@ fn check_carousels_per_flow(ctx: &mut Ctx) {
         .collect();
     if carousels.len() > 3 {
         ctx.push(Diagnostic::error(
-            "COMPONENT_TYPE_MAX_NUMBER_PER_SCREEN",
+            Code::ComponentTypeMaxNumberPerScreen,
             carousels[3].anchor(),
             &carousels[3].path,
             format!(
@@ -523,7 +523,7 @@ fn check_names(ctx: &mut Ctx, screen: &Screen) {
                 .map_or(first.span.clone(), |n| n.span.clone());
             ctx.push(
                 Diagnostic::error(
-                    "DUPLICATE_FORM_COMPONENT_NAMES",
+                    Code::DuplicateFormComponentNames,
                     span,
                     &c.path.key("name"),
                     format!(
@@ -556,7 +556,7 @@ fn check_forms(ctx: &mut Ctx, screen: &Screen) {
         if version < v(4, 0) && kind.needs_form_before_4() {
             ctx.push(
                 Diagnostic::error(
-                    "KEYWORD_ONE_OF",
+                    Code::KeywordOneOf,
                     c.anchor(),
                     &c.path,
                     format!("before Flow JSON 4.0, {} must be defined inside parent 'Form'", kind.name()),
@@ -566,7 +566,7 @@ fn check_forms(ctx: &mut Ctx, screen: &Screen) {
         } else if version >= v(4, 0) && has_form {
             ctx.push(
                 Diagnostic::error(
-                    "COMPONENTS_OUTSIDE_FORM",
+                    Code::ComponentsOutsideForm,
                     c.anchor(),
                     &c.path,
                     format!("{} is outside the screen's Form", kind.name()),
@@ -590,7 +590,7 @@ fn check_forms(ctx: &mut Ctx, screen: &Screen) {
         for c in &inner {
             if c.kind == Some(Kind::Form) {
                 ctx.push(Diagnostic::error(
-                    "INVALID_PROPERTY_VALUE",
+                    Code::InvalidPropertyValue,
                     c.anchor(),
                     &c.path,
                     "a Form cannot contain another Form",
@@ -600,7 +600,7 @@ fn check_forms(ctx: &mut Ctx, screen: &Screen) {
                 if let Some(m) = c.member(key) {
                     ctx.push(
                         Diagnostic::error(
-                            "INVALID_PROPERTY_KEY",
+                            Code::InvalidPropertyKey,
                             m.key_span.clone(),
                             &c.path.key(key),
                             format!("`{key}` cannot be used on a component inside a Form"),
@@ -619,7 +619,7 @@ fn check_forms(ctx: &mut Ctx, screen: &Screen) {
                 let path = form.path.key("init-values").key(&m.key);
                 match target {
                     Some(t) if t.kind.is_some_and(Kind::is_picker) => ctx.push(Diagnostic::error(
-                        "NATIVE_COMPONENT_IN_FORM_INIT_VALUES",
+                        Code::NativeComponentInFormInitValues,
                         m.key_span.clone(),
                         &path,
                         format!(
@@ -631,7 +631,7 @@ fn check_forms(ctx: &mut Ctx, screen: &Screen) {
                     Some(_) => {}
                     None => {
                         let mut d = Diagnostic::warning(
-                            "INVALID_PROPERTY_KEY",
+                            Code::InvalidPropertyKey,
                             m.key_span.clone(),
                             &path,
                             format!(
@@ -651,7 +651,7 @@ fn check_forms(ctx: &mut Ctx, screen: &Screen) {
             for m in errors.members() {
                 if !names.contains(&m.key.as_str()) {
                     ctx.push(Diagnostic::warning(
-                        "INVALID_PROPERTY_KEY",
+                        Code::InvalidPropertyKey,
                         m.key_span.clone(),
                         &form.path.key("error-messages").key(&m.key),
                         format!(
@@ -687,7 +687,7 @@ fn check_containers(ctx: &mut Ctx, c: &Component, depth: usize) {
             let depth = depth + 1;
             if depth > MAX_IF_DEPTH {
                 ctx.push(Diagnostic::error(
-                    "MAXIMUM_IF_NESTING",
+                    Code::MaximumIfNesting,
                     c.anchor(),
                     &c.path,
                     format!("If components are nested {depth} deep; at most {MAX_IF_DEPTH} levels are allowed"),
@@ -695,7 +695,7 @@ fn check_containers(ctx: &mut Ctx, c: &Component, depth: usize) {
             }
             if then.is_empty() {
                 ctx.push(Diagnostic::error(
-                    "INVALID_PROPERTY_VALUE",
+                    Code::InvalidPropertyValue,
                     c.anchor(),
                     &c.path.key("then"),
                     "`then` must contain at least one component",
@@ -707,7 +707,7 @@ fn check_containers(ctx: &mut Ctx, c: &Component, depth: usize) {
             if then_footer != else_footer {
                 ctx.push(
                     Diagnostic::error(
-                        "MISSING_FOOTER_IN_IF_ELSE_BRANCHES",
+                        Code::MissingFooterInIfElseBranches,
                         c.anchor(),
                         &c.path,
                         "a Footer inside an If must be in both `then` and `else`",
@@ -717,7 +717,7 @@ fn check_containers(ctx: &mut Ctx, c: &Component, depth: usize) {
             }
             if (then_footer || else_footer) && depth > 1 {
                 ctx.push(Diagnostic::error(
-                    "INVALID_PROPERTY_VALUE",
+                    Code::InvalidPropertyValue,
                     c.anchor(),
                     &c.path,
                     "a Footer may only be inside a first-level If, not a nested one",
@@ -729,7 +729,7 @@ fn check_containers(ctx: &mut Ctx, c: &Component, depth: usize) {
                         && !kind.allowed_in_if(version)
                     {
                         ctx.push(Diagnostic::error(
-                            "INVALID_PROPERTY_VALUE",
+                            Code::InvalidPropertyValue,
                             child.anchor(),
                             &child.path,
                             format!("{} is not allowed inside If (`{key}`)", kind.name()),
@@ -743,7 +743,7 @@ fn check_containers(ctx: &mut Ctx, c: &Component, depth: usize) {
             if cases.is_empty() {
                 ctx.push(
                     Diagnostic::error(
-                        "EMPTY_SWITCH_CASES",
+                        Code::EmptySwitchCases,
                         c.anchor(),
                         &c.path.key("cases"),
                         "`cases` is empty",
@@ -758,7 +758,7 @@ fn check_containers(ctx: &mut Ctx, c: &Component, depth: usize) {
             if with_footer > 0 && with_footer < cases.len() {
                 ctx.push(
                     Diagnostic::error(
-                        "MISSING_FOOTER_IN_SWITCH_BRANCHES",
+                        Code::MissingFooterInSwitchBranches,
                         c.anchor(),
                         &c.path,
                         "a Footer inside a Switch must be in every case",
@@ -772,7 +772,7 @@ fn check_containers(ctx: &mut Ctx, c: &Component, depth: usize) {
                         && !kind.allowed_in_switch(version)
                     {
                         ctx.push(Diagnostic::error(
-                            "INVALID_PROPERTY_VALUE",
+                            Code::InvalidPropertyValue,
                             child.anchor(),
                             &child.path,
                             format!("{} is not allowed inside Switch", kind.name()),
@@ -808,7 +808,7 @@ fn check_placement(ctx: &mut Ctx, screen: &Screen) {
             };
             ctx.push(
                 Diagnostic::error(
-                    "INVALID_RICHTEXT_PLACEMENT",
+                    Code::InvalidRichtextPlacement,
                     rich.anchor(),
                     &rich.path,
                     format!("RichText cannot be combined with other components here: {allowed}"),
@@ -822,7 +822,7 @@ fn check_placement(ctx: &mut Ctx, screen: &Screen) {
     {
         ctx.push(
             Diagnostic::error(
-                "INVALID_COMPONENT_PLACEMENT",
+                Code::InvalidComponentPlacement,
                 list.anchor(),
                 &list.path,
                 "a screen with a NavigationList cannot contain any other component",
@@ -847,7 +847,7 @@ fn check_sensitive(ctx: &mut Ctx, screen: &Screen) {
             Some(name) if names.contains(&name) => {}
             Some(name) => {
                 let mut d = Diagnostic::error(
-                    "INVALID_SENSITIVE_FIELD",
+                    Code::InvalidSensitiveField,
                     item.span.clone(),
                     &path,
                     format!(
@@ -861,7 +861,7 @@ fn check_sensitive(ctx: &mut Ctx, screen: &Screen) {
                 ctx.push(d);
             }
             None => ctx.push(Diagnostic::error(
-                "INVALID_PROPERTY_TYPE",
+                Code::InvalidPropertyType,
                 item.span.clone(),
                 &path,
                 "`sensitive` must list input names as strings",

@@ -1,13 +1,14 @@
 //! Phone sizes, and everything else about the phone being previewed: its language direction,
-//! its font size and whether the flow is a draft.
+//! its font size and whether the flow is a draft. Plain settings: the app switches them, the
+//! widgets (`crate::ui`) draw by them.
 //!
 //! Widths in terminal columns follow the conversion in client-look.md §3 (one column is about
 //! 8–9 CSS px at WhatsApp's text size): a small phone of 320 px holds about 36 columns, a
 //! common 360 px Android phone 44, an iPhone 12–15 (390 px) 47, and Meta's own web preview
 //! frame (`width="430"`, META-API) about 50.
 
-use super::MIN_WIDTH;
-use super::text::Layout;
+/// The narrowest phone drawn.
+pub const MIN_WIDTH: u16 = 30;
 
 /// A phone size preset.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, serde::Deserialize, Hash)]
@@ -61,6 +62,36 @@ impl Device {
         let i = Device::ALL.iter().position(|d| *d == self).unwrap_or(0);
         Device::ALL[(i + 1) % Device::ALL.len()]
     }
+}
+
+/// A layout direction: of the phone's language (the chrome) or of one paragraph.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, serde::Deserialize, Hash)]
+#[serde(rename_all = "lowercase")]
+pub enum Dir {
+    /// Left to right.
+    #[default]
+    Ltr,
+    /// Right to left (Arabic, Hebrew, Persian, Urdu).
+    Rtl,
+}
+
+/// Who puts right-to-left text in display order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, serde::Deserialize, Hash)]
+#[serde(rename_all = "lowercase")]
+pub enum Bidi {
+    /// flowsim reorders each line (for terminals that print cells as written: most of them).
+    #[default]
+    Flowsim,
+    /// Text is written in logical order for a terminal that reorders it itself.
+    Terminal,
+}
+
+/// How text is laid out on this phone: the direction of its language (the chrome) and who
+/// puts right-to-left text in display order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Layout {
+    pub ui: Dir,
+    pub bidi: Bidi,
 }
 
 /// The phone being previewed.

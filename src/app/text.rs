@@ -1,0 +1,67 @@
+//! Text fields: the line being edited, typing into it and handing the text to the engine.
+//! Editing changes only the app's editor, so one view serves a whole keystroke or paste.
+
+use super::*;
+
+impl App {
+    pub(super) fn editor(&mut self, view: &ScreenView) -> Option<&mut LineInput> {
+        let item = self.focused_in(view).filter(|i| is_text(i))?;
+        let fresh = !matches!(&self.editor, Some((k, _)) if *k == item.key);
+        if fresh {
+            let text = item
+                .value
+                .as_ref()
+                .map(flowsim_core::flow::expr::display)
+                .unwrap_or_default();
+            self.editor = Some((item.key.clone(), LineInput::new(text)));
+        }
+        self.editor.as_mut().map(|(_, input)| input)
+    }
+
+    pub(super) fn type_char(&mut self, c: char, view: &ScreenView) {
+        if let Some(input) = self.editor(view) {
+            input.handle(InputRequest::InsertChar(c));
+        }
+    }
+
+    pub(super) fn edit(&mut self, action: Action, view: &ScreenView) {
+        let request = match action {
+            Action::Left => InputRequest::GoToPrevChar,
+            Action::Right => InputRequest::GoToNextChar,
+            Action::Home => InputRequest::GoToStart,
+            Action::End => InputRequest::GoToEnd,
+            Action::Backspace => InputRequest::DeletePrevChar,
+            Action::Delete => InputRequest::DeleteNextChar,
+            _ => return,
+        };
+        if let Some(input) = self.editor(view) {
+            input.handle(request);
+        }
+    }
+
+    /// Hands the edited text to the engine.
+    pub(super) fn commit_text(&mut self, view: &ScreenView) -> Vec<Command> {
+        let Some(item) = self.focused_in(view).filter(|i| is_text(i)) else {
+            return Vec::new();
+        };
+        let Some((_, input)) = &self.editor else {
+            return Vec::new();
+        };
+        let text = input.value().to_string();
+        let current = item
+            .value
+            .as_ref()
+            .map(flowsim_core::flow::expr::display)
+            .unwrap_or_default();
+        if text == current {
+            return Vec::new();
+        }
+        let name = item.name.clone().unwrap_or_default();
+        self.set(&name, Value::String(text))
+    }
+}
+
+/// Text fields take typing directly when focused.
+pub fn is_text(item: &Item) -> bool {
+    matches!(item.kind, Kind::TextInput | Kind::TextArea) && item.enabled
+}

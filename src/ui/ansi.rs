@@ -1,0 +1,73 @@
+//! A drawn buffer as text: plain for `flowsim render` and snapshots, or with the cells'
+//! colours and styles as SGR escapes.
+
+use super::*;
+
+/// A buffer as plain text, one line per row, trailing spaces removed.
+pub fn to_text(buf: &Buffer) -> String {
+    let mut out = String::new();
+    for y in 0..buf.area.height {
+        let mut line = String::new();
+        let mut skip = 0;
+        for x in 0..buf.area.width {
+            if skip > 0 {
+                skip -= 1;
+                continue;
+            }
+            let cell = &buf[(x, y)];
+            line.push_str(cell.symbol());
+            skip = text::width(cell.symbol()).saturating_sub(1);
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+/// A buffer as text with ANSI colours (24-bit), for `flowsim render --color always`. Each
+/// change of style resets the previous one and sets the cell's colours and effects.
+pub fn to_ansi(buf: &Buffer) -> String {
+    use anstyle::{Effects, Reset, RgbColor};
+    use ratatui::style::Color;
+    let rgb = |c: Color| match c {
+        Color::Rgb(r, g, b) => Some(RgbColor(r, g, b).into()),
+        _ => None,
+    };
+    let effects = [
+        (Modifier::BOLD, Effects::BOLD),
+        (Modifier::DIM, Effects::DIMMED),
+        (Modifier::ITALIC, Effects::ITALIC),
+        (Modifier::UNDERLINED, Effects::UNDERLINE),
+        (Modifier::REVERSED, Effects::INVERT),
+        (Modifier::CROSSED_OUT, Effects::STRIKETHROUGH),
+    ];
+    let mut out = String::new();
+    for y in 0..buf.area.height {
+        let mut last: Option<(Color, Color, Modifier)> = None;
+        let mut skip = 0;
+        for x in 0..buf.area.width {
+            if skip > 0 {
+                skip -= 1;
+                continue;
+            }
+            let cell = &buf[(x, y)];
+            let key = (cell.fg, cell.bg, cell.modifier);
+            if last != Some(key) {
+                let fx = effects
+                    .iter()
+                    .filter(|(m, _)| cell.modifier.contains(*m))
+                    .fold(Effects::new(), |all, (_, e)| all | *e);
+                let style = anstyle::Style::new()
+                    .effects(fx)
+                    .fg_color(rgb(cell.fg))
+                    .bg_color(rgb(cell.bg));
+                out.push_str(&format!("{}{}", Reset.render(), style.render()));
+                last = Some(key);
+            }
+            out.push_str(cell.symbol());
+            skip = text::width(cell.symbol()).saturating_sub(1);
+        }
+        out.push_str(&format!("{}\n", Reset.render()));
+    }
+    out
+}
