@@ -11,6 +11,7 @@
 
 use std::ops::Range;
 
+use compact_str::CompactString;
 use jsonc_parser::ast;
 use jsonc_parser::{CollectOptions, ParseOptions};
 
@@ -32,7 +33,8 @@ pub enum Value {
     Null,
     Bool(bool),
     Number(serde_json::Number),
-    String(String),
+    /// Strings of up to 24 bytes, nearly all of a flow's, are kept inline.
+    String(CompactString),
     Array(Vec<Node>),
     Object(Vec<Member>),
 }
@@ -40,7 +42,7 @@ pub enum Value {
 /// One `"key": value` pair of an object, in source order.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Member {
-    pub key: String,
+    pub key: CompactString,
     pub key_span: Span,
     pub value: Node,
 }
@@ -92,7 +94,7 @@ fn convert(value: ast::Value<'_>) -> Result<Node, SyntaxError> {
     Ok(match value {
         ast::Value::StringLit(s) => Node {
             span: s.range.start..s.range.end,
-            value: Value::String(s.value.into_owned()),
+            value: Value::String(s.value.as_ref().into()),
         },
         ast::Value::NumberLit(n) => {
             let span = n.range.start..n.range.end;
@@ -131,10 +133,10 @@ fn convert(value: ast::Value<'_>) -> Result<Node, SyntaxError> {
             for prop in o.properties {
                 let (key, key_span) = match prop.name {
                     ast::ObjectPropName::String(s) => {
-                        (s.value.into_owned(), s.range.start..s.range.end)
+                        (s.value.as_ref().into(), s.range.start..s.range.end)
                     }
                     ast::ObjectPropName::Word(w) => {
-                        (w.value.to_string(), w.range.start..w.range.end)
+                        (w.value.into(), w.range.start..w.range.end)
                     }
                 };
                 members.push(Member {
@@ -226,14 +228,14 @@ impl Node {
             Value::Null => serde_json::Value::Null,
             Value::Bool(b) => serde_json::Value::Bool(*b),
             Value::Number(n) => serde_json::Value::Number(n.clone()),
-            Value::String(s) => serde_json::Value::String(s.clone()),
+            Value::String(s) => serde_json::Value::String(s.to_string()),
             Value::Array(items) => {
                 serde_json::Value::Array(items.iter().map(Node::to_json).collect())
             }
             Value::Object(members) => serde_json::Value::Object(
                 members
                     .iter()
-                    .map(|m| (m.key.clone(), m.value.to_json()))
+                    .map(|m| (m.key.to_string(), m.value.to_json()))
                     .collect(),
             ),
         }

@@ -252,7 +252,7 @@ impl RoutingModel {
             .members()
             .iter()
             .map(|m| Route {
-                from: m.key.clone(),
+                from: m.key.to_string(),
                 from_span: m.key_span.clone(),
                 to: m
                     .value
@@ -443,7 +443,7 @@ impl Component {
                                 .map(|m| Case {
                                     path: cases_path.key(&m.key),
                                     children: components(cases_path.key(&m.key), m.value),
-                                    key: m.key,
+                                    key: m.key.into_string(),
                                     key_span: m.key_span,
                                 })
                                 .collect(),
@@ -555,7 +555,7 @@ impl DataModel {
                 .members()
                 .iter()
                 .map(|m| DataField {
-                    name: m.key.clone(),
+                    name: m.key.to_string(),
                     key_span: m.key_span.clone(),
                     span: m.value.span.clone(),
                     schema: Schema::from_node(&m.value),
@@ -603,7 +603,7 @@ impl Schema {
                     .map(|p| {
                         p.members()
                             .iter()
-                            .map(|m| (m.key.clone(), Schema::from_node(&m.value)))
+                            .map(|m| (m.key.to_string(), Schema::from_node(&m.value)))
                             .collect()
                     })
                     .unwrap_or_default(),

@@ -260,10 +260,10 @@ impl Session {
             }
             match spec.prop(&m.key) {
                 Some(p) if matches!(p.ty, Ty::Action(_)) => {
-                    actions.insert(m.key.clone(), m.value.to_json());
+                    actions.insert(m.key.to_string(), m.value.to_json());
                 }
                 _ => {
-                    props.insert(m.key.clone(), self.resolve_node(on, &m.value));
+                    props.insert(m.key.to_string(), self.resolve_node(on, &m.value));
                 }
             }
         }

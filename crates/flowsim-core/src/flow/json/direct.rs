@@ -8,6 +8,8 @@
 //! (`None`), and the caller parses the text again with `jsonc-parser`, whose answer (and
 //! error message) stands. A property test checks the two agree.
 
+use compact_str::CompactString;
+
 use super::{Member, Node, Value};
 
 /// Containers nested deeper than this are left to `jsonc-parser` (whose limit is higher: it
@@ -124,15 +126,15 @@ impl Parser<'_> {
     /// A string at the current `"`: its value and its span, quotes included. Control
     /// characters are kept as they are, as `jsonc-parser` keeps them; escapes other than
     /// JSON's, and unpaired surrogates, give up.
-    fn string(&mut self) -> Option<(String, std::ops::Range<usize>)> {
+    fn string(&mut self) -> Option<(CompactString, std::ops::Range<usize>)> {
         let start = self.pos;
         let mut from = start + 1;
         let mut end = from + memchr::memchr2(b'"', b'\\', &self.bytes[from..])?;
         if self.bytes[end] == b'"' {
             self.pos = end + 1;
-            return Some((self.text[from..end].to_string(), start..self.pos));
+            return Some((self.text[from..end].into(), start..self.pos));
         }
-        let mut value = String::new();
+        let mut value = CompactString::default();
         loop {
             value.push_str(&self.text[from..end]);
             if self.bytes[end] == b'"' {
