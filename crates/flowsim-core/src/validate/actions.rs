@@ -13,7 +13,7 @@ use crate::flow::spec::{ActionName, Allowed, Kind, NEXT_TYPES, Prop, Ty, URL_SCH
 
 pub(super) fn check(ctx: &mut Ctx) {
     for screen in &ctx.flow.screens {
-        for c in screen.all_components() {
+        for &c in ctx.components(screen) {
             let Some(kind) = c.kind else { continue };
             let spec = kind.spec();
             for m in &c.props {
@@ -284,7 +284,7 @@ fn picker_ref<'a>(ctx: &Ctx<'a>, screen: &'a Screen, r: &Ref) -> bool {
         Scope::Screen(id) => ctx.flow.screen(id),
     };
     target.is_some_and(|s| {
-        s.all_components()
+        ctx.components(s)
             .iter()
             .any(|c| c.kind.is_some_and(Kind::is_picker) && c.name() == Some(r.path[0].as_str()))
     })
@@ -558,6 +558,7 @@ fn navigate_payload(ctx: &mut Ctx, screen: &Screen, target: &Screen, node: &Node
                 let t = references(
                     &mut Ctx {
                         flow: ctx.flow,
+                        components: ctx.components,
                         diags: Vec::new(),
                     },
                     screen,

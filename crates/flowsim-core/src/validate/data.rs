@@ -27,7 +27,7 @@ pub(super) fn check(ctx: &mut Ctx) {
                 Place::Property(&[Type::String]),
             );
         }
-        for c in screen.all_components() {
+        for &c in ctx.components(screen) {
             component(ctx, screen, c);
         }
     }
@@ -367,7 +367,7 @@ pub(super) fn resolve(
         }
         Store::Form => {
             let name = &r.path[0];
-            let comps = target.all_components();
+            let comps = ctx.components(target);
             match comps
                 .iter()
                 .find(|c| c.kind.is_some_and(Kind::is_input) && c.name() == Some(name.as_str()))

@@ -234,7 +234,7 @@ pub(super) fn check(ctx: &mut Ctx) {
 fn navigate_branches(ctx: &mut Ctx, screen: &Screen) {
     let mut targets: Vec<String> = Vec::new();
     let mut first_over: Option<(Span, Path)> = None;
-    for c in screen.all_components() {
+    for c in ctx.components(screen) {
         c.for_each_action(&mut |path, action| {
             if action.get("name").and_then(Node::as_str) != Some("navigate") {
                 return;
