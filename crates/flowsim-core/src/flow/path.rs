@@ -4,6 +4,8 @@ use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
+use compact_str::CompactString;
+
 /// A path, shared with the paths it was extended from: [`Path::key`] and [`Path::index`]
 /// allocate one link and never copy the parent's segments (the validator makes a path for
 /// every value it visits).
@@ -19,7 +21,8 @@ struct Link {
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 enum Seg {
-    Key(String),
+    /// Keys are short: inline, not a second allocation.
+    Key(CompactString),
     Index(usize),
 }
 
@@ -30,7 +33,7 @@ impl Path {
 
     /// This path followed by an object key.
     pub fn key(&self, key: &str) -> Path {
-        self.push(Seg::Key(key.to_string()))
+        self.push(Seg::Key(key.into()))
     }
 
     /// This path followed by an array index.
