@@ -66,7 +66,7 @@ fn progress(session: &Session) -> Option<(usize, usize)> {
     }
     let done = session.stack.len().max(1);
     let ahead =
-        longest(current, &edges, &mut Vec::new(), &mut Default::default()).saturating_sub(1);
+        longest(current, edges, &mut Vec::new(), &mut Default::default()).saturating_sub(1);
     Some((done, done + ahead))
 }
 

@@ -7,6 +7,8 @@
 //! taken out of its parent's member list, and everything else stays there for the
 //! validator's schema checks.
 
+use std::sync::OnceLock;
+
 use super::json::{Member, Node, Span, Value};
 use super::path::Path;
 use super::spec::Kind;
@@ -27,6 +29,9 @@ pub struct Flow {
     /// Span of the `screens` array (or of the whole document when it is missing).
     pub screens_span: Span,
     pub span: Span,
+    /// [`Flow::edges`], found on first use: the progress bar of every frame asks for them.
+    /// (A flow is not changed once built; a changed copy is a new flow to the app.)
+    edges: OnceLock<Vec<(String, String)>>,
 }
 
 #[derive(Debug, Clone)]
@@ -187,6 +192,7 @@ impl Flow {
             screens,
             screens_span,
             span,
+            edges: OnceLock::new(),
         }
     }
 
@@ -204,15 +210,15 @@ impl Flow {
 
     /// Forward edges between screens: the routing model when there is one, else the
     /// edges derived from `navigate` actions (flow-json.md §5.1).
-    pub fn edges(&self) -> Vec<(String, String)> {
-        match &self.routing_model {
+    pub fn edges(&self) -> &[(String, String)] {
+        self.edges.get_or_init(|| match &self.routing_model {
             Some(model) => model
                 .routes
                 .iter()
                 .flat_map(|r| r.to.iter().map(|(to, _)| (r.from.clone(), to.clone())))
                 .collect(),
             None => self.navigate_edges(),
-        }
+        })
     }
 
     /// `(from, to)` for every `navigate` action in the flow.
@@ -349,8 +355,8 @@ impl Screen {
 
     /// Calls `f` on every action object of the screen (including data-source items).
     pub fn for_each_action(&self, f: &mut dyn FnMut(&Node)) {
-        for c in self.all_components() {
-            c.for_each_action(&mut |_, action| f(action));
+        for c in self.children() {
+            c.walk(&mut |c| c.for_each_action(&mut |_, action| f(action)));
         }
     }
 }
@@ -528,22 +534,58 @@ impl Component {
         }
     }
 
-    /// Calls `f(trigger_path, action)` on every action object of this component itself
-    /// (not of nested components), including actions on data-source and list items.
-    pub fn for_each_action(&self, f: &mut dyn FnMut(Path, &Node)) {
+    /// Calls `f(trigger, action)` on every action object of this component itself (not of
+    /// nested components), including actions on data-source and list items.
+    pub fn for_each_action<'a>(&'a self, f: &mut dyn FnMut(Trigger<'a>, &'a Node)) {
         for m in &self.props {
             if m.key.starts_with("on-") && m.value.is_object() {
-                f(self.path.key(&m.key), &m.value);
+                f(
+                    Trigger {
+                        component: &self.path,
+                        key: &m.key,
+                        item: None,
+                    },
+                    &m.value,
+                );
             }
             if matches!(m.key.as_str(), "data-source" | "list-items") {
                 for (i, item) in m.value.items().iter().enumerate() {
                     for im in item.members() {
                         if im.key.starts_with("on-") && im.value.is_object() {
-                            f(self.path.key(&m.key).index(i).key(&im.key), &im.value);
+                            f(
+                                Trigger {
+                                    component: &self.path,
+                                    key: &m.key,
+                                    item: Some((i, &im.key)),
+                                },
+                                &im.value,
+                            );
                         }
                     }
                 }
             }
+        }
+    }
+}
+
+/// Where an action stands: a component's `on-…` property, or one of an item's. Its
+/// [`Trigger::path`] is made only when asked for.
+#[derive(Debug, Clone, Copy)]
+pub struct Trigger<'a> {
+    component: &'a Path,
+    /// The component's property: `on-click-action`, or `data-source` for an item's action.
+    key: &'a str,
+    /// The item's index and its `on-…` property.
+    item: Option<(usize, &'a str)>,
+}
+
+impl Trigger<'_> {
+    /// The action's path (`…children[2].on-click-action`, `…data-source[1].on-click-action`).
+    pub fn path(&self) -> Path {
+        let path = self.component.key(self.key);
+        match self.item {
+            Some((i, key)) => path.index(i).key(key),
+            None => path,
         }
     }
 }
