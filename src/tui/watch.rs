@@ -36,10 +36,7 @@ pub fn watch(path: PathBuf, tx: UnboundedSender<Event>) -> notify::Result<Recomm
         let Ok(event) = result else { return };
         // Reading the file (our own reload included) is not a change.
         if !matches!(event.kind, EventKind::Access(_))
-            && event
-                .paths
-                .iter()
-                .any(|p| p.file_name() == name.as_deref())
+            && event.paths.iter().any(|p| p.file_name() == name.as_deref())
         {
             let _ = touched.send(());
         }

@@ -135,9 +135,7 @@ fn convert(value: ast::Value<'_>) -> Result<Node, SyntaxError> {
                     ast::ObjectPropName::String(s) => {
                         (s.value.as_ref().into(), s.range.start..s.range.end)
                     }
-                    ast::ObjectPropName::Word(w) => {
-                        (w.value.into(), w.range.start..w.range.end)
-                    }
+                    ast::ObjectPropName::Word(w) => (w.value.into(), w.range.start..w.range.end),
                 };
                 members.push(Member {
                     key,

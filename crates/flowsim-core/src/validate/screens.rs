@@ -335,8 +335,7 @@ fn check_terminal(ctx: &mut Ctx, screen: &Screen) {
             .help("remove it: without an endpoint, Back restores the previous screen as it was"),
         );
     }
-    if terminal && all.iter().any(|c| c.kind == Some(Kind::NavigationList))
-    {
+    if terminal && all.iter().any(|c| c.kind == Some(Kind::NavigationList)) {
         ctx.push(Diagnostic::error(
             Code::InvalidComponentPlacement,
             screen.id_span.clone(),
@@ -562,8 +561,7 @@ fn check_forms(ctx: &mut Ctx, screen: &Screen) {
         }
     }
     // Form-level checks.
-    for form in all.iter().filter(|c| c.kind == Some(Kind::Form))
-    {
+    for form in all.iter().filter(|c| c.kind == Some(Kind::Form)) {
         let mut inner = Vec::new();
         if let Children::List(list) = &form.children {
             for c in list {
