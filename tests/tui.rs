@@ -180,13 +180,13 @@ fn fill_navigate_back_and_complete() {
         key(&mut app, Tab);
     }
     key(&mut app, Enter);
-    assert_eq!(app.session.current(), Some("INTERESTS"));
+    assert_eq!(app.session().current(), Some("INTERESTS"));
     insta::assert_snapshot!(
         "welcome_interests_focused",
         draw(&mut app, 60, 30).backend()
     );
     key(&mut app, Esc);
-    assert_eq!(app.session.current(), Some("WELCOME"));
+    assert_eq!(app.session().current(), Some("WELCOME"));
     let text = screen_text(&mut app);
     assert!(
         text.contains("│ Ada"),
@@ -213,7 +213,7 @@ fn fill_navigate_back_and_complete() {
         "the side panel opens on completion with the payload"
     );
     key(&mut app, Char('r'));
-    assert_eq!(app.session.current(), Some("WELCOME"));
+    assert_eq!(app.session().current(), Some("WELCOME"));
 }
 
 #[test]
@@ -223,7 +223,7 @@ fn disabled_footer_does_nothing_and_says_why() {
         key(&mut app, Tab);
     }
     key(&mut app, Enter);
-    assert_eq!(app.session.current(), Some("WELCOME"));
+    assert_eq!(app.session().current(), Some("WELCOME"));
     assert!(app.notice.as_deref().unwrap_or("").contains("disabled"));
 }
 
@@ -281,7 +281,7 @@ fn dropdown_and_date_pickers_open_full_screen() {
     let text = screen_text(&mut app);
     assert!(text.contains("Number of guests"), "{text}");
     keys(&mut app, &[KeyCode::Down, Enter]);
-    let guests = app.session.store().unwrap().form.get("guests").cloned();
+    let guests = app.session().store().unwrap().form.get("guests").cloned();
     assert!(guests.is_some(), "a dropdown option was chosen");
     key(&mut app, Tab);
     key(&mut app, Enter);
@@ -365,7 +365,7 @@ fn endpoint_flow_runs_from_a_mock() {
     let mut app = App::new("loan", flow, findings, Start::DataExchange, "t-1");
     let commands = app.boot();
     run(&mut app, commands, Some(&mock));
-    assert_eq!(app.session.current(), Some("LOAN"));
+    assert_eq!(app.session().current(), Some("LOAN"));
     let text = screen_text(&mut app);
     assert!(text.contains("LOAN"), "{text}");
 }
@@ -418,7 +418,7 @@ fn mouse_click_focuses_and_presses() {
     app.handle(Event::Mouse(click));
     assert_eq!(app.focus, Some(target));
     assert!(
-        app.session.store().unwrap().form.contains_key("role"),
+        app.session().store().unwrap().form.contains_key("role"),
         "the click selected the option"
     );
 }
@@ -528,9 +528,9 @@ fn step_mode_holds_requests_and_answers_and_the_inspector_shows_them() {
         text.contains("the answer arrived") && text.contains("Welcome aboard"),
         "{text}"
     );
-    assert_eq!(app.session.current(), Some("ASK"));
+    assert_eq!(app.session().current(), Some("ASK"));
     press(&mut app, Enter, KeyModifiers::NONE, &mock);
-    assert_eq!(app.session.current(), Some("DONE"));
+    assert_eq!(app.session().current(), Some("DONE"));
     assert!(screen_text(&mut app).contains("Welcome aboard"));
 
     press(&mut app, Char('i'), KeyModifiers::NONE, &mock);
@@ -565,7 +565,7 @@ fn step_mode_answers_by_hand_and_cancels() {
     assert!(app.stepping.is_some());
     press(&mut app, Esc, KeyModifiers::NONE, &mock);
     assert!(
-        app.session
+        app.session()
             .snackbar
             .as_deref()
             .unwrap_or("")
@@ -577,7 +577,7 @@ fn step_mode_answers_by_hand_and_cancels() {
     // The template answers with the current screen; use it: a refresh of ASK.
     press(&mut app, Char('s'), KeyModifiers::CONTROL, &mock);
     assert!(app.stepping.is_none());
-    assert_eq!(app.session.current(), Some("ASK"));
+    assert_eq!(app.session().current(), Some("ASK"));
     assert_eq!(app.exchanges.len(), 1, "the hand-made answer is listed");
 }
 
@@ -644,7 +644,7 @@ fn page_down_stops_at_the_end_of_the_help_and_the_inspector() {
 
     // The inspector's details too, with a short exchange.
     press(&mut app, Enter, KeyModifiers::NONE, &mock);
-    assert_eq!(app.session.current(), Some("DONE"));
+    assert_eq!(app.session().current(), Some("DONE"));
     let first = press_and_draw(&mut app, Char('i'), &mock);
     assert!(first.contains("endpoint inspector"), "{first}");
     for _ in 0..30 {
@@ -679,7 +679,7 @@ fn findings_about_an_answer_show_in_the_status_line_panel_and_inspector() {
     type_text(&mut app, "42");
     key(&mut app, Tab);
     press(&mut app, Enter, KeyModifiers::NONE, &mock);
-    assert_eq!(app.session.current(), Some("DONE"));
+    assert_eq!(app.session().current(), Some("DONE"));
     let text = screen_text(&mut app);
     let status = text.lines().next().unwrap();
     assert!(status.contains("⚠ 1 finding about the answer"), "{status}");
@@ -703,7 +703,7 @@ fn after_a_live_reload_requests_follow_the_reloaded_data_api_version() {
     let (mut app, _) = endpoint_app();
     type_text(&mut app, "7");
     // The file now says Data API 4.0: the next request is a 4.0 one, signed.
-    let mut flow = (*app.session.flow).clone();
+    let mut flow = (*app.session().flow).clone();
     flow.data_api_version = Some("4.0".into());
     app.handle(Event::Reload(Ok((std::sync::Arc::new(flow), Vec::new()))));
     key(&mut app, Tab);

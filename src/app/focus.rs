@@ -72,7 +72,7 @@ impl App {
             Target::Footer => view.footer.as_ref(),
             t => {
                 let key = Self::target_key(t)?;
-                view.items.iter().find(|i| i.key == key)
+                view.items.iter().find(|i| *i.key == *key)
             }
         }
     }

@@ -171,7 +171,7 @@ impl App {
             }
             (Action::Back, _) => {
                 self.editor = None;
-                let effects = self.session.update(Input::Back);
+                let effects = self.session_mut().update(Input::Back);
                 self.scroll = 0;
                 self.follow = true;
                 self.effects(effects)

@@ -34,7 +34,7 @@ pub struct Ctx<'a> {
     pub focus: Option<&'a Target>,
     /// The text field being edited: key and cursor state.
     pub editor: Option<(&'a str, &'a LineInput)>,
-    pub carousel: &'a BTreeMap<String, usize>,
+    pub carousel: &'a BTreeMap<std::sync::Arc<str>, usize>,
     /// No colours: draw pictures as `[image: alt]` and buttons with brackets.
     pub plain: bool,
     /// The phone's language direction and who orders right-to-left text.
@@ -547,7 +547,7 @@ fn text_field(b: &mut Body, item: &Item, ctx: &Ctx) {
         item.text("input-type").as_deref(),
         Some("password" | "passcode")
     );
-    let editing = ctx.editor.filter(|(k, _)| *k == item.key).map(|(_, i)| i);
+    let editing = ctx.editor.filter(|(k, _)| *k == &*item.key).map(|(_, i)| i);
     let value = match editing {
         Some(input) => input.value().to_string(),
         None => item.value.as_ref().map(display).unwrap_or_default(),

@@ -144,11 +144,11 @@ pub fn draw(frame: &mut Frame, app: &App, paint: &Paint) -> Drawn {
     let mut drawn = Drawn::default();
     if phone_area.width > 0 {
         let p = Phone {
-            session: &app.session,
+            session: app.session(),
             view: &view,
             theme: t,
             focus: app.focus.as_ref(),
-            editor: app.editor.as_ref().map(|(k, i)| (k.as_str(), i)),
+            editor: app.editor.as_ref().map(|(k, i)| (&**k, i)),
             carousel: &app.carousel,
             overlay: &app.overlay,
             scroll: app.scroll,

@@ -13,7 +13,7 @@ fn overlay_text(p: &Phone, s: &str, cells: usize) -> String {
 
 pub(super) fn list_overlay(p: &Phone, key: &str, cursor: usize, area: Rect, buf: &mut Buffer) {
     let t = p.theme;
-    let Some(item) = p.view.items.iter().find(|i| i.key == key) else {
+    let Some(item) = p.view.items.iter().find(|i| *i.key == *key) else {
         return;
     };
     let mut lines = vec![
@@ -80,7 +80,7 @@ pub(super) fn calendar_overlay(
     buf: &mut Buffer,
 ) {
     let t = p.theme;
-    let Some(item) = p.view.items.iter().find(|i| i.key == key) else {
+    let Some(item) = p.view.items.iter().find(|i| *i.key == *key) else {
         return;
     };
     let label = match item.props.get("label") {
@@ -155,7 +155,7 @@ pub(super) fn calendar_overlay(
 
 pub(super) fn path_overlay(p: &Phone, key: &str, input: &LineInput, area: Rect, buf: &mut Buffer) {
     let t = p.theme;
-    let Some(item) = p.view.items.iter().find(|i| i.key == key) else {
+    let Some(item) = p.view.items.iter().find(|i| *i.key == *key) else {
         return;
     };
     let what = if item.kind == Kind::PhotoPicker {

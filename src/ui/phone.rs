@@ -13,7 +13,7 @@ pub struct Phone<'a> {
     pub theme: &'a Theme,
     pub focus: Option<&'a Target>,
     pub editor: Option<(&'a str, &'a LineInput)>,
-    pub carousel: &'a BTreeMap<String, usize>,
+    pub carousel: &'a BTreeMap<std::sync::Arc<str>, usize>,
     pub overlay: &'a Overlay,
     /// Requested scroll offset and whether to follow the focus.
     pub scroll: u16,
@@ -65,8 +65,7 @@ fn progress(session: &Session) -> Option<(usize, usize)> {
         1 + best
     }
     let done = session.stack.len().max(1);
-    let ahead =
-        longest(current, edges, &mut Vec::new(), &mut Default::default()).saturating_sub(1);
+    let ahead = longest(current, edges, &mut Vec::new(), &mut Default::default()).saturating_sub(1);
     Some((done, done + ahead))
 }
 

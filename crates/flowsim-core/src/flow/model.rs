@@ -7,7 +7,7 @@
 //! taken out of its parent's member list, and everything else stays there for the
 //! validator's schema checks.
 
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use super::json::{Member, Node, Span, Value};
 use super::path::Path;
@@ -83,6 +83,8 @@ pub struct Component {
     pub children: Children,
     /// Keys of the members moved into `children`, with their spans.
     pub moved: Vec<(String, Span)>,
+    /// [`Component::key`], written out the first time a view shows the component.
+    key: OnceLock<Arc<str>>,
 }
 
 /// Components nested in a container.
@@ -468,7 +470,14 @@ impl Component {
             props,
             children,
             moved,
+            key: OnceLock::new(),
         }
+    }
+
+    /// The component's path as text (`screens[0].layout.children[2]`): its identity in a
+    /// screen's view, for focus and hit-testing. Shared, not copied, by every view.
+    pub fn key(&self) -> Arc<str> {
+        Arc::clone(self.key.get_or_init(|| self.path.to_string().into()))
     }
 
     pub fn member(&self, key: &str) -> Option<&Member> {

@@ -105,7 +105,7 @@ impl From<&str> for ReplyError {
 pub enum Tap {
     Footer,
     /// An EmbeddedLink, by the component key from the view.
-    Link(String),
+    Link(Arc<str>),
     /// The "Read more" link of the OptIn named so.
     ReadMore(String),
     /// A NavigationList item: the list's name and the item id.

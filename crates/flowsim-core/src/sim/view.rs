@@ -2,6 +2,8 @@
 //! `If` and `Switch` resolved. The terminal UI, `flowsim render` and the scenario runner all
 //! read the screen through this one view.
 
+use std::sync::Arc;
+
 use serde_json::{Map, Value};
 
 use super::Session;
@@ -25,7 +27,7 @@ pub struct ScreenView {
 pub struct Item {
     pub kind: Kind,
     /// The component's JSON path: a stable identity for focus and hit-testing.
-    pub key: String,
+    pub key: Arc<str>,
     /// Every non-action property, resolved to plain JSON.
     pub props: Map<String, Value>,
     /// Actions as written (`on-click-action`, …).
@@ -154,7 +156,10 @@ impl ScreenView {
     }
 
     pub fn item(&self, key: &str) -> Option<&Item> {
-        self.items.iter().chain(&self.footer).find(|i| i.key == key)
+        self.items
+            .iter()
+            .chain(&self.footer)
+            .find(|i| *i.key == *key)
     }
 }
 
@@ -269,7 +274,7 @@ impl Session {
         }
         let mut item = Item {
             kind,
-            key: c.path.to_string(),
+            key: c.key(),
             name: c.name().map(str::to_string),
             value: None,
             error: None,
