@@ -38,12 +38,19 @@ fn progress(session: &Session) -> Option<(usize, usize)> {
         return None;
     }
     let current = session.current()?;
-    let edges = flow.edges();
+    // The edges by the screen they leave (a stable sort: each screen's edges keep their
+    // order), so a screen's way on is a binary search, not a pass over every edge.
+    let mut edges: Vec<(&str, &str)> = flow
+        .edges()
+        .iter()
+        .map(|(from, to)| (from.as_str(), to.as_str()))
+        .collect();
+    edges.sort_by_key(|&(from, _)| from);
     // The longest path (in screens) from `id` to a screen with no way on, memoised (a flow
     // can branch at every screen); loops are invalid flows, cut by not revisiting a screen.
     fn longest<'a>(
         id: &'a str,
-        edges: &'a [(String, String)],
+        edges: &[(&'a str, &'a str)],
         seen: &mut Vec<&'a str>,
         memo: &mut std::collections::HashMap<&'a str, usize>,
     ) -> usize {
@@ -54,10 +61,11 @@ fn progress(session: &Session) -> Option<(usize, usize)> {
             return 0;
         }
         seen.push(id);
-        let best = edges
+        let first = edges.partition_point(|&(from, _)| from < id);
+        let best = edges[first..]
             .iter()
-            .filter(|(from, _)| from == id)
-            .map(|(_, to)| longest(to, edges, seen, memo))
+            .take_while(|&&(from, _)| from == id)
+            .map(|&(_, to)| longest(to, edges, seen, memo))
             .max()
             .unwrap_or(0);
         seen.pop();
@@ -65,7 +73,8 @@ fn progress(session: &Session) -> Option<(usize, usize)> {
         1 + best
     }
     let done = session.stack.len().max(1);
-    let ahead = longest(current, edges, &mut Vec::new(), &mut Default::default()).saturating_sub(1);
+    let ahead =
+        longest(current, &edges, &mut Vec::new(), &mut Default::default()).saturating_sub(1);
     Some((done, done + ahead))
 }
 
