@@ -9,6 +9,8 @@
 
 use std::sync::{Arc, OnceLock};
 
+use compact_str::CompactString;
+
 use super::json::{Member, Node, Span, Value};
 use super::path::Path;
 use super::spec::Kind;
@@ -75,7 +77,7 @@ pub struct Layout {
 pub struct Component {
     /// `None` when `type` is missing or not a known component.
     pub kind: Option<Kind>,
-    pub type_name: Option<String>,
+    pub type_name: Option<CompactString>,
     pub path: Path,
     pub span: Span,
     /// Members other than the component lists moved into `children`.
@@ -144,7 +146,7 @@ impl Flow {
     pub fn from_node(root: Node) -> Flow {
         let span = root.span.clone();
         let mut members = match root.value {
-            Value::Object(members) => members,
+            Value::Object(members) => members.into_vec(),
             _ => Vec::new(),
         };
         let declared_version = members
@@ -281,7 +283,7 @@ impl Screen {
     fn from_node(index: usize, path: Path, node: Node) -> Screen {
         let span = node.span.clone();
         let mut members = match node.value {
-            Value::Object(members) => members,
+            Value::Object(members) => members.into_vec(),
             _ => Vec::new(),
         };
         let (id, id_span) = members
@@ -367,7 +369,7 @@ impl Layout {
     fn from_node(path: Path, node: Node) -> Layout {
         let span = node.span.clone();
         let mut members = match node.value {
-            Value::Object(members) => members,
+            Value::Object(members) => members.into_vec(),
             _ => Vec::new(),
         };
         let mut children = Vec::new();
@@ -406,14 +408,14 @@ impl Component {
     fn from_node(path: Path, node: Node) -> Component {
         let span = node.span.clone();
         let mut props = match node.value {
-            Value::Object(members) => members,
+            Value::Object(members) => members.into_vec(),
             _ => Vec::new(),
         };
         let type_name = props
             .iter()
             .find(|m| m.key == "type")
             .and_then(|m| m.value.as_str())
-            .map(str::to_string);
+            .map(CompactString::from);
         let kind = type_name.as_deref().and_then(Kind::parse);
         let mut moved = Vec::new();
         let mut take_list = |key: &str| -> Option<Vec<Component>> {

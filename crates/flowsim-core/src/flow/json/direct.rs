@@ -219,7 +219,7 @@ impl Parser<'_> {
         members.extend(self.members.drain(first..));
         Some(Node {
             span: start..self.pos,
-            value: Value::Object(members),
+            value: Value::Object(members.into()),
         })
     }
 
@@ -244,7 +244,7 @@ impl Parser<'_> {
         items.extend(self.items.drain(first..));
         Some(Node {
             span: start..self.pos,
-            value: Value::Array(items),
+            value: Value::Array(items.into()),
         })
     }
 }
