@@ -8,7 +8,7 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::flow::expr::{self, PropText, Ref, Scope, Store, Type};
 use crate::flow::json::{Node, Value};
 use crate::flow::model::Screen;
-use crate::flow::path::Path;
+use crate::flow::path::{At, Path};
 use crate::flow::spec::{ActionName, Allowed, Kind, NEXT_TYPES, Prop, Ty, URL_SCHEMES};
 
 pub(super) fn check(ctx: &mut Ctx) {
@@ -268,7 +268,7 @@ fn payload_references(ctx: &mut Ctx, screen: &Screen, node: &Node, path: &Path) 
             }
         }
         Value::String(_) => {
-            references(ctx, screen, node, path, Place::Payload);
+            references(ctx, screen, node, &At::Path(path), Place::Payload);
         }
         _ => {}
     }
@@ -563,7 +563,7 @@ fn navigate_payload(ctx: &mut Ctx, screen: &Screen, target: &Screen, node: &Node
                     },
                     screen,
                     &m.value,
-                    &p,
+                    &At::Path(&p),
                     Place::Payload,
                 );
                 let expected = schema_type(&field.schema);
