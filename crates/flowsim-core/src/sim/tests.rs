@@ -967,3 +967,53 @@ fn requests_follow_the_flow_after_a_rebase() {
     assert_eq!((r.version.as_str(), r.sign_flow_token), ("4.0", true));
     assert_eq!(r.payload()["version"], "4.0");
 }
+
+#[test]
+fn an_input_found_by_name_is_the_one_the_view_shows() {
+    // Every input of every screen of the bundled samples, with If branches both ways.
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../sample-flows");
+    let mut checked = 0;
+    for entry in std::fs::read_dir(dir).unwrap().map(Result::unwrap) {
+        let name = entry.file_name().to_string_lossy().to_string();
+        if !name.ends_with(".json") || name.matches('.').count() > 1 {
+            continue;
+        }
+        let text = std::fs::read_to_string(entry.path()).unwrap();
+        let flow = Arc::new(Flow::from_node(json::parse(&text).unwrap()));
+        for screen in &flow.screens {
+            let mut s = Session::new(Arc::clone(&flow), "tok");
+            s.update(Input::Start(Start::Navigate {
+                screen: Some(screen.id.clone()),
+                data: None,
+            }));
+            let names: Vec<&str> = screen
+                .all_components()
+                .iter()
+                .filter_map(|c| c.name())
+                .collect();
+            for ticked in [false, true] {
+                for name in &names {
+                    assert_eq!(
+                        s.item_named(name).as_ref(),
+                        s.view().item_named(name),
+                        "{name} on {} of {}",
+                        screen.id,
+                        entry.path().display()
+                    );
+                    checked += 1;
+                }
+                // Tick every OptIn, pick every first option: conditions change.
+                for item in s.view().items {
+                    if let Some(name) = &item.name {
+                        let value = match item.kind {
+                            Kind::OptIn => json!(ticked),
+                            _ => continue,
+                        };
+                        set(&mut s, name, value);
+                    }
+                }
+            }
+        }
+    }
+    assert!(checked > 50, "{checked} inputs checked");
+}

@@ -192,7 +192,13 @@ impl Session {
             .unwrap_or_default();
         let mut items = Vec::new();
         if let Some(screen) = screen {
-            self.collect(id, screen.children(), FormCtx { errors: None }, &mut items);
+            self.collect(
+                id,
+                screen.children(),
+                FormCtx { errors: None },
+                None,
+                &mut items,
+            );
         }
         let footer = items
             .iter()
@@ -208,16 +214,36 @@ impl Session {
         }
     }
 
-    fn collect(&self, on: &str, list: &[Component], form: FormCtx, out: &mut Vec<Item>) {
+    /// What the current view's [`ScreenView::item_named`] finds, without making the items
+    /// of the rest of the screen: an input changing its value needs only its own.
+    pub(super) fn item_named(&self, name: &str) -> Option<Item> {
+        let id = self.current()?;
+        let screen = self.flow.screen(id)?;
+        let mut items = Vec::new();
+        let form = FormCtx { errors: None };
+        self.collect(id, screen.children(), form, Some(name), &mut items);
+        items.into_iter().find(|i| i.kind != Kind::Footer)
+    }
+
+    /// The visible items of `list`, in order; with `only`, just the components of that
+    /// name.
+    fn collect(
+        &self,
+        on: &str,
+        list: &[Component],
+        form: FormCtx,
+        only: Option<&str>,
+        out: &mut Vec<Item>,
+    ) {
         for c in list {
             let Some(kind) = c.kind else { continue };
             match (kind, &c.children) {
                 (Kind::If, Children::Branches { then, otherwise }) => {
                     let cond = c.prop("condition").and_then(|n| n.as_str()).unwrap_or("");
                     if self.condition(on, cond) {
-                        self.collect(on, then, form, out);
+                        self.collect(on, then, form, only, out);
                     } else if let Some(o) = otherwise {
-                        self.collect(on, o, form, out);
+                        self.collect(on, o, form, only, out);
                     }
                 }
                 (Kind::Switch, Children::Cases(cases)) => {
@@ -232,7 +258,7 @@ impl Session {
                         .find(|case| case.key == value)
                         .or_else(|| cases.iter().find(|case| case.key == "default"));
                     if let Some(case) = case {
-                        self.collect(on, &case.children, form, out);
+                        self.collect(on, &case.children, form, only, out);
                     }
                 }
                 (Kind::Form, Children::List(children)) => {
@@ -243,9 +269,11 @@ impl Session {
                         FormCtx {
                             errors: errors.as_ref(),
                         },
+                        only,
                         out,
                     );
                 }
+                _ if only.is_some_and(|name| c.name() != Some(name)) => {}
                 _ => {
                     if let Some(item) = self.item(on, c, kind, form) {
                         out.push(item);
