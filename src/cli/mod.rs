@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod endpoint;
+mod graph;
 pub mod preview;
 mod render;
 mod schema;
@@ -55,6 +56,9 @@ pub enum Command {
     /// Print a JSON Schema of Flow JSON, for editor completion and inline errors.
     #[command(after_help = schema::AFTER_HELP)]
     Schema(schema::Args),
+    /// Draw the screens of a flow and the routes between them (text, Mermaid, DOT).
+    #[command(after_help = graph::AFTER_HELP)]
+    Graph(graph::Args),
     /// Run scripted scenarios against flows, offline (for CI).
     #[command(after_help = test::AFTER_HELP)]
     Test(test::Args),
@@ -129,6 +133,7 @@ pub fn main() -> ExitCode {
         Some(Command::Validate(args)) => validate::run(&args),
         Some(Command::Schema(args)) => schema::run(&args),
         Some(Command::Test(args)) => test::run(&args),
+        Some(Command::Graph(args)) => graph::run(&args),
         Some(Command::Ping(args)) => endpoint::ping(&args),
         Some(Command::Keygen(args)) => endpoint::keygen(&args),
         Some(Command::Decrypt(args)) => endpoint::decrypt(&args),

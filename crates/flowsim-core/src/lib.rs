@@ -13,9 +13,11 @@
 //! `.ci/run` checks its dependency tree. Shells (the endpoint client, the terminal app, the
 //! CLI) depend on it, never the other way round.
 
+pub mod coverage;
 pub mod diagnostic;
 pub mod drive;
 pub mod flow;
+pub mod routes;
 pub mod scenario;
 pub mod sim;
 pub mod text;
