@@ -13,7 +13,7 @@ use crate::drive::{Driver, Endpoint, Happened};
 use crate::flow::expr;
 use crate::flow::model::Flow;
 use crate::sim::mock::is_subset;
-use crate::sim::{AnswerFinding, Input, Level, Phase, Session, Start, Tap};
+use crate::sim::{AnswerFinding, Input, Level, Phase, Session, Start, Tap, Walk};
 
 /// A scenario file.
 #[derive(Debug, Clone, Deserialize)]
@@ -123,6 +123,8 @@ pub struct Outcome {
     pub trace: Vec<String>,
     /// What the client found in the endpoint's answers, by step.
     pub findings: Vec<StepFinding>,
+    /// What the flow did (the engine's journal), for coverage.
+    pub walked: Vec<Walk>,
 }
 
 /// A finding about an endpoint answer, and the step whose request it answered (0: the start).
@@ -190,6 +192,7 @@ pub async fn run<E: Endpoint>(
         trail: runner.trail,
         trace: runner.trace,
         findings: runner.findings,
+        walked: runner.session.walked,
     }
 }
 

@@ -1,0 +1,159 @@
+//! How much of a flow its tests walk (`flowsim test --coverage`): the screens visited, the
+//! routes taken, the inputs filled and the actions fired, each counted against what the flow
+//! has, read from the engine's journal ([`Walk`]) so it counts what the engine did.
+
+use std::collections::BTreeSet;
+
+use crate::flow::model::Flow;
+use crate::routes::{self, How, Routes, To};
+use crate::sim::Walk;
+
+/// One of the four figures: everything the flow has, and what the tests reached.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Part {
+    /// `(key, name)`: the key matches the journal, the name is what a person reads.
+    pub all: Vec<(String, String)>,
+    pub covered: BTreeSet<String>,
+}
+
+impl Part {
+    fn add(&mut self, key: String, name: String) {
+        if !self.all.iter().any(|(k, _)| *k == key) {
+            self.all.push((key, name));
+        }
+    }
+
+    fn cover(&mut self, key: &str) {
+        if self.all.iter().any(|(k, _)| k == key) {
+            self.covered.insert(key.to_string());
+        }
+    }
+
+    pub fn total(&self) -> usize {
+        self.all.len()
+    }
+
+    pub fn count(&self) -> usize {
+        self.covered.len()
+    }
+
+    /// Covered share in percent; a flow with nothing to cover is fully covered.
+    pub fn percent(&self) -> f64 {
+        if self.all.is_empty() {
+            100.0
+        } else {
+            self.count() as f64 * 100.0 / self.total() as f64
+        }
+    }
+
+    /// Names of what no test reached, in the flow's order.
+    pub fn missing(&self) -> Vec<&str> {
+        self.all
+            .iter()
+            .filter(|(k, _)| !self.covered.contains(k))
+            .map(|(_, n)| n.as_str())
+            .collect()
+    }
+
+    /// Names of what the tests reached, in the flow's order.
+    pub fn reached(&self) -> Vec<&str> {
+        self.all
+            .iter()
+            .filter(|(k, _)| self.covered.contains(k))
+            .map(|(_, n)| n.as_str())
+            .collect()
+    }
+}
+
+/// The coverage of one flow.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Coverage {
+    pub screens: Part,
+    /// Routes as `FROM → TO` (`TO` a screen, `END` or a URL), as `flowsim graph` draws them.
+    pub routes: Part,
+    /// Inputs as `SCREEN.name`.
+    pub inputs: Part,
+    /// Action objects by JSON path, named `SCREEN: Component "text" → action`.
+    pub actions: Part,
+    /// `open_url` actions and the route each takes.
+    url_routes: Vec<(String, String)>,
+}
+
+impl Coverage {
+    /// Everything the flow has, nothing covered yet.
+    pub fn of(flow: &Flow) -> Coverage {
+        let map = Routes::of(flow);
+        let mut c = Coverage {
+            screens: Part::default(),
+            routes: Part::default(),
+            inputs: Part::default(),
+            actions: Part::default(),
+            url_routes: Vec::new(),
+        };
+        for s in &flow.screens {
+            c.screens.add(s.id.clone(), s.id.clone());
+            for name in routes::inputs(s) {
+                let key = format!("{}.{name}", s.id);
+                c.inputs.add(key.clone(), key);
+            }
+            for t in routes::triggers(s) {
+                let name = format!("{}: {} → {}", s.id, t.component, t.action);
+                c.actions.add(t.path, name);
+            }
+        }
+        for r in &map.routes {
+            c.routes.add(r.name(), r.name());
+            if r.how == How::OpenUrl {
+                for t in &r.via {
+                    c.url_routes.push((t.path.clone(), r.name()));
+                }
+            }
+        }
+        c
+    }
+
+    /// Counts what a session's journal shows.
+    pub fn record(&mut self, walked: &[Walk]) {
+        for w in walked {
+            match w {
+                Walk::Screen { from, to } => {
+                    self.screens.cover(to);
+                    if let Some(from) = from {
+                        self.routes
+                            .cover(&format!("{from} → {}", To::Screen(to.clone()).label()));
+                    }
+                }
+                Walk::Input { screen, name } => self.inputs.cover(&format!("{screen}.{name}")),
+                Walk::Action { path, .. } => {
+                    self.actions.cover(path);
+                    if let Some((_, route)) = self.url_routes.iter().find(|(p, _)| p == path) {
+                        let route = route.clone();
+                        self.routes.cover(&route);
+                    }
+                }
+                Walk::Completed { screen } => {
+                    self.routes.cover(&format!("{screen} → {}", To::End.label()))
+                }
+            }
+        }
+    }
+
+    /// The four figures with their names, in report order.
+    pub fn parts(&self) -> [(&'static str, &Part); 4] {
+        [
+            ("screens", &self.screens),
+            ("routes", &self.routes),
+            ("inputs", &self.inputs),
+            ("actions", &self.actions),
+        ]
+    }
+
+    /// The figures under `min` percent.
+    pub fn below(&self, min: f64) -> Vec<&'static str> {
+        self.parts()
+            .iter()
+            .filter(|(_, p)| p.percent() + 1e-9 < min)
+            .map(|(n, _)| *n)
+            .collect()
+    }
+}
