@@ -2,6 +2,7 @@
 //! shell over the pure core and returns its exit code.
 
 pub mod api;
+mod diff;
 pub mod endpoint;
 mod graph;
 pub mod preview;
@@ -59,6 +60,9 @@ pub enum Command {
     /// Draw the screens of a flow and the routes between them (text, Mermaid, DOT).
     #[command(after_help = graph::AFTER_HELP)]
     Graph(graph::Args),
+    /// Show what changed between two versions of a flow, and what can break.
+    #[command(after_help = diff::AFTER_HELP)]
+    Diff(diff::Args),
     /// Run scripted scenarios against flows, offline (for CI).
     #[command(after_help = test::AFTER_HELP)]
     Test(test::Args),
@@ -134,6 +138,7 @@ pub fn main() -> ExitCode {
         Some(Command::Schema(args)) => schema::run(&args),
         Some(Command::Test(args)) => test::run(&args),
         Some(Command::Graph(args)) => graph::run(&args),
+        Some(Command::Diff(args)) => diff::run(&args),
         Some(Command::Ping(args)) => endpoint::ping(&args),
         Some(Command::Keygen(args)) => endpoint::keygen(&args),
         Some(Command::Decrypt(args)) => endpoint::decrypt(&args),

@@ -15,6 +15,7 @@
 
 pub mod coverage;
 pub mod diagnostic;
+pub mod diff;
 pub mod drive;
 pub mod flow;
 pub mod routes;
