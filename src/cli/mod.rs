@@ -5,6 +5,7 @@ pub mod api;
 mod diff;
 pub mod endpoint;
 mod graph;
+mod lint;
 pub mod preview;
 mod render;
 mod schema;
@@ -60,6 +61,9 @@ pub enum Command {
     /// Draw the screens of a flow and the routes between them (text, Mermaid, DOT).
     #[command(after_help = graph::AFTER_HELP)]
     Graph(graph::Args),
+    /// Advice beyond Meta's rules: lost answers, dead ends, hidden required inputs, …
+    #[command(after_help = lint::AFTER_HELP)]
+    Lint(lint::Args),
     /// Show what changed between two versions of a flow, and what can break.
     #[command(after_help = diff::AFTER_HELP)]
     Diff(diff::Args),
@@ -139,6 +143,7 @@ pub fn main() -> ExitCode {
         Some(Command::Test(args)) => test::run(&args),
         Some(Command::Graph(args)) => graph::run(&args),
         Some(Command::Diff(args)) => diff::run(&args),
+        Some(Command::Lint(args)) => lint::run(&args),
         Some(Command::Ping(args)) => endpoint::ping(&args),
         Some(Command::Keygen(args)) => endpoint::keygen(&args),
         Some(Command::Decrypt(args)) => endpoint::decrypt(&args),

@@ -18,6 +18,7 @@ pub mod diagnostic;
 pub mod diff;
 pub mod drive;
 pub mod flow;
+pub mod lint;
 pub mod routes;
 pub mod scenario;
 pub mod sim;

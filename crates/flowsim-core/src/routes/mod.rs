@@ -189,11 +189,7 @@ fn static_text(node: &Node) -> String {
 impl Routes {
     /// The map of a flow.
     pub fn of(flow: &Flow) -> Routes {
-        let entries: BTreeSet<&str> = flow
-            .entry_screens()
-            .iter()
-            .map(|s| s.id.as_str())
-            .collect();
+        let entries: BTreeSet<&str> = flow.entry_screens().iter().map(|s| s.id.as_str()).collect();
         let screens = flow
             .screens
             .iter()
@@ -207,6 +203,7 @@ impl Routes {
         let mut routes: Vec<Route> = Vec::new();
         for screen in &flow.screens {
             let triggers = triggers(screen);
+            let dynamic = dynamic_items(screen);
             let exchanges: Vec<&Trigger> = triggers
                 .iter()
                 .filter(|t| t.action == "data_exchange")
@@ -214,9 +211,17 @@ impl Routes {
             for t in &triggers {
                 match (t.action.as_str(), &t.target) {
                     ("navigate", Some(to)) => {
-                        add(&mut routes, &screen.id, To::Screen(to.clone()), How::Navigate, Some(t));
+                        add(
+                            &mut routes,
+                            &screen.id,
+                            To::Screen(to.clone()),
+                            How::Navigate,
+                            Some(t),
+                        );
                     }
-                    ("complete", _) => add(&mut routes, &screen.id, To::End, How::Complete, Some(t)),
+                    ("complete", _) => {
+                        add(&mut routes, &screen.id, To::End, How::Complete, Some(t))
+                    }
                     ("open_url", url) => {
                         let url = sanitize(url.as_deref().unwrap_or(""));
                         add(&mut routes, &screen.id, To::Url(url), How::OpenUrl, Some(t));
@@ -232,15 +237,21 @@ impl Routes {
                 .flat_map(|r| r.to.iter().map(|(to, _)| to.as_str()))
                 .collect();
             for to in &declared {
-                let navigated = routes.iter().any(|r| {
-                    r.from == screen.id && r.how == How::Navigate && r.to.label() == *to
-                });
+                let navigated = routes
+                    .iter()
+                    .any(|r| r.from == screen.id && r.how == How::Navigate && r.to.label() == *to);
                 if navigated {
                     continue;
                 }
-                add(&mut routes, &screen.id, To::Screen(to.to_string()), How::Endpoint, None);
-                for t in &exchanges {
-                        add(
+                add(
+                    &mut routes,
+                    &screen.id,
+                    To::Screen(to.to_string()),
+                    How::Endpoint,
+                    None,
+                );
+                for t in exchanges.iter().copied().chain(&dynamic) {
+                    add(
                         &mut routes,
                         &screen.id,
                         To::Screen(to.to_string()),
@@ -269,6 +280,26 @@ impl Routes {
     pub fn from(&self, id: &str) -> impl Iterator<Item = &Route> {
         self.routes.iter().filter(move |r| r.from == id)
     }
+}
+
+/// Item lists given by a binding (`"list-items": "${data.items}"`): their items' actions
+/// come with the data, so any route the routing model gives the screen may be theirs.
+fn dynamic_items(screen: &Screen) -> Vec<Trigger> {
+    let mut out = Vec::new();
+    for c in screen.all_components() {
+        for key in ["list-items", "data-source"] {
+            if c.prop(key).and_then(Node::as_str).is_some() {
+                let path = c.path.key(key).to_string();
+                out.push(Trigger {
+                    component: format!("{} items from data", describe(c, &path)),
+                    action: "navigate".into(),
+                    path,
+                    target: None,
+                });
+            }
+        }
+    }
+    out
 }
 
 /// Adds a route, or the trigger to the route already found.
