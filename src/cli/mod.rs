@@ -9,6 +9,7 @@ mod lint;
 pub mod preview;
 mod render;
 mod schema;
+mod svg;
 mod test;
 mod validate;
 
