@@ -127,11 +127,29 @@ fn render(c: &mut Criterion, big: &Arc<Flow>) {
     let mut g = c.benchmark_group("render");
     let s = session_on(&welcome, None);
     g.bench_function("render_screen welcome", |b| {
-        b.iter(|| ui::render_screen(black_box(&s), &Theme::DARK, 44, None, true))
+        b.iter(|| {
+            ui::render_screen(
+                black_box(&s),
+                &Theme::DARK,
+                &Default::default(),
+                Some(44),
+                None,
+                true,
+            )
+        })
     });
     let s = session_on(big, last.clone());
     g.bench_function("render_screen big-flow last screen", |b| {
-        b.iter(|| ui::render_screen(black_box(&s), &Theme::DARK, 44, None, true))
+        b.iter(|| {
+            ui::render_screen(
+                black_box(&s),
+                &Theme::DARK,
+                &Default::default(),
+                Some(44),
+                None,
+                true,
+            )
+        })
     });
     for (name, flow, screen) in [
         ("draw welcome", &welcome, None),

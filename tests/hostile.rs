@@ -29,6 +29,8 @@ fn flowsim() -> Command {
     cmd.current_dir(ROOT)
         .env_remove("NO_COLOR")
         .env_remove("COLORFGBG")
+        // The developer's own config file must not change the tests.
+        .env("FLOWSIM_CONFIG", "")
         .timeout(TIMEOUT);
     cmd
 }

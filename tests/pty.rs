@@ -77,6 +77,8 @@ impl Tui {
         cmd.cwd(dir);
         cmd.env("TERM", "xterm-256color");
         cmd.env_remove("COLORFGBG");
+        // The developer's own config file (keys, device, theme) must not change the tests.
+        cmd.env("FLOWSIM_CONFIG", "");
         let child = pair.slave.spawn_command(cmd).expect("start flowsim");
         // Only the child holds the terminal's other side now, so reads end when it exits.
         drop(pair.slave);

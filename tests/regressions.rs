@@ -56,7 +56,14 @@ fn a_screen_taller_than_a_buffer_is_cut_not_wrapped() {
             { "type": "TextBody", "markdown": true, "text": text },
             { "type": "Footer", "label": "Done",
               "on-click-action": { "name": "complete", "payload": {} } } ] } }] });
-    let buf = ui::render_screen(&session(&flow), &Theme::DARK, 44, None, true);
+    let buf = ui::render_screen(
+        &session(&flow),
+        &Theme::DARK,
+        &Default::default(),
+        Some(44),
+        None,
+        true,
+    );
     assert_eq!(buf.area.height, u16::MAX);
 }
 

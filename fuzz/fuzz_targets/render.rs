@@ -46,7 +46,7 @@ fn draw(session: &Session) {
         (44, false, Theme::LIGHT),
         (61, false, Theme::DARK),
     ] {
-        let buf = ui::render_screen(session, &theme, width, None, plain);
+        let buf = ui::render_screen(session, &theme, &Default::default(), Some(width), None, plain);
         let out = if plain {
             ui::to_text(&buf)
         } else {
@@ -60,7 +60,7 @@ fn draw(session: &Session) {
         }
     }
     // A fixed height (scrolled content cut off) takes another path.
-    let _ = ui::render_screen(session, &Theme::DARK, 44, Some(12), true);
+    let _ = ui::render_screen(session, &Theme::DARK, &Default::default(), Some(44), Some(12), true);
 }
 
 fuzz_target!(|data: &[u8]| {

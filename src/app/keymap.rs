@@ -1,6 +1,7 @@
 //! Key bindings as data: each binding has its keys, the action, the modes it applies in and
 //! a description. The same table dispatches keys, draws the hint bar and fills the `?` help,
-//! so they cannot drift apart.
+//! so they cannot drift apart. [`BINDINGS`] holds the defaults; a [`Keymap`] is that table with
+//! the keys the user's config file rebinds (by the binding's `name`).
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
@@ -48,6 +49,10 @@ pub enum Action {
     AnswerByHand,
     /// Editor: use the text.
     Apply,
+    /// Switch to the next phone size.
+    Device,
+    /// Large font on or off.
+    LargeFont,
 }
 
 /// Where the user is: decides which bindings apply.
@@ -104,6 +109,8 @@ pub struct Binding {
     pub keys: &'static [Key],
     pub action: Action,
     pub modes: &'static [Mode],
+    /// The name a config file rebinds it by (empty: not rebindable).
+    pub name: &'static str,
     /// For the help overlay.
     pub desc: &'static str,
     /// For the hint bar (empty: not shown there).
@@ -134,6 +141,7 @@ pub static BINDINGS: &[Binding] = &[
         keys: &[ctrl('c')],
         action: A::Quit,
         modes: ALL,
+        name: "quit",
         desc: "Quit flowsim",
         hint: "",
     },
@@ -141,6 +149,7 @@ pub static BINDINGS: &[Binding] = &[
         keys: &[ch('q')],
         action: A::Close,
         modes: &[M::Body, M::Done, M::Help],
+        name: "close",
         desc: "Close the flow (back to the sample list, or quit)",
         hint: "quit",
     },
@@ -148,6 +157,7 @@ pub static BINDINGS: &[Binding] = &[
         keys: &[ch('?'), key(K::F(1))],
         action: A::Help,
         modes: &[M::Body, M::Done, M::Help],
+        name: "help",
         desc: "Show or hide this help",
         hint: "help",
     },
@@ -155,6 +165,7 @@ pub static BINDINGS: &[Binding] = &[
         keys: &[key(K::F(1))],
         action: A::Help,
         modes: &[M::Text, M::List, M::Calendar, M::Path],
+        name: "",
         desc: "Show help while typing",
         hint: "",
     },
@@ -162,6 +173,7 @@ pub static BINDINGS: &[Binding] = &[
         keys: &[key(K::Tab), key(K::Down)],
         action: A::NextFocus,
         modes: MOVING,
+        name: "next",
         desc: "Focus the next field, option or button",
         hint: "next",
     },
@@ -169,6 +181,7 @@ pub static BINDINGS: &[Binding] = &[
         keys: &[key(K::BackTab), key(K::Up)],
         action: A::PrevFocus,
         modes: MOVING,
+        name: "previous",
         desc: "Focus the previous one",
         hint: "",
     },
@@ -176,6 +189,7 @@ pub static BINDINGS: &[Binding] = &[
         keys: &[key(K::Enter)],
         action: A::Activate,
         modes: &[M::Body],
+        name: "activate",
         desc: "Press the focused button or link, open a picker, pick an option",
         hint: "activate",
     },
@@ -183,6 +197,7 @@ pub static BINDINGS: &[Binding] = &[
         keys: &[ch(' ')],
         action: A::Toggle,
         modes: &[M::Body],
+        name: "toggle",
         desc: "Toggle the focused option or check box",
         hint: "toggle",
     },
@@ -190,6 +205,7 @@ pub static BINDINGS: &[Binding] = &[
         keys: &[key(K::Enter)],
         action: A::NextFocus,
         modes: &[M::Text],
+        name: "",
         desc: "Done typing: go to the next field (TextArea: new line)",
         hint: "next",
     },
@@ -197,6 +213,7 @@ pub static BINDINGS: &[Binding] = &[
         keys: &[key(K::Esc)],
         action: A::Back,
         modes: &[M::Body, M::Text],
+        name: "back",
         desc: "Go back, as the phone's back button",
         hint: "back",
     },
@@ -204,6 +221,7 @@ pub static BINDINGS: &[Binding] = &[
         keys: &[key(K::Esc)],
         action: A::Back,
         modes: &[M::List, M::Calendar, M::Path, M::Help],
+        name: "",
         desc: "Close the picker or help",
         hint: "close",
     },
@@ -211,6 +229,7 @@ pub static BINDINGS: &[Binding] = &[
         keys: &[key(K::Backspace)],
         action: A::Back,
         modes: &[M::Body],
+        name: "",
         desc: "Go back",
         hint: "",
     },
@@ -218,6 +237,7 @@ pub static BINDINGS: &[Binding] = &[
         keys: &[key(K::Delete), ch('x')],
         action: A::RemoveFile,
         modes: &[M::Body],
+        name: "remove-file",
         desc: "Remove the last file of the focused picker",
         hint: "",
     },
@@ -225,6 +245,7 @@ pub static BINDINGS: &[Binding] = &[
         keys: &[key(K::PageUp)],
         action: A::PageUp,
         modes: &[M::Body, M::Text, M::Help],
+        name: "",
         desc: "Scroll up a page",
         hint: "",
     },
@@ -232,6 +253,7 @@ pub static BINDINGS: &[Binding] = &[
         keys: &[key(K::PageDown)],
         action: A::PageDown,
         modes: &[M::Body, M::Text, M::Help],
+        name: "",
         desc: "Scroll down a page",
         hint: "",
     },
@@ -239,6 +261,7 @@ pub static BINDINGS: &[Binding] = &[
         keys: &[ctrl('p'), key(K::F(2))],
         action: A::TogglePanel,
         modes: ALL,
+        name: "panel",
         desc: "Show or hide the side panel (data, form, stack, findings, payload)",
         hint: "panel",
     },
@@ -246,6 +269,7 @@ pub static BINDINGS: &[Binding] = &[
         keys: &[ch('p')],
         action: A::TogglePanel,
         modes: &[M::Body, M::Done],
+        name: "",
         desc: "Show or hide the side panel",
         hint: "",
     },
@@ -253,6 +277,7 @@ pub static BINDINGS: &[Binding] = &[
         keys: &[ctrl('r')],
         action: A::Restart,
         modes: ALL,
+        name: "",
         desc: "Restart the flow",
         hint: "",
     },
@@ -260,6 +285,7 @@ pub static BINDINGS: &[Binding] = &[
         keys: &[ch('r')],
         action: A::Restart,
         modes: &[M::Body, M::Done],
+        name: "restart",
         desc: "Restart the flow (outside a text field)",
         hint: "restart",
     },
@@ -267,6 +293,7 @@ pub static BINDINGS: &[Binding] = &[
         keys: &[ch('i'), key(K::F(3))],
         action: A::Inspector,
         modes: &[M::Body, M::Done, M::Inspector],
+        name: "inspector",
         desc: "Show or hide the endpoint inspector (every request and answer)",
         hint: "inspector",
     },
@@ -274,13 +301,31 @@ pub static BINDINGS: &[Binding] = &[
         keys: &[key(K::F(3))],
         action: A::Inspector,
         modes: &[M::Text],
+        name: "",
         desc: "Show the endpoint inspector while typing",
+        hint: "",
+    },
+    Binding {
+        keys: &[ch('d')],
+        action: A::Device,
+        modes: &[M::Body, M::Done],
+        name: "device",
+        desc: "Switch the phone size (small phone, Android, iPhone, Meta's preview)",
+        hint: "size",
+    },
+    Binding {
+        keys: &[ch('f')],
+        action: A::LargeFont,
+        modes: &[M::Body, M::Done],
+        name: "large-font",
+        desc: "Large font on/off (text wraps as at 1.3× font scale)",
         hint: "",
     },
     Binding {
         keys: &[ch('s'), key(K::F(4))],
         action: A::StepMode,
         modes: &[M::Body, M::Done],
+        name: "step-mode",
         desc: "Step mode on/off: hold each request and answer for review",
         hint: "step",
     },
@@ -288,6 +333,7 @@ pub static BINDINGS: &[Binding] = &[
         keys: &[key(K::F(4))],
         action: A::StepMode,
         modes: &[M::Text, M::Step],
+        name: "",
         desc: "Step mode on/off while typing or stepping",
         hint: "",
     },
@@ -295,6 +341,7 @@ pub static BINDINGS: &[Binding] = &[
         keys: &[key(K::Enter)],
         action: A::Activate,
         modes: &[M::Step],
+        name: "",
         desc: "Step mode: send the request / apply the answer",
         hint: "send/apply",
     },
@@ -302,6 +349,7 @@ pub static BINDINGS: &[Binding] = &[
         keys: &[ch('e')],
         action: A::Edit,
         modes: &[M::Step],
+        name: "",
         desc: "Step mode: edit the request's payload",
         hint: "edit",
     },
@@ -309,6 +357,7 @@ pub static BINDINGS: &[Binding] = &[
         keys: &[ch('a')],
         action: A::AnswerByHand,
         modes: &[M::Step],
+        name: "",
         desc: "Step mode: answer the request by hand, as the endpoint would",
         hint: "answer",
     },
@@ -316,6 +365,7 @@ pub static BINDINGS: &[Binding] = &[
         keys: &[key(K::Esc)],
         action: A::Back,
         modes: &[M::Step],
+        name: "",
         desc: "Step mode: cancel the request",
         hint: "cancel",
     },
@@ -323,6 +373,7 @@ pub static BINDINGS: &[Binding] = &[
         keys: &[ctrl('s')],
         action: A::Apply,
         modes: &[M::Editor],
+        name: "",
         desc: "Editor: use this JSON",
         hint: "use",
     },
@@ -330,6 +381,7 @@ pub static BINDINGS: &[Binding] = &[
         keys: &[key(K::Esc)],
         action: A::Back,
         modes: &[M::Editor, M::Inspector],
+        name: "",
         desc: "Close the editor or the inspector",
         hint: "close",
     },
@@ -337,6 +389,7 @@ pub static BINDINGS: &[Binding] = &[
         keys: &[key(K::Up)],
         action: A::Up,
         modes: &[M::Inspector],
+        name: "",
         desc: "Inspector: previous exchange",
         hint: "",
     },
@@ -344,6 +397,7 @@ pub static BINDINGS: &[Binding] = &[
         keys: &[key(K::Down)],
         action: A::Down,
         modes: &[M::Inspector],
+        name: "",
         desc: "Inspector: next exchange",
         hint: "select",
     },
@@ -351,6 +405,7 @@ pub static BINDINGS: &[Binding] = &[
         keys: &[key(K::PageUp)],
         action: A::PageUp,
         modes: &[M::Inspector],
+        name: "",
         desc: "Inspector: scroll the details up",
         hint: "",
     },
@@ -358,6 +413,7 @@ pub static BINDINGS: &[Binding] = &[
         keys: &[key(K::PageDown)],
         action: A::PageDown,
         modes: &[M::Inspector],
+        name: "",
         desc: "Inspector: scroll the details down",
         hint: "scroll",
     },
@@ -365,6 +421,7 @@ pub static BINDINGS: &[Binding] = &[
         keys: &[key(K::Left)],
         action: A::Left,
         modes: &[M::Body, M::Text, M::Calendar, M::Path],
+        name: "",
         desc: "Previous image / move the cursor or day",
         hint: "",
     },
@@ -372,6 +429,7 @@ pub static BINDINGS: &[Binding] = &[
         keys: &[key(K::Right)],
         action: A::Right,
         modes: &[M::Body, M::Text, M::Calendar, M::Path],
+        name: "",
         desc: "Next image / move the cursor or day",
         hint: "",
     },
@@ -379,6 +437,7 @@ pub static BINDINGS: &[Binding] = &[
         keys: &[key(K::Up)],
         action: A::Up,
         modes: &[M::List, M::Calendar, M::Help],
+        name: "",
         desc: "Previous option / week",
         hint: "",
     },
@@ -386,6 +445,7 @@ pub static BINDINGS: &[Binding] = &[
         keys: &[key(K::Down)],
         action: A::Down,
         modes: &[M::List, M::Calendar, M::Help],
+        name: "",
         desc: "Next option / week",
         hint: "move",
     },
@@ -393,6 +453,7 @@ pub static BINDINGS: &[Binding] = &[
         keys: &[key(K::PageUp)],
         action: A::PrevMonth,
         modes: &[M::Calendar],
+        name: "",
         desc: "Previous month",
         hint: "",
     },
@@ -400,6 +461,7 @@ pub static BINDINGS: &[Binding] = &[
         keys: &[key(K::PageDown)],
         action: A::NextMonth,
         modes: &[M::Calendar],
+        name: "",
         desc: "Next month",
         hint: "month",
     },
@@ -407,6 +469,7 @@ pub static BINDINGS: &[Binding] = &[
         keys: &[key(K::Enter)],
         action: A::Activate,
         modes: &[M::List, M::Calendar, M::Path],
+        name: "",
         desc: "Choose / add the file",
         hint: "choose",
     },
@@ -414,6 +477,7 @@ pub static BINDINGS: &[Binding] = &[
         keys: &[key(K::Backspace)],
         action: A::Backspace,
         modes: &[M::Text, M::Path],
+        name: "",
         desc: "Delete the character before the cursor",
         hint: "",
     },
@@ -421,6 +485,7 @@ pub static BINDINGS: &[Binding] = &[
         keys: &[key(K::Delete)],
         action: A::Delete,
         modes: &[M::Text, M::Path],
+        name: "",
         desc: "Delete the character under the cursor",
         hint: "",
     },
@@ -428,6 +493,7 @@ pub static BINDINGS: &[Binding] = &[
         keys: &[key(K::Home)],
         action: A::Home,
         modes: &[M::Text, M::Path],
+        name: "",
         desc: "Cursor to the start",
         hint: "",
     },
@@ -435,6 +501,7 @@ pub static BINDINGS: &[Binding] = &[
         keys: &[key(K::End)],
         action: A::End,
         modes: &[M::Text, M::Path],
+        name: "",
         desc: "Cursor to the end",
         hint: "",
     },
@@ -442,6 +509,7 @@ pub static BINDINGS: &[Binding] = &[
         keys: &[key(K::Up)],
         action: A::ScrollUp,
         modes: &[M::Done],
+        name: "",
         desc: "Scroll up",
         hint: "",
     },
@@ -449,39 +517,217 @@ pub static BINDINGS: &[Binding] = &[
         keys: &[key(K::Down)],
         action: A::ScrollDown,
         modes: &[M::Done],
+        name: "",
         desc: "Scroll down",
         hint: "",
     },
 ];
 
-/// The action bound to a key in a mode. Unbound printable keys in `Text`/`Path` mode are
-/// typed (the caller handles them).
-pub fn lookup(event: &KeyEvent, mode: Mode) -> Option<Action> {
-    let mods = event.modifiers - KeyModifiers::SHIFT;
-    BINDINGS
-        .iter()
-        .filter(|b| b.modes.contains(&mode))
-        .find(|b| {
-            b.keys.iter().any(|k| {
-                k.code == event.code
-                    && (k.mods == mods
-                        || (k.code == KeyCode::BackTab && k.mods == KeyModifiers::NONE))
-            })
-        })
-        .map(|b| b.action)
+/// The key table in effect: [`BINDINGS`] with the keys a config file rebinds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Keymap {
+    /// The keys of each binding of [`BINDINGS`], by index.
+    keys: Vec<Vec<Key>>,
 }
 
-/// `(keys, hint)` pairs for the hint bar in a mode.
-pub fn hints(mode: Mode) -> Vec<(String, &'static str)> {
-    let mut out: Vec<(String, &'static str)> = BINDINGS
-        .iter()
-        .filter(|b| b.modes.contains(&mode) && !b.hint.is_empty())
-        .map(|b| (label(b.keys[0]), b.hint))
-        .collect();
-    if matches!(mode, Mode::Text | Mode::Path) {
-        out.insert(0, ("type".into(), "edit"));
+impl Default for Keymap {
+    fn default() -> Keymap {
+        Keymap {
+            keys: BINDINGS.iter().map(|b| b.keys.to_vec()).collect(),
+        }
     }
-    out
+}
+
+impl Keymap {
+    /// The defaults with each `(name, keys)` rebound. Refuses an unknown name, a printable key
+    /// for a binding that also applies while typing (it would never be typed), and a key that
+    /// two bindings of one mode would share.
+    pub fn with(overrides: &[(String, Vec<Key>)]) -> Result<Keymap, String> {
+        let mut map = Keymap::default();
+        for (name, keys) in overrides {
+            let Some(i) = BINDINGS
+                .iter()
+                .position(|b| !b.name.is_empty() && b.name == name)
+            else {
+                return Err(format!(
+                    "unknown key binding `{name}` (known: {})",
+                    names().join(", ")
+                ));
+            };
+            if keys.is_empty() {
+                return Err(format!("`{name}` needs at least one key"));
+            }
+            let typed = keys
+                .iter()
+                .find(|k| matches!(k.code, KeyCode::Char(_)) && k.mods == KeyModifiers::NONE);
+            if BINDINGS[i].modes.contains(&Mode::Text)
+                && let Some(k) = typed
+            {
+                return Err(format!(
+                    "`{name}` also works while typing in a text field, where `{}` is typed: use a Ctrl or F key",
+                    label(*k)
+                ));
+            }
+            map.keys[i] = keys.clone();
+        }
+        for (i, a) in BINDINGS.iter().enumerate() {
+            for (j, b) in BINDINGS.iter().enumerate().skip(i + 1) {
+                let shared_mode = a.modes.iter().any(|m| b.modes.contains(m));
+                if !shared_mode || a.action == b.action {
+                    continue;
+                }
+                if let Some(k) = map.keys[i].iter().find(|k| map.keys[j].contains(k)) {
+                    return Err(format!(
+                        "`{}` is bound to both \"{}\" and \"{}\"",
+                        label(*k),
+                        a.desc,
+                        b.desc
+                    ));
+                }
+            }
+        }
+        Ok(map)
+    }
+
+    /// The keys of binding `i` of [`BINDINGS`].
+    fn keys(&self, i: usize) -> &[Key] {
+        &self.keys[i]
+    }
+
+    /// The action bound to a key in a mode. Unbound printable keys in `Text`/`Path` mode are
+    /// typed (the caller handles them).
+    pub fn lookup(&self, event: &KeyEvent, mode: Mode) -> Option<Action> {
+        let mods = event.modifiers - KeyModifiers::SHIFT;
+        BINDINGS
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| b.modes.contains(&mode))
+            .find(|(i, _)| {
+                self.keys(*i).iter().any(|k| {
+                    k.code == event.code
+                        && (k.mods == mods
+                            || (k.code == KeyCode::BackTab && k.mods == KeyModifiers::NONE))
+                })
+            })
+            .map(|(_, b)| b.action)
+    }
+
+    /// `(keys, hint)` pairs for the hint bar in a mode.
+    pub fn hints(&self, mode: Mode) -> Vec<(String, &'static str)> {
+        let mut out: Vec<(String, &'static str)> = BINDINGS
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| b.modes.contains(&mode) && !b.hint.is_empty())
+            .map(|(i, b)| (label(self.keys(i)[0]), b.hint))
+            .collect();
+        if matches!(mode, Mode::Text | Mode::Path) {
+            out.insert(0, ("type".into(), "edit"));
+        }
+        out
+    }
+
+    /// Help sections: a title and its `(keys, description)` rows. A binding that applies in
+    /// most modes is listed under "Everywhere", any other under the first mode it applies in.
+    pub fn help(&self) -> Vec<(&'static str, Vec<(String, &'static str)>)> {
+        let titles = [
+            "Everywhere",
+            "On the screen",
+            "In a text field",
+            "In a list or calendar",
+            "Choosing a file",
+            "Endpoint: inspector and step mode",
+            "When the flow has ended",
+        ];
+        let mut sections: Vec<(&'static str, Vec<(String, &'static str)>)> =
+            titles.iter().map(|t| (*t, Vec::new())).collect();
+        for (i, b) in BINDINGS.iter().enumerate() {
+            let section = if b.modes.len() >= 5 {
+                0
+            } else {
+                match b.modes[0] {
+                    M::Done => 6,
+                    M::Body | M::Help => 1,
+                    M::Text => 2,
+                    M::List | M::Calendar => 3,
+                    M::Path => 4,
+                    M::Inspector | M::Step | M::Editor => 5,
+                }
+            };
+            let keys = self
+                .keys(i)
+                .iter()
+                .map(|k| label(*k))
+                .collect::<Vec<_>>()
+                .join(" / ");
+            sections[section].1.push((keys, b.desc));
+        }
+        sections
+    }
+}
+
+/// The names a config file can rebind.
+pub fn names() -> Vec<&'static str> {
+    BINDINGS
+        .iter()
+        .map(|b| b.name)
+        .filter(|n| !n.is_empty())
+        .collect()
+}
+
+/// A key as written in a config file, the way the help shows it: `q`, `Ctrl-R`, `F5`, `Enter`,
+/// `Esc`, `Tab`, `Shift-Tab`, `Space`, `Backspace`, `Del`, `Home`, `End`, `PgUp`, `PgDn`, and
+/// the arrows as `Up`/`↑`, `Down`/`↓`, `Left`/`←`, `Right`/`→`.
+pub fn parse_key(s: &str) -> Result<Key, String> {
+    let bad = || {
+        format!("`{s}` is not a key (examples: q, Ctrl-R, F5, Enter, Esc, Tab, Space, PgDn, Up)")
+    };
+    let (mods, rest) = match s.get(..5) {
+        Some(p) if p.eq_ignore_ascii_case("ctrl-") && s.len() > 5 => {
+            (KeyModifiers::CONTROL, &s[5..])
+        }
+        _ => (KeyModifiers::NONE, s),
+    };
+    let named = [
+        ("enter", KeyCode::Enter),
+        ("esc", KeyCode::Esc),
+        ("tab", KeyCode::Tab),
+        ("shift-tab", KeyCode::BackTab),
+        ("backspace", KeyCode::Backspace),
+        ("del", KeyCode::Delete),
+        ("home", KeyCode::Home),
+        ("end", KeyCode::End),
+        ("pgup", KeyCode::PageUp),
+        ("pgdn", KeyCode::PageDown),
+        ("space", KeyCode::Char(' ')),
+        ("up", KeyCode::Up),
+        ("↑", KeyCode::Up),
+        ("down", KeyCode::Down),
+        ("↓", KeyCode::Down),
+        ("left", KeyCode::Left),
+        ("←", KeyCode::Left),
+        ("right", KeyCode::Right),
+        ("→", KeyCode::Right),
+    ];
+    let lower = rest.to_lowercase();
+    let code = if let Some((_, code)) = named.iter().find(|(n, _)| *n == lower) {
+        *code
+    } else if let Some(n) = lower.strip_prefix('f').and_then(|n| n.parse::<u8>().ok()) {
+        if !(1..=12).contains(&n) {
+            return Err(bad());
+        }
+        KeyCode::F(n)
+    } else {
+        let mut chars = rest.chars();
+        match (chars.next(), chars.next()) {
+            (Some(c), None) if !c.is_control() && c != ' ' => KeyCode::Char(if mods.is_empty() {
+                c
+            } else {
+                c.to_ascii_lowercase()
+            }),
+            _ => return Err(bad()),
+        }
+    };
+    Ok(Key { code, mods })
 }
 
 /// A key as the help and hint bar show it: `Ctrl-C`, `Shift-Tab`, `Enter`, `?`.
@@ -513,44 +759,6 @@ pub fn label(k: Key) -> String {
     }
 }
 
-/// Help sections: a title and its `(keys, description)` rows. A binding that applies in
-/// most modes is listed under "Everywhere", any other under the first mode it applies in.
-pub fn help() -> Vec<(&'static str, Vec<(String, &'static str)>)> {
-    let titles = [
-        "Everywhere",
-        "On the screen",
-        "In a text field",
-        "In a list or calendar",
-        "Choosing a file",
-        "Endpoint: inspector and step mode",
-        "When the flow has ended",
-    ];
-    let mut sections: Vec<(&'static str, Vec<(String, &'static str)>)> =
-        titles.iter().map(|t| (*t, Vec::new())).collect();
-    for b in BINDINGS {
-        let section = if b.modes.len() >= 5 {
-            0
-        } else {
-            match b.modes[0] {
-                M::Done => 6,
-                M::Body | M::Help => 1,
-                M::Text => 2,
-                M::List | M::Calendar => 3,
-                M::Path => 4,
-                M::Inspector | M::Step | M::Editor => 5,
-            }
-        };
-        let keys = b
-            .keys
-            .iter()
-            .map(|k| label(*k))
-            .collect::<Vec<_>>()
-            .join(" / ");
-        sections[section].1.push((keys, b.desc));
-    }
-    sections
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -561,6 +769,8 @@ mod tests {
 
     #[test]
     fn keys_depend_on_the_mode() {
+        let map = Keymap::default();
+        let lookup = |e: &KeyEvent, m: Mode| map.lookup(e, m);
         assert_eq!(
             lookup(&ev(KeyCode::Char('q'), KeyModifiers::NONE), Mode::Body),
             Some(Action::Close)
@@ -586,12 +796,64 @@ mod tests {
 
     #[test]
     fn help_lists_every_binding_once() {
-        let rows: usize = help().iter().map(|(_, r)| r.len()).sum();
+        let map = Keymap::default();
+        let rows: usize = map.help().iter().map(|(_, r)| r.len()).sum();
         assert_eq!(rows, BINDINGS.len());
         assert!(
-            hints(Mode::Body)
+            map.hints(Mode::Body)
                 .iter()
                 .any(|(k, h)| k == "?" && *h == "help")
         );
+    }
+
+    #[test]
+    fn rebinding_changes_lookup_hints_and_help() {
+        let map = Keymap::with(&[("close".into(), vec![parse_key("Q").unwrap()])]).unwrap();
+        assert_eq!(
+            map.lookup(&ev(KeyCode::Char('Q'), KeyModifiers::SHIFT), Mode::Body),
+            Some(Action::Close)
+        );
+        assert_eq!(
+            map.lookup(&ev(KeyCode::Char('q'), KeyModifiers::NONE), Mode::Body),
+            None
+        );
+        assert!(
+            map.hints(Mode::Body)
+                .iter()
+                .any(|(k, h)| k == "Q" && *h == "quit")
+        );
+        assert!(
+            map.help()
+                .iter()
+                .flat_map(|(_, rows)| rows)
+                .any(|(k, d)| k == "Q" && d.starts_with("Close the flow"))
+        );
+    }
+
+    #[test]
+    fn bad_rebindings_are_refused_with_a_reason() {
+        let one =
+            |name: &str, key: &str| Keymap::with(&[(name.into(), vec![parse_key(key).unwrap()])]);
+        assert!(
+            one("nope", "x")
+                .unwrap_err()
+                .contains("unknown key binding `nope`")
+        );
+        assert!(one("next", "n").unwrap_err().contains("while typing"));
+        assert!(one("close", "r").unwrap_err().contains("bound to both"));
+        assert!(parse_key("Ctrl-").is_err());
+        assert!(parse_key("F13").is_err());
+        assert!(parse_key("Hyper-X").is_err());
+        assert_eq!(label(parse_key("ctrl-r").unwrap()), "Ctrl-R");
+        for b in BINDINGS {
+            for k in b.keys {
+                assert_eq!(parse_key(&label(*k)).as_ref(), Ok(k), "{}", label(*k));
+            }
+        }
+    }
+
+    #[test]
+    fn the_defaults_have_no_conflicts() {
+        assert_eq!(Keymap::with(&[]), Ok(Keymap::default()));
     }
 }

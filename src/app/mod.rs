@@ -202,6 +202,10 @@ pub struct App {
     pub step: bool,
     /// Real pictures through the terminal's graphics protocol (set by the runtime).
     pub graphics: Option<crate::ui::image::Graphics>,
+    /// The phone being previewed: size, font, direction, draft banner.
+    pub look: crate::ui::device::Look,
+    /// The keys in effect (the defaults, or rebound by the config file).
+    pub keymap: keymap::Keymap,
     pub stepping: Option<Stepping>,
     pub drawn: Drawn,
     /// The user closed the flow (`q`).
@@ -241,6 +245,8 @@ impl App {
             exchanges: Vec::new(),
             step: false,
             graphics: None,
+            look: crate::ui::device::Look::default(),
+            keymap: keymap::Keymap::default(),
             stepping: None,
             drawn: Drawn::default(),
             quit: false,
@@ -593,7 +599,7 @@ impl App {
         let view = self.view();
         let mode = self.mode_in(&view);
         self.notice = None;
-        if mode == Mode::Editor && keymap::lookup(&key, mode).is_none() {
+        if mode == Mode::Editor && self.keymap.lookup(&key, mode).is_none() {
             if let Some(Stepping::Edit { editor, .. }) = &mut self.stepping {
                 editor.input(key);
             }
@@ -608,7 +614,7 @@ impl App {
             self.type_char('\n', &view);
             return self.commit_text(&view);
         }
-        match keymap::lookup(&key, mode) {
+        match self.keymap.lookup(&key, mode) {
             Some(action) => self.action(action, mode),
             None => {
                 let plain = !key
@@ -696,6 +702,16 @@ impl App {
                         _ => *scroll = scroll.saturating_add(10).min(self.drawn.overlay_max),
                     }
                 }
+                Vec::new()
+            }
+            (Action::Device, _) => {
+                self.look.device = self.look.device.next();
+                self.notice = Some(format!("phone: {}", self.look.describe()));
+                Vec::new()
+            }
+            (Action::LargeFont, _) => {
+                self.look.large_font = !self.look.large_font;
+                self.notice = Some(format!("phone: {}", self.look.describe()));
                 Vec::new()
             }
             (Action::Restart, _) => {

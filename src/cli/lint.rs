@@ -7,6 +7,7 @@ use std::sync::Arc;
 use super::{Color, exit};
 use crate::load;
 use crate::report::{self, Format};
+use crate::ui::device::{Device, Look};
 use crate::ui::{self, theme::Theme};
 use flowsim_core::lint::{self, CODES, Phone};
 use flowsim_core::sim::Session;
@@ -23,7 +24,7 @@ Codes:
   never-completes     an entry screen from which no way forward or back ends the flow
   hidden-required     a required input that can be hidden
   missing-alt-text    a picture without alt-text
-  truncated-text      a title or label cut short on the narrowest phone (30 columns)
+  truncated-text      a title or label cut short on the narrowest phone (--device small)
   long-screen         a screen whose inputs take more than 3 screenfuls of scrolling
   frozen-version      a Flow JSON version Meta has frozen or expired
 
@@ -50,12 +51,30 @@ pub struct Args {
     pub allow: Vec<String>,
 }
 
-/// The narrowest phone the preview draws, drawn by the preview's own widgets.
-struct Narrowest;
+/// The narrowest phone size the preview offers (`--device`), drawn by the preview's own
+/// widgets.
+struct Narrowest(Look);
+
+impl Narrowest {
+    fn new() -> Narrowest {
+        let device = Device::ALL
+            .into_iter()
+            .min_by_key(|d| d.columns())
+            .unwrap_or_default();
+        Narrowest(Look {
+            device,
+            ..Look::default()
+        })
+    }
+}
 
 impl Phone for Narrowest {
     fn name(&self) -> String {
-        format!("the narrowest phone ({} columns)", ui::MIN_WIDTH)
+        format!(
+            "the narrowest phone ({}, {} columns)",
+            self.0.describe(),
+            self.0.width()
+        )
     }
 
     fn rows(&self) -> usize {
@@ -63,7 +82,7 @@ impl Phone for Narrowest {
     }
 
     fn draw(&self, session: &Session) -> Vec<String> {
-        let buf = ui::render_screen(session, &Theme::DARK, ui::MIN_WIDTH, None, true);
+        let buf = ui::render_screen(session, &Theme::DARK, &self.0, None, None, true);
         ui::to_text(&buf).lines().map(str::to_string).collect()
     }
 }
@@ -90,7 +109,7 @@ pub fn run(args: &Args) -> u8 {
             }
         };
         let flow = Arc::new(flow);
-        let mut findings = lint::lint(&flow, Some(&Narrowest));
+        let mut findings = lint::lint(&flow, Some(&Narrowest::new()));
         findings.retain(|d| !args.allow.iter().any(|a| a == d.code));
         if !findings.is_empty() && code == exit::OK {
             code = exit::INVALID;

@@ -86,6 +86,26 @@ pub enum Command {
     /// Meta's Flows API: list, create, push, pull, publish, preview and send flows.
     #[command(after_help = api::AFTER_HELP)]
     Api(api::Args),
+    /// Print shell completions (see README, "Shell completions").
+    #[command(after_help = COMPLETIONS_HELP)]
+    Completions {
+        /// The shell to complete in.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+}
+
+const COMPLETIONS_HELP: &str = "\
+Examples:
+  flowsim completions bash > ~/.local/share/bash-completion/completions/flowsim
+  flowsim completions zsh > ~/.zfunc/_flowsim        (with fpath+=~/.zfunc before compinit)
+  flowsim completions fish > ~/.config/fish/completions/flowsim.fish
+  flowsim completions powershell >> $PROFILE";
+
+/// Writes the completion script for `shell` to `out`.
+pub fn completions(shell: clap_complete::Shell, out: &mut dyn std::io::Write) {
+    use clap::CommandFactory;
+    clap_complete::generate(shell, &mut Cli::command(), "flowsim", out);
 }
 
 /// When to colour the output.
@@ -150,5 +170,9 @@ pub fn main() -> ExitCode {
         Some(Command::Decrypt(args)) => endpoint::decrypt(&args),
         Some(Command::Mock(args)) => endpoint::mock(&args),
         Some(Command::Api(args)) => api::run(&args),
+        Some(Command::Completions { shell }) => {
+            completions(shell, &mut std::io::stdout().lock());
+            exit::OK
+        }
     })
 }

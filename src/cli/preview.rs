@@ -5,7 +5,10 @@ use serde_json::{Map, Value};
 
 use super::endpoint::EndpointArgs;
 use super::exit;
+use crate::config::Config;
 use crate::tui::{self, FlowSource, Options};
+use crate::ui::device::{Device, Look};
+use crate::ui::text::{Bidi, Dir, Layout};
 use crate::ui::theme::Theme;
 use flowsim_core::sim::Start;
 use flowsim_core::sim::mock::Mock;
@@ -16,8 +19,10 @@ Examples:
   flowsim flow.json                         preview a flow; it reloads when you save
   flowsim flow.json --screen DETAILS --data '{\"name\": \"Ada\"}'
   flowsim endpoint_flow.json --mock answers.json --flow-action data_exchange
+  flowsim flow.json --device small --dir rtl    a small phone whose language is right-to-left
 
-Press ? in the preview for every key.";
+Press ? in the preview for every key. Defaults for the theme, phone and keys come from
+the config file (README, \"Configuration\"); completions: flowsim completions SHELL.";
 
 #[derive(Debug, Clone, clap::Args, Default)]
 pub struct Args {
@@ -39,11 +44,54 @@ pub struct Args {
     /// Answer endpoint requests from this mock file (see README, "Mock files").
     #[arg(long, value_name = "FILE")]
     pub mock: Option<PathBuf>,
-    /// Colours: WhatsApp's light or dark look; auto follows the terminal (COLORFGBG).
-    #[arg(long, value_enum, default_value_t = ThemeChoice::Auto)]
-    pub theme: ThemeChoice,
+    /// Colours: WhatsApp's light or dark look; auto follows the terminal (COLORFGBG)
+    /// [default: auto, or the config file's]
+    #[arg(long, value_enum)]
+    pub theme: Option<ThemeChoice>,
+    #[command(flatten)]
+    pub phone: PhoneArgs,
     #[command(flatten)]
     pub endpoint: EndpointArgs,
+}
+
+/// The phone being previewed, for the preview and `flowsim render`. Each option overrides the
+/// config file, which overrides the default.
+#[derive(Debug, Clone, clap::Args, Default)]
+pub struct PhoneArgs {
+    /// Phone size: small (320 px, 36 columns), android (360 px, 44), iphone (390 px, 47), meta
+    /// (Meta's web preview, 430 px, 50) [default: android]
+    #[arg(long, value_enum)]
+    pub device: Option<Device>,
+    /// The phone's font set large: text wraps as at Android's 1.3× font scale
+    #[arg(long)]
+    pub large_font: bool,
+    /// The direction of the phone's language: rtl mirrors the close button, the menu, the side
+    /// of radio and check controls and the caption sides [default: ltr]
+    #[arg(long, value_enum)]
+    pub dir: Option<Dir>,
+    /// Who puts right-to-left text in display order: flowsim (for terminals that do not
+    /// reorder, most; the preview also asks VTE terminals and mintty not to) or the terminal
+    /// (Konsole, mlterm) [default: flowsim]
+    #[arg(long, value_enum)]
+    pub bidi: Option<Bidi>,
+    /// Show the warning banner that flows sent as drafts carry
+    #[arg(long)]
+    pub draft: bool,
+}
+
+impl PhoneArgs {
+    /// The phone: these options over the config file over the defaults.
+    pub fn look(&self, config: &Config) -> Look {
+        Look {
+            device: self.device.or(config.device).unwrap_or_default(),
+            large_font: self.large_font || config.large_font.unwrap_or(false),
+            layout: Layout {
+                ui: self.dir.or(config.dir).unwrap_or_default(),
+                bidi: self.bidi.or(config.bidi).unwrap_or_default(),
+            },
+            draft: self.draft,
+        }
+    }
 }
 
 /// `flow_action` of the flow message, spelt as Meta and scenario files spell it.
@@ -55,7 +103,8 @@ pub enum FlowAction {
     DataExchange,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum ThemeChoice {
     #[default]
     Auto,
@@ -111,6 +160,13 @@ pub fn start(args: &Args) -> Result<Start, String> {
 }
 
 pub fn run(args: &Args) -> u8 {
+    let config = match crate::config::load() {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: config file: {e}");
+            return exit::USAGE;
+        }
+    };
     let source = match &args.flow {
         Some(path) => match std::fs::metadata(path) {
             Err(e) => {
@@ -154,7 +210,9 @@ pub fn run(args: &Args) -> u8 {
             flow_token: args.flow_token.clone(),
             mock: args.mock.as_deref().map(load_mock).transpose()?,
             endpoint: args.endpoint.clone(),
-            theme: args.theme.theme(),
+            theme: args.theme.or(config.theme).unwrap_or_default().theme(),
+            look: args.phone.look(&config),
+            keymap: config.keymap.clone(),
         })
     })();
     // Check the endpoint options before the screen switches, so a mistake is read in the

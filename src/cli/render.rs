@@ -2,7 +2,7 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use super::preview::{ThemeChoice, parse_data};
+use super::preview::{PhoneArgs, ThemeChoice, parse_data};
 use super::{Color, exit, svg};
 use crate::load::{self, LoadError};
 use crate::report;
@@ -15,6 +15,7 @@ Examples:
   flowsim render flow.json                      the first screen, as text
   flowsim render flow.json --screen SUMMARY --data '{\"total\": 42}'
   flowsim render flow.json --width 36 --height 30 --color always
+  flowsim render flow.json --device small --dir rtl --draft
   flowsim render flow.json --format svg > screen.svg
   flowsim render flow.json --format svg --out-dir pictures/     every screen, one file each
 
@@ -35,18 +36,20 @@ pub struct Args {
     /// The screen's data: JSON, or @file (default: its __example__ data).
     #[arg(long, value_name = "JSON|@FILE")]
     pub data: Option<String>,
-    /// Width of the phone in cells.
-    #[arg(long, default_value_t = ui::PHONE_WIDTH, value_parser = clap::value_parser!(u16).range(30..=400))]
-    pub width: u16,
+    /// Width of the phone in cells [default: the device's]
+    #[arg(long, value_parser = clap::value_parser!(u16).range(30..=400))]
+    pub width: Option<u16>,
     /// Height in rows (default: tall enough for the whole screen).
     #[arg(long, value_parser = clap::value_parser!(u16).range(8..=2000))]
     pub height: Option<u16>,
     /// Colours (ANSI) in the output.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
-    /// Light or dark look for coloured output.
-    #[arg(long, value_enum, default_value_t = ThemeChoice::Auto)]
-    pub theme: ThemeChoice,
+    /// Light or dark look for coloured output [default: auto, or the config file's]
+    #[arg(long, value_enum)]
+    pub theme: Option<ThemeChoice>,
+    #[command(flatten)]
+    pub phone: PhoneArgs,
     /// Output format.
     #[arg(long, value_enum, default_value_t = RenderFormat::Text)]
     pub format: RenderFormat,
@@ -64,6 +67,13 @@ pub enum RenderFormat {
 }
 
 pub fn run(args: &Args) -> u8 {
+    let config = match crate::config::load() {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: config file: {e}");
+            return exit::USAGE;
+        }
+    };
     let source = match load::read(&args.flow) {
         Ok(s) => s,
         Err(LoadError::Io(m)) => {
@@ -102,8 +112,9 @@ pub fn run(args: &Args) -> u8 {
     let draw = |screen: Option<String>, data| {
         let mut session = Session::new(Arc::clone(&flow), "flowsim");
         session.update(Input::Start(Start::Navigate { screen, data }));
-        let theme = args.theme.theme();
-        let buf = ui::render_screen(&session, &theme, args.width, args.height, !color);
+        let theme = args.theme.or(config.theme).unwrap_or_default().theme();
+        let look = args.phone.look(&config);
+        let buf = ui::render_screen(&session, &theme, &look, args.width, args.height, !color);
         match args.format {
             RenderFormat::Svg => svg::svg(&buf, &theme, &session.view().title),
             RenderFormat::Text if color => ui::to_ansi(&buf),

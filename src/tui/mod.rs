@@ -55,6 +55,10 @@ pub struct Options {
     /// How to reach a real endpoint, record or replay.
     pub endpoint: crate::cli::endpoint::EndpointArgs,
     pub theme: Theme,
+    /// The phone's size, font, direction and draft banner.
+    pub look: crate::ui::device::Look,
+    /// The keys in effect.
+    pub keymap: crate::app::keymap::Keymap,
 }
 
 type Term = Terminal<CrosstermBackend<Stdout>>;
@@ -62,8 +66,15 @@ type Term = Terminal<CrosstermBackend<Stdout>>;
 /// Restores the terminal when dropped; installs a panic hook that restores it first.
 struct Guard;
 
+/// flowsim put the terminal's bidi support in explicit mode and must put it back.
+static EXPLICIT_BIDI: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
 impl Guard {
-    fn enter() -> std::io::Result<Guard> {
+    /// `explicit_bidi`: flowsim orders right-to-left text itself, so a terminal that reorders
+    /// (VTE, mintty) is asked not to, with ECMA-48's BDSM reset `CSI 8 l`, as the terminal
+    /// working group's bidi recommendation asks of such applications; it is set again (`CSI 8
+    /// h`, the default) on exit. Terminals without bidi ignore both.
+    fn enter(explicit_bidi: bool) -> std::io::Result<Guard> {
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
             restore();
@@ -77,6 +88,13 @@ impl Guard {
             EnableMouseCapture,
             EnableBracketedPaste
         )?;
+        if explicit_bidi {
+            use std::io::Write;
+            EXPLICIT_BIDI.store(true, std::sync::atomic::Ordering::SeqCst);
+            let mut out = std::io::stdout();
+            out.write_all(b"\x1b[8l")?;
+            out.flush()?;
+        }
         Ok(guard)
     }
 }
@@ -89,6 +107,12 @@ impl Drop for Guard {
 
 /// Leaves the alternate screen and raw mode; safe to call more than once.
 fn restore() {
+    if EXPLICIT_BIDI.swap(false, std::sync::atomic::Ordering::SeqCst) {
+        use std::io::Write;
+        let mut out = std::io::stdout();
+        let _ = out.write_all(b"\x1b[8h");
+        let _ = out.flush();
+    }
     let _ = execute!(
         std::io::stdout(),
         DisableBracketedPaste,
@@ -108,7 +132,8 @@ pub fn run(options: Options) -> Result<(), String> {
         .build()
         .map_err(|e| e.to_string())?;
     runtime.block_on(async {
-        let _guard = Guard::enter().map_err(|e| format!("cannot use the terminal: {e}"))?;
+        let explicit = options.look.layout.bidi == crate::ui::text::Bidi::Flowsim;
+        let _guard = Guard::enter(explicit).map_err(|e| format!("cannot use the terminal: {e}"))?;
         let mut terminal =
             Terminal::new(CrosstermBackend::new(std::io::stdout())).map_err(|e| e.to_string())?;
         // Ask the terminal about graphics before anything else reads its input, but only a
@@ -249,6 +274,8 @@ async fn run_app(
         &options.flow_token,
         options.theme,
     );
+    app.look = options.look;
+    app.keymap = options.keymap.clone();
     app.graphics = picker
         .and_then(|p| crate::ui::image::Graphics::new(p, crate::ui::body::bg(&options.theme)));
     let run = Runner {

@@ -1,6 +1,12 @@
 //! The phone's scrollable body: every visible component of the screen, drawn as lines.
 //! One function per Flow JSON component kind lives in `component`; this is the file to
 //! open when adding a component's look.
+//!
+//! Two kinds of line are drawn. **Paragraphs** (text components, labels, descriptions, helper
+//! text) are aligned by their own first strong character, as Android aligns a `TextView`
+//! ([`para`]). **Rows** of the phone's own drawing (field boxes, option rows with their
+//! controls, chips, list items) are built left to right as a [`Row`] and mirrored whole on a
+//! right-to-left phone (`--dir rtl`), their text pieces kept in reading order.
 
 use std::collections::BTreeMap;
 
@@ -8,10 +14,10 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use serde_json::{Map, Value};
 use tui_input::Input as LineInput;
-use unicode_width::UnicodeWidthStr;
 
 use super::image;
 use super::markdown::{self, MdStyle, wrap};
+use super::text::{self, Dir, Layout, fit, mirror_glyph, truncate, width};
 use super::theme::Theme;
 use crate::app::Target;
 use flowsim_core::flow::expr::display;
@@ -31,6 +37,8 @@ pub struct Ctx<'a> {
     pub carousel: &'a BTreeMap<String, usize>,
     /// No colours: draw pictures as `[image: alt]` and buttons with brackets.
     pub plain: bool,
+    /// The phone's language direction and who orders right-to-left text.
+    pub layout: Layout,
 }
 
 /// A focusable region: lines `top..top + height`, columns `x..x + width` of the body.
@@ -90,6 +98,60 @@ impl Body {
     }
 }
 
+/// A row of the phone's own drawing: pieces from left to right as a left-to-right phone shows
+/// them. [`Row::line`] with [`Dir::Rtl`] shows the pieces in the opposite order, the drawing
+/// characters of chrome pieces mirrored (`╭─` becomes `─╮`, `▌ ` becomes ` ▐`); text pieces
+/// are already in display order and stay as they are.
+#[derive(Default)]
+struct Row(Vec<(Span<'static>, bool)>);
+
+impl Row {
+    fn new() -> Row {
+        Row::default()
+    }
+
+    /// Drawing: borders, controls, padding.
+    fn chrome(mut self, s: impl Into<String>, style: Style) -> Row {
+        self.0.push((Span::styled(s.into(), style), false));
+        self
+    }
+
+    /// Text in display order.
+    fn text(mut self, s: impl Into<String>, style: Style) -> Row {
+        self.0.push((Span::styled(s.into(), style), true));
+        self
+    }
+
+    fn span(mut self, span: Span<'static>) -> Row {
+        self.0.push((span, false));
+        self
+    }
+
+    fn width(&self) -> usize {
+        self.0.iter().map(|(s, _)| width(&s.content)).sum()
+    }
+
+    /// The row as a line `width` cells wide; a right-to-left row ends at its right edge.
+    fn line(self, dir: Dir, width: u16) -> Line<'static> {
+        if dir == Dir::Ltr {
+            return Line::from(self.0.into_iter().map(|(s, _)| s).collect::<Vec<_>>());
+        }
+        let pad = (width as usize).saturating_sub(self.width());
+        Line::from(
+            std::iter::once(Span::raw(" ".repeat(pad)))
+                .chain(self.0.into_iter().rev().map(|(s, is_text)| {
+                    if is_text {
+                        s
+                    } else {
+                        let mirrored: String = s.content.chars().rev().map(mirror_glyph).collect();
+                        Span::styled(mirrored, s.style)
+                    }
+                }))
+                .collect::<Vec<_>>(),
+        )
+    }
+}
+
 /// Lays out every visible component of the view (the Footer is drawn by the frame).
 pub fn body(view: &ScreenView, ctx: &Ctx) -> Body {
     let mut b = Body::default();
@@ -100,6 +162,31 @@ pub fn body(view: &ScreenView, ctx: &Ctx) -> Body {
         component(&mut b, item, ctx);
     }
     b
+}
+
+/// A paragraph wrapped to `width`: each line in display order and aligned as Android aligns
+/// the paragraph (by its first strong character; right-to-left lines end at the right edge
+/// of `width`). Each `\n`-separated paragraph takes its own direction. Returns the lines with
+/// their paragraph's direction.
+fn para(text: &str, width: u16, ctx: &Ctx) -> Vec<(String, Dir)> {
+    let mut out = Vec::new();
+    for p in text.split('\n') {
+        let dir = ctx.layout.para_dir(p);
+        for l in wrap(p, width) {
+            out.push((ctx.layout.align(&l, dir, width as usize), dir));
+        }
+    }
+    out
+}
+
+/// Pushes a paragraph in one style, each line after `indent` cells on its start side.
+fn push_para(b: &mut Body, text: &str, indent: u16, ctx: &Ctx, style: Style) {
+    for (l, dir) in para(text, ctx.width.saturating_sub(indent), ctx) {
+        let row = Row::new()
+            .chrome(" ".repeat(indent as usize), Style::new())
+            .text(l, style);
+        b.push(row.line(dir, ctx.width));
+    }
 }
 
 /// Draws one component. The per-kind looks follow components.md §8 and Meta's previews.
@@ -132,6 +219,7 @@ fn component(b: &mut Body, item: &Item, ctx: &Ctx) {
                     ctx.width,
                     false,
                     &md_style(t, style),
+                    ctx.layout,
                 ));
             } else {
                 text(b, item, ctx, style);
@@ -144,6 +232,7 @@ fn component(b: &mut Body, item: &Item, ctx: &Ctx) {
                 ctx.width,
                 true,
                 &md_style(t, t.text()),
+                ctx.layout,
             ));
         }
         Kind::TextInput | Kind::TextArea => text_field(b, item, ctx),
@@ -158,10 +247,11 @@ fn component(b: &mut Body, item: &Item, ctx: &Ctx) {
                 b,
                 item,
                 ctx,
-                title.map(|t| vec![t]),
+                title.map(|t| vec![sanitize(&t)]),
                 "▾",
                 Target::Field(item.key.clone()),
             );
+            below(b, item, ctx, None);
         }
         Kind::DatePicker => {
             let value = item.value.as_ref().map(display).map(|v| pretty_date(&v));
@@ -173,6 +263,7 @@ fn component(b: &mut Body, item: &Item, ctx: &Ctx) {
                 "▦",
                 Target::Field(item.key.clone()),
             );
+            below(b, item, ctx, None);
         }
         Kind::CalendarPicker => calendar_field(b, item, ctx),
         Kind::RadioButtonsGroup | Kind::CheckboxGroup => options(b, item, ctx),
@@ -186,14 +277,14 @@ fn component(b: &mut Body, item: &Item, ctx: &Ctx) {
             } else {
                 t.link()
             };
-            for l in wrap(
-                &sanitize(&item.text("text").unwrap_or_default()),
-                ctx.width.saturating_sub(2),
-            ) {
-                b.push(Line::from(vec![
-                    marker(focused, ctx),
-                    Span::styled(l, style),
-                ]));
+            let link = sanitize(&item.text("text").unwrap_or_default());
+            for (l, dir) in para(&link, ctx.width.saturating_sub(2), ctx) {
+                b.push(
+                    Row::new()
+                        .span(marker(focused, ctx))
+                        .text(l, style)
+                        .line(dir, ctx.width),
+                );
             }
             b.region(Target::Link(item.key.clone()), top);
         }
@@ -234,17 +325,15 @@ fn text_lines(item: &Item) -> Vec<String> {
 fn text(b: &mut Body, item: &Item, ctx: &Ctx, style: Style) {
     // A line break in the text is a line break on the phone.
     for line in text_lines(item).iter().flat_map(|l| l.split('\n')) {
-        let wrapped = wrap(&sanitize(line), ctx.width);
-        if wrapped.is_empty() {
+        let line = sanitize(line);
+        if wrap(&line, ctx.width).is_empty() {
             b.push(Line::raw(""));
         }
-        for l in wrapped {
-            b.push(Line::styled(l, style));
-        }
+        push_para(b, &line, 0, ctx, style);
     }
 }
 
-/// A two-cell focus marker at the start of a line.
+/// A two-cell focus marker at the start of a row.
 fn marker(focused: bool, ctx: &Ctx) -> Span<'static> {
     if focused {
         Span::styled("▌ ", ctx.theme.focus())
@@ -258,26 +347,105 @@ fn label_text(item: &Item) -> String {
         Some(Value::Object(range)) => range.values().map(display).collect::<Vec<_>>().join(" – "),
         _ => item.text("label").unwrap_or_default(),
     };
-    let label = sanitize(&label);
-    if item.kind.is_input() && !item.required && item.kind != Kind::OptIn {
+    sanitize(&label)
+}
+
+/// Whether "(optional)" is shown. Meta's previews print it for every input that is not
+/// required and nothing for required ones (components.md §3.6; client-look.md §2b, from
+/// META-FJ "Favourite Languages(optional)" and META-COMP "Checkbox group example(optional)").
+/// Pickers are optional when their minimum is 0 (META-MU: "determines whether the component is
+/// optional (set to 0) or required"). An OptIn never shows it (META-COMP's OptIn preview).
+fn optional(item: &Item) -> bool {
+    match item.kind {
+        Kind::OptIn => false,
+        Kind::PhotoPicker => item.int("min-uploaded-photos").unwrap_or(0) == 0,
+        Kind::DocumentPicker => item.int("min-uploaded-documents").unwrap_or(0) == 0,
+        k => k.is_input() && !item.required,
+    }
+}
+
+/// The label of a selection group (RadioButtonsGroup, CheckboxGroup, ChipsSelector, pickers):
+/// "(optional)" follows it, as Meta's preview prints "Select country:(optional)" and
+/// "Personalize your experience(optional)" (client-look.md §2b, META-FJ l.1133, META-COMP
+/// l.660 and l.1928).
+fn group_label(item: &Item) -> String {
+    let label = label_text(item);
+    if optional(item) && !label.is_empty() {
         format!("{label} (optional)")
     } else {
         label
     }
 }
 
-/// Helper text or error under a field.
-fn below(b: &mut Body, item: &Item, ctx: &Ctx) {
+/// The helper-text slot under a field: the error when there is one, else the helper text and,
+/// for a field that is not required, "(optional)" — text fields and date pickers carry it
+/// there, not after the label (client-look.md §2b: META-FJ l.908-914 "Enter your name /
+/// (optional)", META-COMP l.1272 "Date (optional)"). `counter` is TextArea's `n / max`, at the
+/// end side of the same row (META-COMP l.512-518: "17 / 600" under the text area).
+fn below(b: &mut Body, item: &Item, ctx: &Ctx, counter: Option<String>) {
     let t = ctx.theme;
+    let room = ctx.width.saturating_sub(1);
+    let counter_w = counter.as_deref().map_or(0, width);
+    let mut lines: Vec<(String, Dir, Style)> = Vec::new();
+    let slot = room.saturating_sub(if counter_w > 0 {
+        counter_w as u16 + 1
+    } else {
+        0
+    });
     if let Some(err) = &item.error {
-        for l in wrap(&sanitize(err), ctx.width.saturating_sub(1)) {
-            b.push(Line::styled(format!(" {l}"), t.error()));
+        lines.extend(
+            para(&sanitize(err), slot, ctx)
+                .into_iter()
+                .map(|(l, d)| (l, d, t.error())),
+        );
+    } else {
+        if let Some(help) = helper(item) {
+            lines.extend(
+                para(&sanitize(&help), slot, ctx)
+                    .into_iter()
+                    .map(|(l, d)| (l, d, t.dimmed())),
+            );
         }
-    } else if let Some(help) = helper(item) {
-        for l in wrap(&sanitize(&help), ctx.width.saturating_sub(1)) {
-            b.push(Line::styled(format!(" {l}"), t.dimmed()));
+        if optional(item) && optional_in_slot(item) {
+            lines.extend(
+                para("(optional)", slot, ctx)
+                    .into_iter()
+                    .map(|(l, d)| (l, d, t.dimmed())),
+            );
         }
     }
+    if lines.is_empty() && counter.is_some() {
+        lines.push((String::new(), ctx.layout.ui, t.dimmed()));
+    }
+    for (i, (l, dir, style)) in lines.into_iter().enumerate() {
+        let row = match (&counter, i) {
+            (Some(c), 0) => {
+                // The text in its slot (already aligned by its own direction), the counter at
+                // the end side of the phone.
+                Row::new()
+                    .chrome(" ", Style::new())
+                    .text(fit(&l, slot as usize), style)
+                    .chrome(" ", Style::new())
+                    .text(c.clone(), t.dimmed())
+                    .line(ctx.layout.ui, ctx.width)
+            }
+            _ => Row::new()
+                .chrome(" ", Style::new())
+                .text(l, style)
+                .line(dir, ctx.width),
+        };
+        b.push(row);
+    }
+}
+
+/// Inputs drawn as a field box carry "(optional)" in the helper-text slot; the Dropdown is
+/// one of them, its placement unverified (client-look.md §2b: "its exact placement is
+/// unclear").
+fn optional_in_slot(item: &Item) -> bool {
+    matches!(
+        item.kind,
+        Kind::TextInput | Kind::TextArea | Kind::DatePicker | Kind::CalendarPicker | Kind::Dropdown
+    )
 }
 
 fn helper(item: &Item) -> Option<String> {
@@ -290,7 +458,10 @@ fn helper(item: &Item) -> Option<String> {
     }
 }
 
-/// A bordered field with the label in its top border, as Android's outlined fields.
+/// A bordered field with the label in its top border, as Android's outlined fields. The
+/// label sits at the start side of its own text direction (Material's floating label measures
+/// its text's first strong character) and each value row is aligned by its own direction; the
+/// icon sits at the end side of the phone's language.
 fn field_box(
     b: &mut Body,
     item: &Item,
@@ -319,61 +490,54 @@ fn field_box(
     } else {
         t.dimmed()
     };
+    let label_dir = ctx.layout.para_dir(&label);
     let title = if large {
-        for l in wrap(&label, ctx.width) {
-            b.push(Line::styled(l, t.bold()));
+        for (l, dir) in para(&label, ctx.width, ctx) {
+            b.push(Row::new().text(l, t.bold()).line(dir, ctx.width));
         }
         String::new()
     } else {
-        truncate(&label, w.saturating_sub(6))
+        ctx.layout
+            .show(&truncate(&label, w.saturating_sub(6)), label_dir)
     };
-    let title_w = title.width();
-    let mut head = vec![Span::styled("╭", border)];
-    if title_w > 0 {
-        head.push(Span::styled("─ ", border));
-        head.push(Span::styled(title, label_style));
-        head.push(Span::styled(" ", border));
-        head.push(Span::styled(
-            "─".repeat(w.saturating_sub(title_w + 5)),
-            border,
-        ));
+    let title_w = width(&title);
+    let head = if title_w > 0 {
+        Row::new()
+            .chrome("╭─ ", border)
+            .text(title, label_style)
+            .chrome(
+                format!(" {}╮", "─".repeat(w.saturating_sub(title_w + 5))),
+                border,
+            )
     } else {
-        head.push(Span::styled("─".repeat(w - 2), border));
-    }
-    head.push(Span::styled("╮", border));
-    b.push(Line::from(head));
+        Row::new().chrome(format!("╭{}╮", "─".repeat(w - 2)), border)
+    };
+    b.push(head.line(label_dir, ctx.width));
     let rows = content.unwrap_or_default();
     let rows = if rows.is_empty() {
         vec![String::new()]
     } else {
         rows
     };
-    let icon_w = icon.width();
+    let icon_w = width(icon);
+    let room = w.saturating_sub(4 + if icon_w > 0 { icon_w + 1 } else { 0 });
+    let value_style = if item.enabled { t.text() } else { t.dimmed() };
     for (i, row) in rows.iter().enumerate() {
-        let room = w.saturating_sub(4 + if icon_w > 0 { icon_w + 1 } else { 0 });
-        let shown = truncate(row, room);
-        let pad = room.saturating_sub(shown.width());
-        let value_style = if item.enabled { t.text() } else { t.dimmed() };
-        let mut spans = vec![
-            Span::styled("│ ", border),
-            Span::styled(shown, value_style),
-            Span::raw(" ".repeat(pad)),
-        ];
+        let dir = ctx.layout.para_dir(row);
+        let shown = ctx.layout.align(&truncate(row, room), dir, room);
+        let mut r = Row::new()
+            .chrome("│ ", border)
+            .text(fit(&shown, room), value_style);
         if i == 0 && icon_w > 0 {
-            spans.push(Span::raw(" "));
-            spans.push(Span::styled(icon.to_string(), t.dimmed()));
+            r = r
+                .chrome(" ", Style::new())
+                .chrome(icon.to_string(), t.dimmed());
         } else {
-            spans.push(Span::raw(" ".repeat(icon_w + usize::from(icon_w > 0))));
+            r = r.chrome(" ".repeat(icon_w + usize::from(icon_w > 0)), Style::new());
         }
-        spans.push(Span::styled(" │", border));
-        b.push(Line::from(spans));
+        b.push(r.chrome(" │", border).line(ctx.layout.ui, ctx.width));
     }
-    b.push(Line::from(vec![
-        Span::styled("╰", border),
-        Span::styled("─".repeat(w - 2), border),
-        Span::styled("╯", border),
-    ]));
-    below(b, item, ctx);
+    b.push(Line::styled(format!("╰{}╯", "─".repeat(w - 2)), border));
     b.region(target, top);
 }
 
@@ -408,38 +572,36 @@ fn text_field(b: &mut Body, item: &Item, ctx: &Ctx) {
         let cursor = editing.map(|_| {
             let last = shown.split('\n').next_back().unwrap_or("");
             let wrapped = wrap(last, room as u16);
-            let col = wrapped.last().map_or(0, |l| l.width());
+            let end = wrapped.last().cloned().unwrap_or_default();
             let line = shown
                 .split('\n')
                 .map(|l| wrap(l, room as u16).len().max(1))
                 .sum::<usize>()
                 - 1;
-            (col as u16, line)
+            (end_column(&end, room, ctx), line)
         });
         (rows, cursor)
     } else {
         // One line, scrolled so the cursor stays visible.
-        let (text, col) = match editing {
+        match editing {
             Some(input) => {
                 let scroll = input.visual_scroll(room);
                 let cursor = input.visual_cursor();
-                let visible: String = {
-                    let mut w = 0;
-                    let mut out = String::new();
-                    for c in shown.chars() {
-                        let cw = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
-                        if w >= scroll && w + cw <= scroll + room {
-                            out.push(c);
-                        }
-                        w += cw;
+                let mut w = 0;
+                let mut visible = String::new();
+                for g in unicode_segmentation::UnicodeSegmentation::graphemes(shown.as_str(), true)
+                {
+                    let gw = text::grapheme_width(g);
+                    if w >= scroll && w + gw <= scroll + room {
+                        visible.push_str(g);
                     }
-                    out
-                };
-                (visible, Some((cursor.saturating_sub(scroll)) as u16))
+                    w += gw;
+                }
+                let col = cursor_column(&visible, cursor.saturating_sub(scroll), room, ctx);
+                (vec![visible], Some((col, 0)))
             }
-            None => (shown, None),
-        };
-        (vec![text], col.map(|c| (c, 0)))
+            None => (vec![shown], None),
+        }
     };
     let large = item.text("label-variant").as_deref() == Some("large");
     let label_lines = if large {
@@ -449,9 +611,39 @@ fn text_field(b: &mut Body, item: &Item, ctx: &Ctx) {
     };
     let top = b.lines.len();
     field_box(b, item, ctx, Some(rows), "", target);
+    // TextArea counts what was typed against `max-length` (default 600): META-COMP
+    // l.512-518 shows "17 / 600" under a text area holding 17 characters.
+    let counter = (item.kind == Kind::TextArea).then(|| {
+        let max = item.int("max-length").unwrap_or(600);
+        format!("{} / {max}", value.chars().count())
+    });
+    below(b, item, ctx, counter);
     if let Some((col, line)) = cursor {
         b.cursor = Some((2 + col, top + label_lines + 1 + line));
     }
+}
+
+/// The cursor's column inside a value row of `room` cells, at `logical` cells into `line`
+/// (in reading order): placed where that character shows once the row is aligned and put in
+/// display order. The value slot starts two cells in on either phone direction.
+fn cursor_column(line: &str, logical: usize, room: usize, ctx: &Ctx) -> u16 {
+    let dir = ctx.layout.para_dir(line);
+    let shown_w = width(line);
+    let offset = if dir == Dir::Rtl {
+        room.saturating_sub(shown_w)
+    } else {
+        0
+    };
+    let col = match ctx.layout.bidi {
+        text::Bidi::Terminal => logical,
+        text::Bidi::Flowsim => text::visual_cursor(line, dir, logical),
+    };
+    (offset + col).min(room) as u16
+}
+
+/// [`cursor_column`] at the end of `line`.
+fn end_column(line: &str, room: usize, ctx: &Ctx) -> u16 {
+    cursor_column(line, width(line), room, ctx)
 }
 
 fn pretty_date(value: &str) -> String {
@@ -474,14 +666,13 @@ fn calendar_field(b: &mut Body, item: &Item, ctx: &Ctx) {
             "▦",
             Target::Field(item.key.clone()),
         );
+        below(b, item, ctx, None);
         return;
     }
     for key in ["title", "description"] {
         if let Some(s) = item.text(key) {
             let style = if key == "title" { t.bold() } else { t.dimmed() };
-            for l in wrap(&sanitize(&s), ctx.width) {
-                b.push(Line::styled(l, style));
-            }
+            push_para(b, &sanitize(&s), 0, ctx, style);
         }
     }
     let get = |k: &str| {
@@ -517,27 +708,23 @@ fn calendar_field(b: &mut Body, item: &Item, ctx: &Ctx) {
         None
     };
     field_box(b, &shown, ctx, value, "▦", Target::Field(item.key.clone()));
+    below(b, item, ctx, None);
 }
 
 fn option_title(o: &Map<String, Value>) -> String {
     sanitize(&o.get("title").map(display).unwrap_or_default())
 }
 
+/// A selection group's or picker's label (with "(optional)") and description.
 fn group_header(b: &mut Body, item: &Item, ctx: &Ctx) {
     let t = ctx.theme;
-    let label = label_text(item);
+    let label = group_label(item);
     if !label.is_empty() {
-        for l in wrap(&label, ctx.width) {
-            b.push(Line::styled(
-                l,
-                if item.enabled { t.bold() } else { t.dimmed() },
-            ));
-        }
+        let style = if item.enabled { t.bold() } else { t.dimmed() };
+        push_para(b, &label, 0, ctx, style);
     }
     if let Some(d) = item.text("description") {
-        for l in wrap(&sanitize(&d), ctx.width) {
-            b.push(Line::styled(l, t.dimmed()));
-        }
+        push_para(b, &sanitize(&d), 0, ctx, t.dimmed());
     }
 }
 
@@ -546,6 +733,7 @@ fn options(b: &mut Body, item: &Item, ctx: &Ctx) {
     group_header(b, item, ctx);
     let selected = item.selected();
     let radio = item.kind == Kind::RadioButtonsGroup;
+    let ui = ctx.layout.ui;
     for o in item.list("data-source") {
         let id = o.get("id").map(display).unwrap_or_default();
         let target = Target::Option {
@@ -582,65 +770,101 @@ fn options(b: &mut Body, item: &Item, ctx: &Ctx) {
             .map(display)
             .map(|m| sanitize(&m))
             .unwrap_or_default();
+        // The title keeps at least a few cells beside the metadata.
+        let metadata = truncate(
+            &metadata,
+            (ctx.width as usize).saturating_sub(if thumb { 7 } else { 4 } + 8),
+        );
+        let metadata = ctx.layout.show(&metadata, ctx.layout.para_dir(&metadata));
         let indent = if thumb { 7 } else { 4 };
-        let room = (ctx.width as usize).saturating_sub(indent + metadata.width() + 1);
-        let title_lines = wrap(&option_title(o), room.max(4) as u16);
-        for (i, l) in title_lines.iter().enumerate() {
-            let mut spans = vec![marker(focused && i == 0, ctx)];
+        let meta_w = width(&metadata);
+        let room = (ctx.width as usize).saturating_sub(indent + meta_w + usize::from(meta_w > 0));
+        let title = option_title(o);
+        let title_dir = ctx.layout.para_dir(&title);
+        // The title sits next to the control, on the phone's start side.
+        for (i, l) in wrap(&title, room.max(1) as u16).iter().enumerate() {
+            let shown = ctx.layout.show(l, title_dir);
+            let mut row = Row::new().span(marker(focused && i == 0, ctx));
             if i == 0 {
-                spans.push(Span::styled(format!("{mark} "), mark_style));
+                row = row.chrome(format!("{mark} "), mark_style);
                 if thumb {
-                    spans.push(Span::styled("▣  ", t.accent()));
+                    row = row.chrome("▣  ", t.accent());
                 }
             } else {
-                spans.push(Span::raw(" ".repeat(indent - 2)));
+                row = row.chrome(" ".repeat(indent - 2), Style::new());
             }
-            spans.push(Span::styled(l.clone(), title_style));
-            if i == 0 && !metadata.is_empty() {
-                let used = indent + l.width();
-                spans.push(Span::raw(" ".repeat(
-                    (ctx.width as usize).saturating_sub(used + metadata.width()),
-                )));
-                spans.push(Span::styled(metadata.clone(), t.dimmed()));
+            let shown_w = width(&shown);
+            row = row.text(shown, title_style);
+            if i == 0 && meta_w > 0 {
+                row = row
+                    .chrome(
+                        " ".repeat((ctx.width as usize).saturating_sub(indent + shown_w + meta_w)),
+                        Style::new(),
+                    )
+                    .text(metadata.clone(), t.dimmed());
             }
-            b.push(Line::from(spans));
+            b.push(row.line(ui, ctx.width));
         }
         if let Some(d) = o.get("description").map(display) {
+            let d = sanitize(&d);
+            let dir = ctx.layout.para_dir(&d);
             for l in wrap(
-                &sanitize(&d),
-                (ctx.width as usize).saturating_sub(indent) as u16,
+                &d,
+                (ctx.width as usize).saturating_sub(indent).max(1) as u16,
             ) {
-                b.push(Line::from(vec![
-                    Span::raw(" ".repeat(indent)),
-                    Span::styled(l, t.dimmed()),
-                ]));
+                b.push(
+                    Row::new()
+                        .chrome(" ".repeat(indent), Style::new())
+                        .text(ctx.layout.show(&l, dir), t.dimmed())
+                        .line(ui, ctx.width),
+                );
             }
         }
         b.region(target, top);
     }
-    below(b, item, ctx);
+    below(b, item, ctx, None);
 }
 
 fn chips(b: &mut Body, item: &Item, ctx: &Ctx) {
     let t = ctx.theme;
     group_header(b, item, ctx);
+    // Meta's preview adds "Choose up to N options." after the description when
+    // `max-selected-items` is set (client-look.md §2c; META-COMP l.1928-1930, whose JSON has
+    // `max-selected-items: 2` and a description without that sentence).
+    if let Some(max) = item.int("max-selected-items") {
+        push_para(
+            b,
+            &format!("Choose up to {max} options."),
+            0,
+            ctx,
+            t.dimmed(),
+        );
+    }
     let selected = item.selected();
-    let mut line: Vec<Span<'static>> = Vec::new();
+    let w = ctx.width as usize;
+    let ui = ctx.layout.ui;
+    let mut row = Row::new();
     let mut used = 0usize;
-    let mut pending: Vec<(Target, u16, u16)> = Vec::new();
+    let mut pending: Vec<(Target, usize, usize)> = Vec::new();
     let flush = |b: &mut Body,
-                 line: &mut Vec<Span<'static>>,
-                 pending: &mut Vec<(Target, u16, u16)>,
+                 row: &mut Row,
+                 pending: &mut Vec<(Target, usize, usize)>,
                  used: &mut usize| {
-        let row = b.lines.len();
-        b.push(Line::from(std::mem::take(line)));
-        for (target, x, w) in pending.drain(..) {
+        let line = b.lines.len();
+        b.push(std::mem::take(row).line(ui, ctx.width));
+        for (target, x, cw) in pending.drain(..) {
+            // A right-to-left phone fills chip rows from the right.
+            let x = if ui == Dir::Rtl {
+                w.saturating_sub(x + cw)
+            } else {
+                x
+            };
             b.regions.push(Region {
                 target,
-                top: row,
+                top: line,
                 height: 1,
-                x,
-                width: w,
+                x: x as u16,
+                width: cw as u16,
             });
         }
         *used = 0;
@@ -653,22 +877,27 @@ fn chips(b: &mut Body, item: &Item, ctx: &Ctx) {
         };
         let focused = ctx.focus == Some(&target);
         let on = selected.contains(&id);
+        let title = option_title(o);
+        let title = ctx.layout.show(
+            &truncate(&title, w.saturating_sub(6).max(1)),
+            ctx.layout.para_dir(&title),
+        );
         let label = if ctx.plain {
             format!(
                 "{}{}{}",
                 if on { "[✓ " } else { "( " },
-                option_title(o),
+                title,
                 if on { "]" } else { " )" }
             )
         } else {
-            format!(" {}{} ", if on { "✓ " } else { "" }, option_title(o))
+            format!(" {}{} ", if on { "✓ " } else { "" }, title)
         };
-        let w = label.width();
-        if used > 0 && used + 1 + w > ctx.width as usize {
-            flush(b, &mut line, &mut pending, &mut used);
+        let cw = width(&label);
+        if used > 0 && used + 1 + cw > w {
+            flush(b, &mut row, &mut pending, &mut used);
         }
         if used > 0 {
-            line.push(Span::raw(" "));
+            row = row.chrome(" ", Style::new());
             used += 1;
         }
         let mut style = if on {
@@ -684,14 +913,14 @@ fn chips(b: &mut Body, item: &Item, ctx: &Ctx) {
         if o.get("enabled") == Some(&Value::Bool(false)) || !item.enabled {
             style = style.fg(t.dim);
         }
-        pending.push((target, used as u16, w as u16));
-        line.push(Span::styled(label, style));
-        used += w;
+        pending.push((target, used, cw));
+        row = row.text(label, style);
+        used += cw;
     }
-    if !line.is_empty() {
-        flush(b, &mut line, &mut pending, &mut used);
+    if row.width() > 0 {
+        flush(b, &mut row, &mut pending, &mut used);
     }
-    below(b, item, ctx);
+    below(b, item, ctx, None);
 }
 
 fn opt_in(b: &mut Body, item: &Item, ctx: &Ctx) {
@@ -701,24 +930,28 @@ fn opt_in(b: &mut Body, item: &Item, ctx: &Ctx) {
     let focused = ctx.focus == Some(&target);
     let mark = if on { "☑" } else { "☐" };
     let top = b.lines.len();
-    let lines = wrap(&label_text(item), ctx.width.saturating_sub(4));
+    let label = label_text(item);
+    let dir = ctx.layout.para_dir(&label);
+    let lines = wrap(&label, ctx.width.saturating_sub(4));
     for (i, l) in lines.iter().enumerate() {
-        let mut spans = vec![marker(focused && i == 0, ctx)];
-        spans.push(if i == 0 {
-            Span::styled(
+        let mut row = Row::new().span(marker(focused && i == 0, ctx));
+        row = if i == 0 {
+            row.chrome(
                 format!("{mark} "),
                 if on || focused { t.focus() } else { t.dimmed() },
             )
         } else {
-            Span::raw("  ")
-        });
-        spans.push(Span::styled(
-            l.clone(),
+            row.chrome("  ", Style::new())
+        };
+        row = row.text(
+            ctx.layout.show(l, dir),
             if focused { t.focus() } else { t.text() },
-        ));
-        b.push(Line::from(spans));
+        );
+        b.push(row.line(ctx.layout.ui, ctx.width));
     }
     b.region(target, top);
+    // "Read more" only when the OptIn has an on-click-action (components.md §5.13; META-COMP
+    // l.968: "'Read more' is only visible when an on-click-action is specified").
     if item.actions.contains_key("on-click-action") {
         let target = Target::ReadMore(item.key.clone());
         let focused = ctx.focus == Some(&target);
@@ -728,38 +961,69 @@ fn opt_in(b: &mut Body, item: &Item, ctx: &Ctx) {
         } else {
             t.link()
         };
-        b.push(Line::from(vec![
-            marker(focused, ctx),
-            Span::raw("  "),
-            Span::styled("Read more", style),
-        ]));
+        b.push(
+            Row::new()
+                .span(marker(focused, ctx))
+                .chrome("  ", Style::new())
+                .text("Read more", style)
+                .line(ctx.layout.ui, ctx.width),
+        );
         b.region(target, top);
     }
-    below(b, item, ctx);
+    below(b, item, ctx, None);
+}
+
+/// Columns for `dp` density-independent pixels on a phone `w` columns wide (Meta's phone is
+/// about 360 dp wide).
+fn dp_to_cols(dp: i64, w: u16) -> u64 {
+    (dp.max(1) as u64).saturating_mul(w as u64) / 360
 }
 
 fn picture(b: &mut Body, item: &Item, ctx: &Ctx, src: String, alt: Option<String>) {
     let t = ctx.theme;
     let alt = alt.map(|a| sanitize(&a)).unwrap_or_else(|| "image".into());
     let w = ctx.width;
-    // Meta's phone is about 360 dp wide: scale dp to cells, two pixel rows per cell.
-    let cols = item.int("width").map_or(w, |px| {
-        ((px.max(1) as u64 * w as u64 / 360) as u16).clamp(4, w)
-    });
-    let rows = item.int("height").map_or(12, |px| {
-        ((px.max(1) as u64 * w as u64 / 360 / 2) as u16).clamp(2, 24)
-    });
-    let cover = (item.text("scale-type").as_deref() == Some("cover"))
-        .then_some(cols as f64 / (rows as f64 * 2.0));
+    let cols = item
+        .int("width")
+        .map_or(w, |px| dp_to_cols(px, w).clamp(4, w as u64) as u16);
+    let cover = item.text("scale-type").as_deref() == Some("cover");
+    // Two pixel rows per cell. With no height, `contain` takes Android's default height of
+    // 400 ("On Android devices WhatsApp sets a default height value of 400", META-COMP Image;
+    // components.md §5.17); `cover` draws the image at full width with its own aspect ratio.
+    // `contain` centres the picture in its box (letterboxing, components.md §5.17), which can
+    // leave empty space above and below.
+    let rows = match item.int("height") {
+        Some(px) => dp_to_cols(px, w) / 2,
+        None if cover => 24,
+        None => dp_to_cols(400, w) / 2,
+    };
+    let boxed = !cover;
+    let rows = rows.clamp(2, 24) as u16;
+    let crop = (cover && item.int("height").is_some()).then_some(cols as f64 / (rows as f64 * 2.0));
     let drawn = if ctx.plain {
         None
     } else {
-        image::halfblocks(&src, cols, rows, cover, bg(t))
+        image::halfblocks(&src, cols, rows, crop, bg(t))
     };
     match drawn {
-        Some(lines) => push_picture(b, src.clone(), lines, w),
+        Some(lines) => {
+            let spare = (rows as usize).saturating_sub(lines.len());
+            let (above, below) = if boxed {
+                (spare / 2, spare - spare / 2)
+            } else {
+                (0, 0)
+            };
+            for _ in 0..above {
+                b.push(Line::raw(""));
+            }
+            push_picture(b, src.clone(), lines, w);
+            for _ in 0..below {
+                b.push(Line::raw(""));
+            }
+        }
         None => {
             let label = format!("[image: {alt}]");
+            let label = ctx.layout.show(&label, ctx.layout.para_dir(&alt));
             b.push(Line::styled(
                 center(&truncate(&label, w as usize), w as usize),
                 t.dimmed(),
@@ -823,12 +1087,9 @@ fn carousel(b: &mut Body, item: &Item, ctx: &Ctx) {
     match drawn {
         Some(lines) => push_picture(b, src.clone(), lines, ctx.width),
         None => {
-            let label = format!(
-                "[image {}/{}: {}]",
-                index + 1,
-                images.len(),
-                sanitize(&alt.unwrap_or_default())
-            );
+            let alt = sanitize(&alt.unwrap_or_default());
+            let label = format!("[image {}/{}: {alt}]", index + 1, images.len());
+            let label = ctx.layout.show(&label, ctx.layout.para_dir(&alt));
             b.push(Line::styled(
                 center(&truncate(&label, ctx.width as usize), ctx.width as usize),
                 t.dimmed(),
@@ -856,12 +1117,12 @@ fn navigation_list(b: &mut Body, item: &Item, ctx: &Ctx) {
     for (key, style) in [("label", t.bold()), ("description", t.dimmed())] {
         if let Some(s) = item.text(key) {
             let limit = if key == "label" { 80 } else { 300 };
-            for l in wrap(&truncate(&sanitize(&s), limit), ctx.width) {
-                b.push(Line::styled(l, style));
-            }
+            push_para(b, &truncate(&sanitize(&s), limit), 0, ctx, style);
         }
     }
     let w = ctx.width as usize;
+    let ui = ctx.layout.ui;
+    let show = |s: &str| ctx.layout.show(s, ctx.layout.para_dir(s));
     // Items past 20 are not rendered (components.md §5.21).
     for li in item.list("list-items").into_iter().take(20) {
         let id = li.get("id").map(display).unwrap_or_default();
@@ -878,77 +1139,127 @@ fn navigation_list(b: &mut Body, item: &Item, ctx: &Ctx) {
                 .map(|s| sanitize(&s))
         };
         let title = part("main-content", "title").unwrap_or_default();
-        let end_title = part("end", "title").unwrap_or_default();
+        let end_title = truncate(&part("end", "title").unwrap_or_default(), w / 3);
         let lead = if li.get("start").is_some() {
             "▣ "
         } else {
             ""
         };
-        let room = w.saturating_sub(2 + lead.width() + end_title.width() + 3);
+        let room = w.saturating_sub(2 + width(lead) + width(&end_title) + 3);
         let title_style = if focused { t.focus() } else { t.bold() };
-        let mut first = vec![
-            marker(focused, ctx),
-            Span::styled(lead.to_string(), t.accent()),
-            Span::styled(truncate(&title, room), title_style),
-        ];
-        let used = 2 + lead.width() + truncate(&title, room).width();
-        first.push(Span::raw(
-            " ".repeat(w.saturating_sub(used + end_title.width() + 2)),
-        ));
-        first.push(Span::styled(end_title, t.text()));
-        first.push(Span::styled(" ›", t.dimmed()));
-        b.push(Line::from(first));
-        let indent = 2 + lead.width();
+        let title = show(&truncate(&title, room));
+        let used = 2 + width(lead) + width(&title);
+        let first = Row::new()
+            .span(marker(focused, ctx))
+            .chrome(lead, t.accent())
+            .text(title, title_style)
+            .chrome(
+                " ".repeat(w.saturating_sub(used + width(&end_title) + 2)),
+                Style::new(),
+            )
+            .text(show(&end_title), t.text())
+            .chrome(" ›", t.dimmed());
+        b.push(first.line(ui, ctx.width));
+        let indent = 2 + width(lead);
         for (k, obj) in [
             ("description", "main-content"),
             ("metadata", "main-content"),
         ] {
             if let Some(s) = part(obj, k) {
-                let end = if k == "description" {
-                    part("end", "description")
-                } else {
-                    part("end", "metadata")
-                }
-                .unwrap_or_default();
-                let room = w.saturating_sub(indent + end.width() + 3);
-                let text = truncate(&s, room);
-                let pad = w.saturating_sub(indent + text.width() + end.width() + 2);
-                b.push(Line::from(vec![
-                    Span::raw(" ".repeat(indent)),
-                    Span::styled(text, t.dimmed()),
-                    Span::raw(" ".repeat(pad)),
-                    Span::styled(end, t.dimmed()),
-                ]));
+                let end = truncate(
+                    &if k == "description" {
+                        part("end", "description")
+                    } else {
+                        part("end", "metadata")
+                    }
+                    .unwrap_or_default(),
+                    w / 3,
+                );
+                let room = w.saturating_sub(indent + width(&end) + 3);
+                let text = show(&truncate(&s, room));
+                let pad = w.saturating_sub(indent + width(&text) + width(&end) + 2);
+                b.push(
+                    Row::new()
+                        .chrome(" ".repeat(indent), Style::new())
+                        .text(text, t.dimmed())
+                        .chrome(" ".repeat(pad), Style::new())
+                        .text(show(&end), t.dimmed())
+                        .line(ui, ctx.width),
+                );
             }
         }
-        let mut tags: Vec<Span<'static>> = vec![Span::raw(" ".repeat(indent))];
-        if let Some(badge) = li.get("badge").map(display) {
-            tags.push(Span::styled(
-                format!(" {} ", sanitize(&badge)),
-                Style::new().fg(t.on_accent).bg(t.accent),
-            ));
-            tags.push(Span::raw(" "));
-        }
-        if let Some(Value::Array(list)) = li.get("tags") {
-            for tag in list.iter().take(3) {
-                tags.push(Span::styled(
-                    format!(" {} ", sanitize(&display(tag))),
-                    Style::new().fg(t.fg).bg(t.bar),
-                ));
-                tags.push(Span::raw(" "));
+        let mut tags = Row::new().chrome(" ".repeat(indent), Style::new());
+        let mut used = indent;
+        let mut any = false;
+        let badge = li
+            .get("badge")
+            .map(display)
+            .into_iter()
+            .map(|b| (b, Style::new().fg(t.on_accent).bg(t.accent)));
+        let list = match li.get("tags") {
+            Some(Value::Array(list)) => list.iter().take(3).map(display).collect(),
+            _ => Vec::new(),
+        };
+        for (tag, style) in badge.chain(
+            list.into_iter()
+                .map(|s| (s, Style::new().fg(t.fg).bg(t.bar))),
+        ) {
+            let tag = sanitize(&tag);
+            let label = format!(" {} ", show(&truncate(&tag, w.saturating_sub(used + 2))));
+            if used + width(&label) > w {
+                break;
             }
+            used += width(&label) + 1;
+            tags = tags.text(label, style).chrome(" ", Style::new());
+            any = true;
         }
-        if tags.len() > 1 {
-            b.push(Line::from(tags));
+        if any {
+            b.push(tags.line(ui, ctx.width));
         }
         b.region(target, top);
         b.push(Line::styled("─".repeat(w), t.border()));
     }
 }
 
+/// The sentence the client adds under a picker: "Add 1 to 10 photos. Max file size 10 MB."
+/// for `min-uploaded-photos: 1`, `max-uploaded-photos: 10`, `max-file-size-kb: 10240`, and
+/// "Max file size 1 MB." alone for a document picker limited to one file (META-MU's two
+/// previews; client-look.md §2c). The wording for other counts follows the same pattern and
+/// is not verified (README, "What is approximate").
+fn picker_hint(item: &Item) -> String {
+    let (noun, min_key, max_key) = if item.kind == Kind::PhotoPicker {
+        ("photos", "min-uploaded-photos", "max-uploaded-photos")
+    } else {
+        (
+            "documents",
+            "min-uploaded-documents",
+            "max-uploaded-documents",
+        )
+    };
+    // Defaults from components.md §5.22–5.23.
+    let min = item.int(min_key).unwrap_or(0);
+    let max = item.int(max_key).unwrap_or(30);
+    let kb = item.int("max-file-size-kb").unwrap_or(25600).max(1);
+    let size = if kb % 1024 == 0 {
+        format!("{} MB", kb / 1024)
+    } else if kb < 1024 {
+        format!("{kb} KB")
+    } else {
+        format!("{:.1} MB", kb as f64 / 1024.0)
+    };
+    let count = match (min, max) {
+        (_, m) if m <= 1 => String::new(),
+        (0, m) => format!("Add up to {m} {noun}. "),
+        (a, b) if a == b => format!("Add {a} {noun}. "),
+        (a, b) => format!("Add {a} to {b} {noun}. "),
+    };
+    format!("{count}Max file size {size}.")
+}
+
 fn media_picker(b: &mut Body, item: &Item, ctx: &Ctx) {
     let t = ctx.theme;
     group_header(b, item, ctx);
+    push_para(b, &picker_hint(item), 0, ctx, t.dimmed());
     let target = Target::Field(item.key.clone());
     let focused = ctx.focus == Some(&target);
     let files = item
@@ -964,25 +1275,27 @@ fn media_picker(b: &mut Body, item: &Item, ctx: &Ctx) {
             .and_then(Value::as_u64)
             .map(human_size)
             .unwrap_or_default();
-        b.push(Line::from(vec![
-            Span::raw("  "),
-            Span::styled("▪ ", t.accent()),
-            Span::styled(
-                truncate(&name, (ctx.width as usize).saturating_sub(14)),
-                t.text(),
-            ),
-            Span::styled(format!("  {size}"), t.dimmed()),
-        ]));
+        let name = truncate(&name, (ctx.width as usize).saturating_sub(14));
+        b.push(
+            Row::new()
+                .chrome("  ", Style::new())
+                .chrome("▪ ", t.accent())
+                .text(ctx.layout.show(&name, ctx.layout.para_dir(&name)), t.text())
+                .chrome("  ", Style::new())
+                .text(size, t.dimmed())
+                .line(ctx.layout.ui, ctx.width),
+        );
     }
     let top = b.lines.len();
+    // The button Meta's previews show: "Take photo" (camera_gallery, META-MU) and "Upload
+    // document"; a gallery-only picker's wording is not documented.
     let what = if item.kind == Kind::PhotoPicker {
         match item.text("photo-source").as_deref() {
-            Some("camera") => "Take photo",
             Some("gallery") => "Choose from gallery",
-            _ => "Take or choose photo",
+            _ => "Take photo",
         }
     } else {
-        "Choose file"
+        "Upload document"
     };
     let style = if !item.enabled {
         t.dimmed()
@@ -991,12 +1304,17 @@ fn media_picker(b: &mut Body, item: &Item, ctx: &Ctx) {
     } else {
         t.accent()
     };
-    b.push(Line::from(vec![
-        marker(focused, ctx),
-        Span::styled(format!("＋ {what}"), style),
-    ]));
+    b.push(
+        Row::new()
+            .span(marker(focused, ctx))
+            .chrome("＋ ", style)
+            .text(what, style)
+            .line(ctx.layout.ui, ctx.width),
+    );
     b.region(target, top);
-    below(b, item, ctx);
+    if let Some(err) = &item.error {
+        push_para(b, &sanitize(err), 1, ctx, t.error());
+    }
 }
 
 fn human_size(bytes: u64) -> String {
@@ -1009,26 +1327,8 @@ fn human_size(bytes: u64) -> String {
     }
 }
 
-/// Cuts text to a display width, with an ellipsis when cut.
-pub fn truncate(s: &str, width: usize) -> String {
-    if s.width() <= width {
-        return s.to_string();
-    }
-    let mut out = String::new();
-    let mut w = 0;
-    for c in s.chars() {
-        let cw = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
-        if w + cw + 1 > width {
-            break;
-        }
-        out.push(c);
-        w += cw;
-    }
-    out.push('…');
-    out
-}
-
+/// `s` centred in `width` cells (padded on the left).
 pub fn center(s: &str, width: usize) -> String {
-    let pad = width.saturating_sub(s.width()) / 2;
+    let pad = width.saturating_sub(text::width(s)) / 2;
     format!("{}{s}", " ".repeat(pad))
 }

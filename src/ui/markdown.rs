@@ -13,9 +13,13 @@
 //!
 //! All text comes from untrusted flows: everything that reaches the output goes through
 //! [`sanitize`], so no control character, escape sequence or bidi override is ever emitted.
-//! Wrapping is by display width (`unicode-width`), breaking at spaces and hard-breaking words
-//! that are wider than the available width.
+//! Wrapping is by display width, grapheme cluster by grapheme cluster as ratatui's buffer
+//! places them ([`super::text`]), breaking at spaces and hard-breaking words that are wider
+//! than the available width between clusters, never inside one. A block whose first strong
+//! character is right-to-left is aligned right, its lines put in display order and its list
+//! markers on the right.
 
+use super::text::{self, Dir, Layout};
 use flowsim_core::text::{safe_char, sanitize};
 use pulldown_cmark::{Alignment, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use ratatui::style::{Modifier, Style};
@@ -51,11 +55,12 @@ const MAX_SHOWN_URL: usize = 32;
 // Sanitising and plain wrapping
 // ---------------------------------------------------------------------------------------------
 
-/// Plain word wrap by display width.
+/// Plain word wrap by display width (lines in reading order; see [`Layout::show`] for display
+/// order).
 ///
 /// Lines (`\n`, `\r\n`) in `text` stay separate lines; within a line, runs of spaces are
 /// collapsed, lines break at spaces and words wider than `width` are broken hard. The text is
-/// [`sanitize`]d. A `width` of 0 is treated as 1. A character wider than the whole width (a
+/// [`sanitize`]d. A `width` of 0 is treated as 1. A cluster wider than the whole width (a
 /// CJK character at width 1) is still placed, alone on its line.
 pub fn wrap(text: &str, width: u16) -> Vec<String> {
     if text.is_empty() {
@@ -82,8 +87,50 @@ fn char_width(c: char) -> usize {
     c.width().unwrap_or(0)
 }
 
+/// The width of styled characters as the buffer places them (by grapheme cluster).
 fn cells_width(cells: &[Cell]) -> usize {
-    cells.iter().map(|&(c, _)| char_width(c)).sum()
+    if cells.iter().all(|&(c, _)| c.is_ascii()) {
+        return cells.iter().map(|&(c, _)| char_width(c)).sum();
+    }
+    text::width(&cells.iter().map(|&(c, _)| c).collect::<String>())
+}
+
+/// The grapheme clusters of styled characters, as index ranges.
+fn clusters(cells: &[Cell]) -> Vec<std::ops::Range<usize>> {
+    use unicode_segmentation::UnicodeSegmentation;
+    let s: String = cells.iter().map(|&(c, _)| c).collect();
+    let mut out = Vec::new();
+    let mut at = 0;
+    for g in s.graphemes(true) {
+        let n = g.chars().count();
+        out.push(at..at + n);
+        at += n;
+    }
+    out
+}
+
+/// One line of styled characters in display order (a paragraph of direction `base`).
+fn visual_cells(line: &[Cell], base: Dir, layout: Layout) -> Vec<Cell> {
+    let ascii = line.iter().all(|&(c, _)| c.is_ascii());
+    if layout.bidi == text::Bidi::Terminal || (base == Dir::Ltr && ascii) {
+        return line.to_vec();
+    }
+    let s: String = line.iter().map(|&(c, _)| c).collect();
+    // Byte offset of each character -> its index in `line`.
+    let index: std::collections::HashMap<usize, usize> = s
+        .char_indices()
+        .enumerate()
+        .map(|(i, (b, _))| (b, i))
+        .collect();
+    let mut out = Vec::with_capacity(line.len());
+    for (range, rtl) in text::visual_order(&s, base) {
+        let first = index.get(&range.start).copied().unwrap_or(0);
+        let n = s[range].chars().count();
+        for &(c, style) in &line[first..first + n] {
+            out.push((if rtl { text::mirror_char(c) } else { c }, style));
+        }
+    }
+    out
 }
 
 /// Word-wraps styled characters to `width` columns (at least 1). A `'\n'` cell forces a line
@@ -128,13 +175,14 @@ fn wrap_cells(cells: &[Cell], width: usize) -> Vec<Vec<Cell>> {
                 line.extend_from_slice(word);
                 line_w = word_w;
             } else {
-                for &(c, s) in word {
-                    let cw = char_width(c);
+                for cluster in clusters(word) {
+                    let cluster = &word[cluster];
+                    let cw = cells_width(cluster);
                     if line_w + cw > width && !line.is_empty() {
                         out.push(std::mem::replace(&mut line, Vec::with_capacity(room)));
                         line_w = 0;
                     }
-                    line.push((c, s));
+                    line.extend_from_slice(cluster);
                     line_w += cw;
                 }
             }
@@ -256,9 +304,15 @@ fn abbreviate(url: &str) -> String {
 /// none between the items of a list, even when each item was a separate array element.
 /// List items get a `• ` or `1. ` marker and a hanging indent. A `width` of 0 is treated as
 /// 1.
-pub fn render(lines: &[String], width: u16, rich: bool, style: &MdStyle) -> Vec<Line<'static>> {
+pub fn render(
+    lines: &[String],
+    width: u16,
+    rich: bool,
+    style: &MdStyle,
+    layout: Layout,
+) -> Vec<Line<'static>> {
     let src = source(lines, rich);
-    let mut r = Renderer::new(style, usize::from(width).max(1), rich);
+    let mut r = Renderer::new(style, usize::from(width).max(1), rich, layout);
     for (event, range) in Parser::new_ext(&src, options(rich)).into_offset_iter() {
         let raw = src.get(range).unwrap_or("");
         r.event(event, raw);
@@ -293,6 +347,7 @@ struct Image {
 
 struct Renderer<'a> {
     st: &'a MdStyle,
+    layout: Layout,
     width: usize,
     rich: bool,
     out: Vec<Line<'static>>,
@@ -317,9 +372,10 @@ struct Renderer<'a> {
 }
 
 impl<'a> Renderer<'a> {
-    fn new(st: &'a MdStyle, width: usize, rich: bool) -> Self {
+    fn new(st: &'a MdStyle, width: usize, rich: bool, layout: Layout) -> Self {
         Renderer {
             st,
+            layout,
             width,
             rich,
             out: Vec::new(),
@@ -419,17 +475,33 @@ impl<'a> Renderer<'a> {
             None => (String::new(), 0),
         };
         let avail = self.width.saturating_sub(indent).max(1);
+        let dir = self
+            .layout
+            .para_dir(&cells.iter().map(|&(c, _)| c).collect::<String>());
         for (i, line) in wrap_cells(cells, avail).into_iter().enumerate() {
             let mut spans = Vec::with_capacity(4);
-            if indent > 0 {
-                let prefix = if i == 0 {
-                    marker.clone()
-                } else {
-                    " ".repeat(indent)
-                };
-                spans.push(Span::styled(prefix, base));
+            let prefix = if i == 0 {
+                marker.clone()
+            } else {
+                " ".repeat(indent)
+            };
+            let line = visual_cells(&line, dir, self.layout);
+            if dir == Dir::Rtl {
+                // Right-aligned, the list marker on the right.
+                let pad = avail.saturating_sub(cells_width(&line));
+                spans.push(Span::raw(" ".repeat(pad)));
+                spans.extend(to_spans(&line));
+                if indent > 0 {
+                    let marker = prefix.trim_end();
+                    let lead = indent.saturating_sub(text::width(marker));
+                    spans.push(Span::styled(format!("{}{marker}", " ".repeat(lead)), base));
+                }
+            } else {
+                if indent > 0 {
+                    spans.push(Span::styled(prefix, base));
+                }
+                spans.extend(to_spans(&line));
             }
-            spans.extend(to_spans(&line));
             self.emit(Line::from(spans));
         }
         if let Some(item) = self.items.last_mut() {
@@ -703,7 +775,7 @@ impl<'a> Renderer<'a> {
         let bottom = rule("└", "┴", "┘");
 
         self.emit(top);
-        let header_lines = table_row(&header, &widths, &aligns, pad, border, base);
+        let header_lines = table_row(&header, &widths, &aligns, pad, (border, base), self.layout);
         for line in header_lines {
             self.emit(line);
         }
@@ -711,7 +783,7 @@ impl<'a> Renderer<'a> {
             self.emit(sep);
         }
         for row in &rows {
-            for line in table_row(row, &widths, &aligns, pad, border, base) {
+            for line in table_row(row, &widths, &aligns, pad, (border, base), self.layout) {
                 self.emit(line);
             }
         }
@@ -778,8 +850,8 @@ fn table_row(
     widths: &[usize],
     aligns: &[Alignment],
     pad: usize,
-    border: Style,
-    base: Style,
+    (border, base): (Style, Style),
+    layout: Layout,
 ) -> Vec<Line<'static>> {
     let wrapped: Vec<Vec<Vec<Cell>>> = row
         .iter()
@@ -793,17 +865,20 @@ fn table_row(
             let mut spans = vec![Span::styled("│", border)];
             for (c, (cell, &w)) in wrapped.iter().zip(widths).enumerate() {
                 let content: &[Cell] = cell.get(li).map_or(&[], Vec::as_slice);
-                let free = w.saturating_sub(cells_width(content));
+                let dir = layout.para_dir(&content.iter().map(|&(c, _)| c).collect::<String>());
+                let content = visual_cells(content, dir, layout);
+                let free = w.saturating_sub(cells_width(&content));
                 let (before, after) = match aligns.get(c) {
                     Some(Alignment::Right) => (free, 0),
                     Some(Alignment::Center) => (free / 2, free - free / 2),
+                    _ if dir == Dir::Rtl => (free, 0),
                     _ => (0, free),
                 };
                 spans.push(Span::styled(
                     format!("{padding}{}", " ".repeat(before)),
                     base,
                 ));
-                spans.extend(to_spans(content));
+                spans.extend(to_spans(&content));
                 spans.push(Span::styled(
                     format!("{}{padding}", " ".repeat(after)),
                     base,
@@ -994,6 +1069,7 @@ mod tests {
             80,
             false,
             &st,
+            Layout::default(),
         );
         assert_eq!(texts(&lines), ["plain bold italic gone all end"]);
         assert_eq!(style_of(&lines, "plain"), st.base);
@@ -1031,6 +1107,7 @@ mod tests {
             20,
             false,
             &st,
+            Layout::default(),
         );
         assert_eq!(
             texts(&lines),
@@ -1052,7 +1129,13 @@ mod tests {
 
     #[test]
     fn paragraphs_are_separated_by_one_blank_line() {
-        let lines = render(&s(&["One", "Two\n\nThree"]), 40, false, &style());
+        let lines = render(
+            &s(&["One", "Two\n\nThree"]),
+            40,
+            false,
+            &style(),
+            Layout::default(),
+        );
         assert_eq!(texts(&lines), ["One", "", "Two", "", "Three"]);
     }
 
@@ -1066,7 +1149,7 @@ mod tests {
             "| Basic | 10 |",
             "| Premium with extras | 25 |",
         ]);
-        let wide = render(&rows, 60, true, &st);
+        let wide = render(&rows, 60, true, &st, Layout::default());
         // Column widths follow the header text (as on the phone); cell text wraps inside.
         assert_eq!(
             texts(&wide),
@@ -1088,7 +1171,7 @@ mod tests {
         );
         // Too wide: shrunk proportionally.
         assert_eq!(
-            texts(&render(&rows[1..3], 20, true, &st)),
+            texts(&render(&rows[1..3], 20, true, &st, Layout::default())),
             [
                 "┌─────┬────────────┐",
                 "│ Pla │    Monthly │",
@@ -1103,7 +1186,7 @@ mod tests {
         assert_eq!(style_of(&wide, "┌"), st.base.patch(st.table_border));
 
         for w in [10u16, 14, 20, 25] {
-            let lines = render(&rows, w, true, &st);
+            let lines = render(&rows, w, true, &st, Layout::default());
             assert!(
                 lines.iter().all(|l| width(l) <= usize::from(w)),
                 "width {w}: {:#?}",
@@ -1112,13 +1195,19 @@ mod tests {
             assert!(texts(&lines).iter().any(|l| l.starts_with('┌')));
         }
         // Far too narrow for the grid: rows as lines, still within the width.
-        let lines = render(&rows, 4, true, &st);
+        let lines = render(&rows, 4, true, &st, Layout::default());
         assert!(lines.iter().all(|l| width(l) <= 4));
     }
 
     #[test]
     fn tables_are_plain_text_outside_rich_text() {
-        let lines = render(&s(&["| A | B |", "| --- | --- |"]), 40, false, &style());
+        let lines = render(
+            &s(&["| A | B |", "| --- | --- |"]),
+            40,
+            false,
+            &style(),
+            Layout::default(),
+        );
         assert_eq!(texts(&lines), ["| A | B |", "", "| --- | --- |"]);
     }
 
@@ -1128,7 +1217,7 @@ mod tests {
         let src = s(&[
             "Read [our terms](https://example.com/t) and **[privacy](https://example.com/p)**.",
         ]);
-        let lines = render(&src, 80, false, &st);
+        let lines = render(&src, 80, false, &st, Layout::default());
         assert_eq!(texts(&lines), ["Read our terms and privacy."]);
         assert_eq!(style_of(&lines, "our terms"), st.base.patch(st.link));
         assert_eq!(
@@ -1156,7 +1245,7 @@ mod tests {
         assert_eq!(sanitize("café 日本"), "café 日本");
 
         let evil = s(&["**\x1b]0;pwned\x07** [\u{202e}x](https://e.com/\x1b)"]);
-        let all: String = render(&evil, 80, true, &style())
+        let all: String = render(&evil, 80, true, &style(), Layout::default())
             .iter()
             .map(text)
             .chain([plain(&evil)])
@@ -1189,13 +1278,13 @@ mod tests {
     fn headings_in_rich_mode_and_plain_mode() {
         let st = style();
         let src = s(&["# Title", "## Sub", "### Small", "Body"]);
-        let rich = render(&src, 40, true, &st);
+        let rich = render(&src, 40, true, &st, Layout::default());
         assert_eq!(texts(&rich), ["Title", "", "Sub", "", "Small", "", "Body"]);
         assert_eq!(style_of(&rich, "Title"), st.base.patch(st.heading1));
         assert_eq!(style_of(&rich, "Sub"), st.base.patch(st.heading2));
         assert_eq!(style_of(&rich, "Small"), st.base);
 
-        let body = render(&src, 40, false, &st);
+        let body = render(&src, 40, false, &st, Layout::default());
         assert_eq!(
             texts(&body),
             ["# Title", "", "## Sub", "", "### Small", "", "Body"]
@@ -1211,7 +1300,7 @@ mod tests {
     fn images_are_placeholders_in_rich_text() {
         let st = style();
         let src = s(&["Logo: ![Our logo](data:image/png;base64,iVBORw0KGgo=) after"]);
-        let rich = render(&src, 40, true, &st);
+        let rich = render(&src, 40, true, &st, Layout::default());
         assert_eq!(texts(&rich), ["Logo:", "[image: Our logo]", "after"]);
         assert_eq!(style_of(&rich, "[image"), st.base.patch(st.dim));
         assert_eq!(
@@ -1221,7 +1310,7 @@ mod tests {
                 "data:image/png;base64,iVBORw0KGgo=".to_owned()
             )]
         );
-        let body = render(&src, 80, false, &st);
+        let body = render(&src, 80, false, &st, Layout::default());
         assert_eq!(
             texts(&body),
             ["Logo: ![Our logo](data:image/png;base64,iVBORw0KG…) after"]
@@ -1258,7 +1347,7 @@ mod tests {
             "| 1 | 2 |",
         ]);
         assert_eq!(
-            texts(&render(&src, 30, true, &style())),
+            texts(&render(&src, 30, true, &style(), Layout::default())),
             [
                 "Terms",
                 "",
@@ -1278,7 +1367,13 @@ mod tests {
 
     #[test]
     fn nested_lists_are_flattened_and_empty_items_keep_markers() {
-        let lines = render(&s(&["- a\n  - b\n- \n- c"]), 20, true, &style());
+        let lines = render(
+            &s(&["- a\n  - b\n- \n- c"]),
+            20,
+            true,
+            &style(),
+            Layout::default(),
+        );
         assert_eq!(texts(&lines), ["• a", "• b", "•", "• c"]);
     }
 
@@ -1329,7 +1424,7 @@ mod tests {
                 .collect();
             let width = 12 + next(50) as u16;
             for rich in [false, true] {
-                for line in render(&items, width, rich, &st) {
+                for line in render(&items, width, rich, &st, Layout::default()) {
                     let t = text(&line);
                     assert!(!t.chars().any(is_unsafe_char), "{items:?}: {t:?}");
                     assert!(

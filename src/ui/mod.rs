@@ -3,9 +3,11 @@
 //! so what `render` prints is what the preview shows.
 
 pub mod body;
+pub mod device;
 pub mod image;
 pub mod json;
 pub mod markdown;
+pub mod text;
 pub mod theme;
 
 use std::collections::BTreeMap;
@@ -18,11 +20,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Widget, Wrap};
 use serde_json::Value;
 use tui_input::Input as LineInput;
-use unicode_width::UnicodeWidthStr;
 
-use crate::app::keymap::{self, Mode};
+use crate::app::keymap::{Keymap, Mode};
 use crate::app::{App, Drawn, Overlay, Target};
-use body::{Ctx, center, truncate};
+use body::{Ctx, center};
 use flowsim_core::diagnostic::Severity;
 use flowsim_core::flow::expr::display;
 use flowsim_core::flow::spec::Kind;
@@ -30,10 +31,9 @@ use flowsim_core::sim::checks::{date_allowed, missing_required, parse_date, week
 use flowsim_core::sim::{Level, Phase, ScreenView, Session};
 use flowsim_core::text::sanitize;
 use markdown::wrap;
+use text::{Dir, Layout, truncate};
 use theme::Theme;
 
-/// The phone's width in cells when the terminal has room (Meta's preview is about 360 dp).
-pub const PHONE_WIDTH: u16 = 44;
 /// The narrowest phone drawn.
 pub const MIN_WIDTH: u16 = 30;
 
@@ -53,6 +53,53 @@ pub struct Phone<'a> {
     pub plain: bool,
     /// Real pictures through the terminal's graphics protocol, when it has one.
     pub graphics: Option<&'a image::Graphics>,
+    /// The phone's language direction and who orders right-to-left text.
+    pub layout: Layout,
+    /// The flow is a draft: its messages carry a warning banner.
+    pub draft: bool,
+}
+
+/// How far along the flow the current screen is, for the progress indicator that flows of
+/// more than one screen show ("visually inform users about how much progress is left ...
+/// applicable for any Flows with more than one screen", META-CL 2024; client-look.md §2a).
+/// Its look is not documented: flowsim draws it as a bar in the line under the top bar,
+/// filled by screens visited over screens visited plus the longest way to the end.
+fn progress(session: &Session) -> Option<(usize, usize)> {
+    let flow = &session.flow;
+    if flow.screens.len() < 2 {
+        return None;
+    }
+    let current = session.current()?;
+    let edges = flow.edges();
+    // The longest path (in screens) from `id` to a screen with no way on, memoised (a flow
+    // can branch at every screen); loops are invalid flows, cut by not revisiting a screen.
+    fn longest<'a>(
+        id: &'a str,
+        edges: &'a [(String, String)],
+        seen: &mut Vec<&'a str>,
+        memo: &mut std::collections::HashMap<&'a str, usize>,
+    ) -> usize {
+        if let Some(&n) = memo.get(id) {
+            return n;
+        }
+        if seen.contains(&id) {
+            return 0;
+        }
+        seen.push(id);
+        let best = edges
+            .iter()
+            .filter(|(from, _)| from == id)
+            .map(|(_, to)| longest(to, edges, seen, memo))
+            .max()
+            .unwrap_or(0);
+        seen.pop();
+        memo.insert(id, 1 + best);
+        1 + best
+    }
+    let done = session.stack.len().max(1);
+    let ahead =
+        longest(current, &edges, &mut Vec::new(), &mut Default::default()).saturating_sub(1);
+    Some((done, done + ahead))
 }
 
 /// Draws the phone into `area` (its full rectangle, border included).
@@ -75,13 +122,21 @@ pub fn phone(p: &Phone, area: Rect, buf: &mut Buffer) -> Drawn {
     let inner = block.inner(area);
     block.render(area, buf);
 
-    // Top bar: close, title, menu.
+    // Top bar: close, title, menu; a right-to-left phone has the close button on the right.
     let title_room = inner.width.saturating_sub(6) as usize;
-    let title = center(&truncate(&sanitize(&p.view.title), title_room), title_room);
+    let title = sanitize(&p.view.title);
+    let title = p
+        .layout
+        .show(&truncate(&title, title_room), p.layout.para_dir(&title));
+    let title = text::fit(&center(&title, title_room), title_room);
+    let (start, end) = match p.layout.ui {
+        Dir::Ltr => (" ✕ ", " ⋮ "),
+        Dir::Rtl => (" ⋮ ", " ✕ "),
+    };
     let bar = Line::from(vec![
-        Span::styled(" ✕ ", t.dimmed()),
-        Span::styled(format!("{title:<title_room$}"), t.bold()),
-        Span::styled(" ⋮ ", t.dimmed()),
+        Span::styled(start, t.dimmed()),
+        Span::styled(title, t.bold()),
+        Span::styled(end, t.dimmed()),
     ]);
     let bar_style = if p.plain {
         Style::new()
@@ -101,14 +156,48 @@ pub fn phone(p: &Phone, area: Rect, buf: &mut Buffer) -> Drawn {
         format!("├{}┤", "─".repeat(inner.width as usize)),
         sep_style,
     );
+    if let Some((done, total)) = progress(p.session) {
+        let filled = (inner.width as usize * done / total.max(1)).min(inner.width as usize);
+        let x = match p.layout.ui {
+            Dir::Ltr => inner.x,
+            Dir::Rtl => inner.x + inner.width - filled as u16,
+        };
+        let style = if p.plain {
+            Style::new()
+        } else {
+            t.accent().bg(t.bg)
+        };
+        buf.set_string(x, inner.y + 1, "━".repeat(filled), style);
+    }
+    // A draft flow's messages carry a warning banner (META-TD: "Flow messages sent in draft
+    // mode show a warning banner on the device"); its wording is not documented.
+    let banner = u16::from(p.draft);
+    if p.draft {
+        let text = center(
+            &truncate("⚠ Draft flow: for testing only", inner.width as usize),
+            inner.width as usize,
+        );
+        let style = if p.plain {
+            Style::new()
+        } else {
+            Style::new().fg(t.snackbar_fg).bg(t.snackbar_bg)
+        };
+        let row = Rect {
+            y: inner.y + 2,
+            height: 1,
+            ..inner
+        };
+        buf.set_style(row, style);
+        buf.set_string(inner.x, inner.y + 2, text, style);
+    }
 
     // Footer block at the bottom.
     let footer_rows = footer_height(p);
     let body_area = Rect {
         x: inner.x + 1,
-        y: inner.y + 2,
+        y: inner.y + 2 + banner,
         width: inner.width.saturating_sub(2),
-        height: inner.height.saturating_sub(2 + footer_rows),
+        height: inner.height.saturating_sub(2 + banner + footer_rows),
     };
     let footer_area = Rect {
         y: body_area.y + body_area.height,
@@ -124,6 +213,7 @@ pub fn phone(p: &Phone, area: Rect, buf: &mut Buffer) -> Drawn {
         editor: p.editor,
         carousel: p.carousel,
         plain: p.plain,
+        layout: p.layout,
     };
     match (&p.session.phase, p.overlay) {
         (Phase::Completed(c), _) => {
@@ -214,9 +304,13 @@ pub fn phone(p: &Phone, area: Rect, buf: &mut Buffer) -> Drawn {
                 let track = body_area.height as usize;
                 let thumb = (track * rows / laid.lines.len()).max(1);
                 let pos = (track - thumb) * scroll / max_scroll.max(1);
+                let edge = match p.layout.ui {
+                    Dir::Ltr => area.x + area.width - 1,
+                    Dir::Rtl => area.x,
+                };
                 for i in 0..thumb {
                     buf.set_string(
-                        area.x + area.width - 1,
+                        edge,
                         body_area.y + (pos + i) as u16,
                         "┃",
                         t.dimmed().bg(t.bg),
@@ -235,7 +329,13 @@ pub fn phone(p: &Phone, area: Rect, buf: &mut Buffer) -> Drawn {
 
     // Snackbar over the bottom of the body.
     if let Some(text) = &p.session.snackbar {
-        let lines = wrap(&sanitize(text), body_area.width.saturating_sub(2));
+        let room = body_area.width.saturating_sub(2);
+        let text = sanitize(text);
+        let dir = p.layout.para_dir(&text);
+        let lines: Vec<String> = wrap(&text, room)
+            .iter()
+            .map(|l| p.layout.align(l, dir, room as usize))
+            .collect();
         let h = (lines.len() as u16).min(body_area.height);
         let snack = Rect {
             y: body_area.y + body_area.height - h,
@@ -255,7 +355,7 @@ pub fn phone(p: &Phone, area: Rect, buf: &mut Buffer) -> Drawn {
     }
     if let Phase::Waiting(w) = &p.session.phase {
         let text = format!(" ⋯ waiting for the endpoint ({}) ", w.request.action);
-        let x = body_area.x + body_area.width.saturating_sub(text.width() as u16) / 2;
+        let x = body_area.x + body_area.width.saturating_sub(text::width(&text) as u16) / 2;
         buf.set_string(
             x,
             body_area.y,
@@ -288,24 +388,39 @@ fn draw_footer(p: &Phone, area: Rect, buf: &mut Buffer, drawn: &mut Drawn) {
     let mut y = area.y;
     let running = matches!(p.session.phase, Phase::Running | Phase::Waiting(_));
     if let Some(f) = p.view.footer.as_ref().filter(|_| running) {
-        let cap = |k: &str| f.text(k).map(|s| sanitize(&s));
-        if let Some(c) = cap("center-caption") {
+        // Captions sit above the button: left and right, or centre only (components.md §5.12;
+        // Meta's preview lists "left caption", "right caption", then the button,
+        // client-look.md §2c). A right-to-left phone swaps the sides.
+        let half = w.saturating_sub(3) / 2;
+        let cap = |k: &str, room: usize| {
+            f.text(k).map(|s| {
+                let s = sanitize(&s);
+                p.layout.show(&truncate(&s, room), p.layout.para_dir(&s))
+            })
+        };
+        if let Some(c) = cap("center-caption", w.saturating_sub(2)) {
             buf.set_string(area.x, y, center(&c, w), t.dimmed());
             y += 1;
-        } else if let (Some(l), Some(r)) = (cap("left-caption"), cap("right-caption")) {
+        } else if let (Some(l), Some(r)) = (cap("left-caption", half), cap("right-caption", half)) {
+            let (l, r) = match p.layout.ui {
+                Dir::Ltr => (l, r),
+                Dir::Rtl => (r, l),
+            };
             buf.set_string(area.x + 1, y, &l, t.dimmed());
             buf.set_string(
-                area.x + area.width.saturating_sub(r.width() as u16 + 1),
+                area.x + area.width.saturating_sub(text::width(&r) as u16 + 1),
                 y,
                 &r,
                 t.dimmed(),
             );
             y += 1;
-        } else if cap("left-caption").is_some() || cap("right-caption").is_some() {
-            let c = cap("left-caption")
-                .or(cap("right-caption"))
-                .unwrap_or_default();
-            buf.set_string(area.x + 1, y, c, t.dimmed());
+        } else if let Some(c) = cap("left-caption", half).or(cap("right-caption", half)) {
+            // Not a valid Footer (a caption without its pair), drawn at its start side.
+            let x = match p.layout.ui {
+                Dir::Ltr => area.x + 1,
+                Dir::Rtl => area.x + area.width.saturating_sub(text::width(&c) as u16 + 1),
+            };
+            buf.set_string(x, y, c, t.dimmed());
             y += 1;
         }
         // `Session::footer_enabled` on the view at hand rather than a fresh one.
@@ -316,7 +431,10 @@ fn draw_footer(p: &Phone, area: Rect, buf: &mut Buffer, drawn: &mut Drawn) {
         let label = if waiting {
             "⋯".to_string()
         } else {
-            truncate(&label, w.saturating_sub(6))
+            p.layout.show(
+                &truncate(&label, w.saturating_sub(6)),
+                p.layout.para_dir(&label),
+            )
         };
         let text = if p.plain {
             format!("[ {label} ]")
@@ -377,6 +495,14 @@ fn scroll_lines(
     drawn.body_len = lines.len() as u16;
 }
 
+/// A line of flow text in an overlay: cut to `cells`, in display order, a right-to-left one
+/// aligned right.
+fn overlay_text(p: &Phone, s: &str, cells: usize) -> String {
+    let s = sanitize(s);
+    let dir = p.layout.para_dir(&s);
+    p.layout.align(&truncate(&s, cells), dir, cells)
+}
+
 fn list_overlay(p: &Phone, key: &str, cursor: usize, area: Rect, buf: &mut Buffer) {
     let t = p.theme;
     let Some(item) = p.view.items.iter().find(|i| i.key == key) else {
@@ -384,8 +510,9 @@ fn list_overlay(p: &Phone, key: &str, cursor: usize, area: Rect, buf: &mut Buffe
     };
     let mut lines = vec![
         Line::styled(
-            truncate(
-                &sanitize(&item.text("label").unwrap_or_default()),
+            overlay_text(
+                p,
+                &item.text("label").unwrap_or_default(),
                 area.width as usize,
             ),
             t.bold(),
@@ -414,13 +541,22 @@ fn list_overlay(p: &Phone, key: &str, cursor: usize, area: Rect, buf: &mut Buffe
         } else {
             t.text()
         };
-        let mark = if on { "◉ " } else { "○ " };
         let room = area.width as usize - 2;
         let main = truncate(&format!("{title}  {meta}"), room);
-        lines.push(Line::from(vec![
-            Span::styled(mark, t.accent()),
-            Span::styled(main, style),
-        ]));
+        let main = p.layout.show(&main, p.layout.para_dir(&title));
+        // The control on the phone's start side, the text beside it.
+        let spans = match p.layout.ui {
+            Dir::Ltr => vec![
+                Span::styled(if on { "◉ " } else { "○ " }, t.accent()),
+                Span::styled(main, style),
+            ],
+            Dir::Rtl => vec![
+                Span::raw(" ".repeat(room.saturating_sub(text::width(&main)))),
+                Span::styled(main, style),
+                Span::styled(if on { " ◉" } else { " ○" }, t.accent()),
+            ],
+        };
+        lines.push(Line::from(spans));
     }
     for (i, l) in lines.iter().enumerate().take(area.height as usize) {
         buf.set_line(area.x, area.y + i as u16, l, area.width);
@@ -451,7 +587,7 @@ fn calendar_overlay(
         _ => item.text("label").unwrap_or_default(),
     };
     let mut lines = vec![Line::styled(
-        truncate(&sanitize(&label), area.width as usize),
+        overlay_text(p, &label, area.width as usize),
         t.bold(),
     )];
     let month = cursor.first_of_month();
@@ -521,8 +657,9 @@ fn path_overlay(p: &Phone, key: &str, input: &LineInput, area: Rect, buf: &mut B
     };
     let lines = [
         Line::styled(
-            truncate(
-                &sanitize(&item.text("label").unwrap_or_default()),
+            overlay_text(
+                p,
+                &item.text("label").unwrap_or_default(),
                 area.width as usize,
             ),
             t.bold(),
@@ -576,7 +713,11 @@ pub fn draw(frame: &mut Frame, app: &App) -> Drawn {
     }
     // Side panel.
     let want_panel = app.panel;
-    let phone_w = PHONE_WIDTH.min(main.width).max(MIN_WIDTH.min(main.width));
+    let phone_w = app
+        .look
+        .width()
+        .min(main.width)
+        .max(MIN_WIDTH.min(main.width));
     let (phone_area, panel_area) = if want_panel && main.width >= phone_w + 30 {
         let panel_w = (main.width - phone_w - 2).min(72);
         (
@@ -617,6 +758,8 @@ pub fn draw(frame: &mut Frame, app: &App) -> Drawn {
             follow: app.follow,
             plain: false,
             graphics: app.graphics.as_ref(),
+            layout: app.look.layout,
+            draft: app.look.draft,
         };
         drawn = phone(&p, phone_area, buf);
         if mode == Mode::Text
@@ -630,7 +773,7 @@ pub fn draw(frame: &mut Frame, app: &App) -> Drawn {
         panel(app, &view, r, buf);
     }
     if let Overlay::Help { scroll } = &app.overlay {
-        drawn.overlay_max = help(t, *scroll, area, buf);
+        drawn.overlay_max = help(t, &app.keymap, *scroll, area, buf);
     }
     if let Overlay::Inspector { selected, scroll } = &app.overlay {
         drawn.overlay_max = inspector(
@@ -993,13 +1136,18 @@ fn status_line(app: &App) -> Line<'static> {
             t.dimmed().add_modifier(Modifier::ITALIC),
         ));
     }
+    // Last: on a narrow terminal, warnings about the flow matter more than the phone's size.
+    spans.push(Span::styled(
+        format!(" ▯ {} ", app.look.describe()),
+        t.dimmed(),
+    ));
     Line::from(spans)
 }
 
 fn hint_line(app: &App, mode: Mode) -> Line<'static> {
     let t = &app.theme;
     let mut spans = Vec::new();
-    for (k, h) in keymap::hints(mode) {
+    for (k, h) in app.keymap.hints(mode) {
         spans.push(Span::styled(
             format!(" {k} "),
             Style::new().fg(t.fg).bg(t.bar),
@@ -1167,7 +1315,7 @@ fn compact_images(line: &str) -> String {
 }
 
 /// The keys, scrolled; returns how far they can scroll (their last page).
-fn help(t: &Theme, scroll: u16, area: Rect, buf: &mut Buffer) -> u16 {
+fn help(t: &Theme, keymap: &Keymap, scroll: u16, area: Rect, buf: &mut Buffer) -> u16 {
     let w = area.width.min(76);
     let h = area.height.saturating_sub(2);
     let r = Rect {
@@ -1185,7 +1333,7 @@ fn help(t: &Theme, scroll: u16, area: Rect, buf: &mut Buffer) -> u16 {
     let inner = block.inner(r);
     block.style(t.base()).render(r, buf);
     let mut lines = Vec::new();
-    for (title, rows) in keymap::help() {
+    for (title, rows) in keymap.help() {
         if rows.is_empty() {
             continue;
         }
@@ -1277,7 +1425,7 @@ pub fn to_text(buf: &Buffer) -> String {
             }
             let cell = &buf[(x, y)];
             line.push_str(cell.symbol());
-            skip = cell.symbol().width().saturating_sub(1);
+            skip = text::width(cell.symbol()).saturating_sub(1);
         }
         out.push_str(line.trim_end());
         out.push('\n');
@@ -1331,19 +1479,21 @@ pub fn to_ansi(buf: &Buffer) -> String {
                 last = Some(style);
             }
             out.push_str(cell.symbol());
-            skip = cell.symbol().width().saturating_sub(1);
+            skip = text::width(cell.symbol()).saturating_sub(1);
         }
         out.push_str("\x1b[0m\n");
     }
     out
 }
 
-/// Renders one screen of a session as `flowsim render` does: a phone `width` cells wide,
-/// `height` rows tall, or as tall as the whole scrollable screen when `height` is `None`.
+/// Renders one screen of a session as `flowsim render` does: the phone of `look`, or `width`
+/// cells wide when given, `height` rows tall, or as tall as the whole scrollable screen when
+/// `height` is `None`.
 pub fn render_screen(
     session: &Session,
     theme: &Theme,
-    width: u16,
+    look: &device::Look,
+    width: Option<u16>,
     height: Option<u16>,
     plain: bool,
 ) -> Buffer {
@@ -1362,8 +1512,10 @@ pub fn render_screen(
         follow: false,
         plain,
         graphics: None,
+        layout: look.layout,
+        draft: look.draft,
     };
-    let width = width.max(MIN_WIDTH);
+    let width = width.unwrap_or(look.width()).max(MIN_WIDTH);
     let height = height.unwrap_or_else(|| {
         let ctx = Ctx {
             theme,
@@ -1372,6 +1524,7 @@ pub fn render_screen(
             editor: None,
             carousel: &carousel,
             plain,
+            layout: look.layout,
         };
         let rows = match &session.phase {
             Phase::Completed(c) => {
@@ -1384,7 +1537,7 @@ pub fn render_screen(
         // A screen taller than a buffer can be is cut at the largest height, not wrapped.
         u16::try_from(rows)
             .unwrap_or(u16::MAX)
-            .saturating_add(4 + footer_height(&p))
+            .saturating_add(4 + u16::from(look.draft) + footer_height(&p))
             .max(8)
     });
     let area = Rect::new(0, 0, width, height.max(8));
