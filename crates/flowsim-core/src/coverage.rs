@@ -131,9 +131,9 @@ impl Coverage {
                         self.routes.cover(&route);
                     }
                 }
-                Walk::Completed { screen } => {
-                    self.routes.cover(&format!("{screen} → {}", To::End.label()))
-                }
+                Walk::Completed { screen } => self
+                    .routes
+                    .cover(&format!("{screen} → {}", To::End.label())),
             }
         }
     }

@@ -135,8 +135,8 @@ fn versions(old: &Flow, new: &Flow, out: &mut Vec<Change>) {
     };
     let (a, b) = (text(old), text(new));
     if a != b {
-        let mut c = change(Op::Changed, "version", None, "version".into())
-            .detail(format!("{a} → {b}"));
+        let mut c =
+            change(Op::Changed, "version", None, "version".into()).detail(format!("{a} → {b}"));
         let (lo, hi) = (old.version.min(new.version), old.version.max(new.version));
         let crossed: Vec<String> = BEHAVIOUR
             .iter()
@@ -154,8 +154,13 @@ fn versions(old: &Flow, new: &Flow, out: &mut Vec<Change>) {
     );
     if a != b {
         let show = |x: Option<&str>| x.map_or("none".to_string(), |s| format!("\"{s}\""));
-        let mut c = change(Op::Changed, "data_api_version", None, "data_api_version".into())
-            .detail(format!("{} → {}", show(a), show(b)));
+        let mut c = change(
+            Op::Changed,
+            "data_api_version",
+            None,
+            "data_api_version".into(),
+        )
+        .detail(format!("{} → {}", show(a), show(b)));
         if a.is_some() {
             c = c.breaking(
                 "requests carry the new version (with 4.0 and Flow JSON 7.3, a flow_token_signature): the endpoint must accept it",
@@ -208,13 +213,22 @@ fn short(v: &Value) -> String {
 
 fn screen(old: &Screen, new: &Screen, endpoint: bool, out: &mut Vec<Change>) {
     let id = Some(new.id.as_str());
-    for key in ["title", "terminal", "success", "refresh_on_back", "sensitive"] {
+    for key in [
+        "title",
+        "terminal",
+        "success",
+        "refresh_on_back",
+        "sensitive",
+    ] {
         let a = old.get(key).map(|n| n.to_json());
         let b = new.get(key).map(|n| n.to_json());
         if a != b {
             let show = |x: &Option<Value>| x.as_ref().map_or("none".into(), short);
-            let mut c = change(Op::Changed, "screen", id, new.id.clone())
-                .detail(format!("{key}: {} → {}", show(&a), show(&b)));
+            let mut c = change(Op::Changed, "screen", id, new.id.clone()).detail(format!(
+                "{key}: {} → {}",
+                show(&a),
+                show(&b)
+            ));
             if key == "terminal" && a == Some(Value::Bool(true)) {
                 c = c.breaking(
                     "the screen is no longer terminal: a complete on it is refused, and the endpoint's SUCCESS answer from it may be too",
@@ -258,13 +272,10 @@ fn data_model(old: &Screen, new: &Screen, endpoint: bool, out: &mut Vec<Change>)
     }
     for f in &new.data.fields {
         if old.data.field(&f.name).is_none() {
-            out.push(change(
-                Op::Added,
-                "data field",
-                id,
-                format!("\"{}\"", f.name),
-            )
-            .detail(describe(&f.schema)));
+            out.push(
+                change(Op::Added, "data field", id, format!("\"{}\"", f.name))
+                    .detail(describe(&f.schema)),
+            );
         }
     }
 }
@@ -316,10 +327,11 @@ fn components(old: &Screen, new: &Screen, out: &mut Vec<Change>) {
                 matched_new[i] = true;
                 let n = news[i];
                 if named(o).is_some_and(|name| moved.contains(name)) {
-                    out.push(
-                        change(Op::Moved, "component", id, label(n))
-                            .detail(format!("{} → {}", place(old, o), place(new, n))),
-                    );
+                    out.push(change(Op::Moved, "component", id, label(n)).detail(format!(
+                        "{} → {}",
+                        place(old, o),
+                        place(new, n)
+                    )));
                 }
                 let (a, b) = (props(o), props(n));
                 let keys: BTreeSet<&String> = a.keys().chain(b.keys()).collect();
@@ -327,8 +339,11 @@ fn components(old: &Screen, new: &Screen, out: &mut Vec<Change>) {
                     if a.get(k) != b.get(k) {
                         let show = |x: Option<&Value>| x.map_or("none".into(), short);
                         out.push(
-                            change(Op::Changed, "component", id, label(n))
-                                .detail(format!("{k}: {} → {}", show(a.get(k)), show(b.get(k)))),
+                            change(Op::Changed, "component", id, label(n)).detail(format!(
+                                "{k}: {} → {}",
+                                show(a.get(k)),
+                                show(b.get(k))
+                            )),
                         );
                     }
                 }
@@ -351,8 +366,8 @@ fn components(old: &Screen, new: &Screen, out: &mut Vec<Change>) {
         // An input of the same type in the same place under another name: a rename.
         let rename = added.iter().enumerate().position(|(i, c)| {
             !renamed_to[i] && named(c).is_some() && c.type_name == o.type_name && {
-                let same_label = c.prop("label").map(|n| n.to_json())
-                    == o.prop("label").map(|n| n.to_json());
+                let same_label =
+                    c.prop("label").map(|n| n.to_json()) == o.prop("label").map(|n| n.to_json());
                 same_label || place(new, c) == place(old, o)
             }
         });

@@ -69,18 +69,17 @@ impl Marks {
                 Walk::Screen { from, to } => {
                     marks.screens.insert(to.clone());
                     if let Some(from) = from {
-                        marks
-                            .routes
-                            .insert((from.clone(), To::Screen(to.clone())));
+                        marks.routes.insert((from.clone(), To::Screen(to.clone())));
                     }
                 }
                 Walk::Completed { screen } => {
                     marks.routes.insert((screen.clone(), To::End));
                 }
                 Walk::Action { path, .. } => {
-                    let url = map.routes.iter().find(|r| {
-                        r.how == How::OpenUrl && r.via.iter().any(|t| &t.path == path)
-                    });
+                    let url = map
+                        .routes
+                        .iter()
+                        .find(|r| r.how == How::OpenUrl && r.via.iter().any(|t| &t.path == path));
                     if let Some(r) = url {
                         marks.routes.insert((r.from.clone(), r.to.clone()));
                     }
@@ -294,7 +293,11 @@ pub fn mermaid(map: &Routes, marks: &Marks) -> String {
         ("entry", "stroke-width:3px", Vec::new()),
         ("terminal", "stroke-dasharray:2 2", Vec::new()),
         ("reached", "fill:#d9fdd3,stroke:#21c063", Vec::new()),
-        ("current", "fill:#21c063,color:#fff,stroke:#008069", Vec::new()),
+        (
+            "current",
+            "fill:#21c063,color:#fff,stroke:#008069",
+            Vec::new(),
+        ),
         (
             "untested",
             "fill:#fde2e2,stroke:#d42a2a,stroke-dasharray:4 4",
