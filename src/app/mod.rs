@@ -54,6 +54,10 @@ pub enum Overlay {
     Help {
         scroll: u16,
     },
+    /// The map of the flow (`flowsim graph`), the path walked so far highlighted.
+    Map {
+        scroll: u16,
+    },
     /// A Dropdown's options, full screen as on the phone.
     List {
         key: String,
@@ -304,6 +308,7 @@ impl App {
         }
         match &self.overlay {
             Overlay::Help { .. } => return Some(Mode::Help),
+            Overlay::Map { .. } => return Some(Mode::Map),
             Overlay::List { .. } => return Some(Mode::List),
             Overlay::Calendar { .. } => return Some(Mode::Calendar),
             Overlay::Path { .. } => return Some(Mode::Path),
@@ -660,6 +665,14 @@ impl App {
                 self.overlay = Overlay::Help { scroll: 0 };
                 Vec::new()
             }
+            (Action::Map, Mode::Map) | (Action::Back, Mode::Map) => {
+                self.overlay = Overlay::None;
+                Vec::new()
+            }
+            (Action::Map, _) => {
+                self.overlay = Overlay::Map { scroll: 0 };
+                Vec::new()
+            }
             (Action::TogglePanel, _) => {
                 self.panel = !self.panel;
                 Vec::new()
@@ -725,14 +738,14 @@ impl App {
             (_, Mode::List) => self.list_action(action),
             (_, Mode::Calendar) => self.calendar_action(action),
             (_, Mode::Path) => self.path_action(action),
-            (Action::Up | Action::PageUp, Mode::Help) => {
-                if let Overlay::Help { scroll } = &mut self.overlay {
+            (Action::Up | Action::PageUp, Mode::Help | Mode::Map) => {
+                if let Overlay::Help { scroll } | Overlay::Map { scroll } = &mut self.overlay {
                     *scroll = scroll.saturating_sub(if action == Action::Up { 1 } else { 10 });
                 }
                 Vec::new()
             }
-            (Action::Down | Action::PageDown, Mode::Help) => {
-                if let Overlay::Help { scroll } = &mut self.overlay {
+            (Action::Down | Action::PageDown, Mode::Help | Mode::Map) => {
+                if let Overlay::Help { scroll } | Overlay::Map { scroll } = &mut self.overlay {
                     let step = if action == Action::Down { 1 } else { 10 };
                     *scroll = scroll.saturating_add(step).min(self.drawn.overlay_max);
                 }

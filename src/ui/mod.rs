@@ -7,6 +7,7 @@ pub mod device;
 pub mod image;
 pub mod json;
 pub mod markdown;
+mod map;
 pub mod text;
 pub mod theme;
 
@@ -774,6 +775,9 @@ pub fn draw(frame: &mut Frame, app: &App) -> Drawn {
     }
     if let Overlay::Help { scroll } = &app.overlay {
         drawn.overlay_max = help(t, &app.keymap, *scroll, area, buf);
+    }
+    if let Overlay::Map { scroll } = &app.overlay {
+        drawn.overlay_max = map::map(t, &app.session, *scroll, area, buf);
     }
     if let Overlay::Inspector { selected, scroll } = &app.overlay {
         drawn.overlay_max = inspector(
