@@ -100,7 +100,10 @@ fn coverage_marks(file: &Path, flow: &Path, map: &Routes) -> Result<Marks, Strin
     }
     let same = |c: &Value| {
         let named = c.get("flow").and_then(Value::as_str).map(PathBuf::from);
-        match (named.map(std::fs::canonicalize), std::fs::canonicalize(flow)) {
+        match (
+            named.map(std::fs::canonicalize),
+            std::fs::canonicalize(flow),
+        ) {
             (Some(Ok(a)), Ok(b)) => a == b,
             _ => false,
         }

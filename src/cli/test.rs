@@ -158,7 +158,11 @@ pub fn run(args: &Args) -> u8 {
                     below
                         .iter()
                         .map(|part| {
-                            let p = c.parts().into_iter().find(|(n, _)| n == part).map(|(_, p)| p);
+                            let p = c
+                                .parts()
+                                .into_iter()
+                                .find(|(n, _)| n == part)
+                                .map(|(_, p)| p);
                             format!("{part} {:.0}%", p.map_or(0.0, |p| p.percent()))
                         })
                         .collect::<Vec<_>>()
@@ -177,12 +181,20 @@ pub fn run(args: &Args) -> u8 {
 fn coverage_human(flow: &Path, c: &Coverage, color: bool) -> String {
     let mut s = format!(
         "\n{}\n",
-        paint(color, "1", &format!("coverage of {}", sanitize(&flow.display().to_string())))
+        paint(
+            color,
+            "1",
+            &format!("coverage of {}", sanitize(&flow.display().to_string()))
+        )
     );
     for (name, part) in c.parts() {
         let figure = format!("{}/{}", part.count(), part.total());
         let percent = format!("{:.0}%", part.percent());
-        let sgr = if part.count() == part.total() { "32" } else { "33" };
+        let sgr = if part.count() == part.total() {
+            "32"
+        } else {
+            "33"
+        };
         s.push_str(&format!(
             "  {name:<8} {figure:>7}  {}\n",
             paint(color, sgr, &format!("{percent:>4}"))

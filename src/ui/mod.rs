@@ -6,8 +6,8 @@ pub mod body;
 pub mod device;
 pub mod image;
 pub mod json;
-pub mod markdown;
 mod map;
+pub mod markdown;
 pub mod text;
 pub mod theme;
 

@@ -11,7 +11,7 @@ use serde_json::Value;
 use crate::flow::model::{Component, Flow, Schema, Screen};
 use crate::flow::spec::Kind;
 use crate::flow::version::{Version, v};
-use crate::routes::{How, Routes};
+use crate::routes::{How, Routes, To};
 
 /// What happened to the thing a change is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -408,13 +408,23 @@ fn components(old: &Screen, new: &Screen, out: &mut Vec<Change>) {
     }
 }
 
-/// The container a component stands in: its place without the last index.
+/// The kind of container a component stands in: its place without the indices
+/// (`layout.children[].then[]`), so a container that only shifted is the same one.
 fn container(screen: &Screen, c: &Component) -> String {
-    let p = place(screen, c);
-    match p.rfind('[') {
-        Some(i) => p[..i].to_string(),
-        None => p,
+    let mut out = String::new();
+    let mut skip = false;
+    for ch in place(screen, c).chars() {
+        match ch {
+            '[' => {
+                skip = true;
+                out.push_str("[]");
+            }
+            ']' => skip = false,
+            c if !skip => out.push(c),
+            _ => {}
+        }
     }
+    out
 }
 
 /// Names of the inputs that moved: into another container, or out of their order among the
@@ -472,7 +482,9 @@ fn routes(old: &Flow, new: &Flow, out: &mut Vec<Change>) {
     let old_keys: Vec<(String, How)> = a.routes.iter().map(key).collect();
     let new_keys: Vec<(String, How)> = b.routes.iter().map(key).collect();
     for r in &a.routes {
-        if !new_keys.contains(&key(r)) && new.screen(&r.from).is_some() {
+        // Routes from or to a removed screen go with it.
+        let gone = matches!(&r.to, To::Screen(id) if new.screen(id).is_none());
+        if !new_keys.contains(&key(r)) && new.screen(&r.from).is_some() && !gone {
             let mut c = change(Op::Removed, "route", Some(&r.from), r.name())
                 .detail(r.how.name().to_string());
             if r.how == How::Endpoint {

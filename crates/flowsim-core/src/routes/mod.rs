@@ -282,21 +282,22 @@ impl Routes {
     }
 }
 
-/// Item lists given by a binding (`"list-items": "${data.items}"`): their items' actions
-/// come with the data, so any route the routing model gives the screen may be theirs.
+/// NavigationList items given by a binding (`"list-items": "${data.items}"`): their
+/// `on-click-action`s come with the data, so any route the routing model gives the screen may
+/// be theirs.
 fn dynamic_items(screen: &Screen) -> Vec<Trigger> {
     let mut out = Vec::new();
     for c in screen.all_components() {
-        for key in ["list-items", "data-source"] {
-            if c.prop(key).and_then(Node::as_str).is_some() {
-                let path = c.path.key(key).to_string();
-                out.push(Trigger {
-                    component: format!("{} items from data", describe(c, &path)),
-                    action: "navigate".into(),
-                    path,
-                    target: None,
-                });
-            }
+        if c.kind == Some(Kind::NavigationList)
+            && c.prop("list-items").and_then(Node::as_str).is_some()
+        {
+            let path = c.path.key("list-items").to_string();
+            out.push(Trigger {
+                component: format!("{} items from data", describe(c, &path)),
+                action: "navigate".into(),
+                path,
+                target: None,
+            });
         }
     }
     out
