@@ -496,6 +496,42 @@ fn diff_moves_renames_and_exit_codes() {
     assert_eq!(code, 2);
 }
 
+#[test]
+fn diff_marks_payload_keys_gone_and_inputs_that_became_another_component() {
+    let mut doc: Value =
+        serde_json::from_str(&std::fs::read_to_string(fixture("shop.json")).unwrap()).unwrap();
+    doc["screens"][1]["layout"]["children"][1]["type"] = json!("TextArea");
+    doc["screens"][2]["layout"]["children"][1]["on-click-action"]["payload"]
+        .as_object_mut()
+        .unwrap()
+        .remove("email");
+    let dir = tempfile::tempdir().unwrap();
+    let new = dir.path().join("new.json");
+    std::fs::write(&new, doc.to_string()).unwrap();
+    let (code, out, _) = flowsim(&[
+        "diff",
+        "--format",
+        "json",
+        "shop.json",
+        &new.to_string_lossy(),
+    ]);
+    assert_eq!(code, 1);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    let why: Vec<&str> = v["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|c| c["why"].as_str())
+        .collect();
+    assert_eq!(
+        why,
+        [
+            "`email` is now another component, so the endpoint and the business's response parsing receive another kind of value for it",
+            "the payload no longer sends `email`: the endpoint and the business's response parsing read it",
+        ]
+    );
+}
+
 // ---------------------------------------------------------------------------------------
 // lint
 

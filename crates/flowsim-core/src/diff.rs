@@ -338,13 +338,15 @@ fn components(old: &Screen, new: &Screen, out: &mut Vec<Change>) {
                 for k in keys {
                     if a.get(k) != b.get(k) {
                         let show = |x: Option<&Value>| x.map_or("none".into(), short);
-                        out.push(
-                            change(Op::Changed, "component", id, label(n)).detail(format!(
-                                "{k}: {} → {}",
-                                show(a.get(k)),
-                                show(b.get(k))
-                            )),
-                        );
+                        let mut c = change(Op::Changed, "component", id, label(n)).detail(format!(
+                            "{k}: {} → {}",
+                            show(a.get(k)),
+                            show(b.get(k))
+                        ));
+                        if let Some(why) = breaks(k, a.get(k), b.get(k), named(n)) {
+                            c = c.breaking(why);
+                        }
+                        out.push(c);
                     }
                 }
             }
@@ -406,6 +408,51 @@ fn components(old: &Screen, new: &Screen, out: &mut Vec<Change>) {
             out.push(change(Op::Added, subject, id, label(c)).detail(place(new, c)));
         }
     }
+}
+
+/// Why a changed property can break what reads the flow's answers: an input that became
+/// another component sends another kind of value, and keys gone from a `complete` or
+/// `data_exchange` payload no longer reach the business or the endpoint.
+fn breaks(
+    key: &str,
+    old: Option<&Value>,
+    new: Option<&Value>,
+    input: Option<&str>,
+) -> Option<String> {
+    if key == "type"
+        && let Some(name) = input
+    {
+        return Some(format!(
+            "`{name}` is now another component, so the endpoint and the business's response parsing receive another kind of value for it"
+        ));
+    }
+    if !key.starts_with("on-") {
+        return None;
+    }
+    let sent = |v: Option<&Value>| -> Vec<String> {
+        let Some(v) = v else { return Vec::new() };
+        let name = v.get("name").and_then(Value::as_str).unwrap_or_default();
+        if !matches!(name, "complete" | "data_exchange") {
+            return Vec::new();
+        }
+        v.get("payload")
+            .and_then(Value::as_object)
+            .map(|p| p.keys().cloned().collect())
+            .unwrap_or_default()
+    };
+    let now = sent(new);
+    let gone: Vec<String> = sent(old)
+        .into_iter()
+        .filter(|k| !now.contains(k))
+        .map(|k| format!("`{k}`"))
+        .collect();
+    (!gone.is_empty()).then(|| {
+        format!(
+            "the payload no longer sends {}: the endpoint and the business's response parsing read {}",
+            gone.join(", "),
+            if gone.len() == 1 { "it" } else { "them" }
+        )
+    })
 }
 
 /// The kind of container a component stands in: its place without the indices
