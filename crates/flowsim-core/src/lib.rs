@@ -7,6 +7,10 @@
 //! - [`validate`]: Meta's rules over a parsed flow.
 //! - [`sim`]: the engine, `Session::update(input) -> effects`, deterministic.
 //! - [`scenario`]: scripted tests (`flowsim test`) over the engine.
+//! - [`routes`]: the whole flow as screens and routes (`flowsim graph`, the preview's map).
+//! - [`coverage`]: what tests walked of a flow, from the engine's journal.
+//! - [`diff`]: what changed between two versions of a flow, and what can break.
+//! - [`lint`]: advice beyond Meta's rules (`flowsim lint`).
 //! - [`text`]: making untrusted text safe to print.
 //!
 //! This crate must never depend on ratatui, crossterm, tokio, reqwest, hyper or notify:
