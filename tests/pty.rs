@@ -812,3 +812,84 @@ fn a_replayed_answer_recorded_for_another_request_is_used_and_flagged() {
 fn rfind(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).rposition(|w| w == needle)
 }
+
+/// A webhook receiver on 127.0.0.1 in its own thread: its URL and the bodies it got.
+fn webhook_receiver() -> (String, Arc<Mutex<Vec<Vec<u8>>>>) {
+    use axum::body::Bytes;
+    let got = Arc::new(Mutex::new(Vec::new()));
+    let shared = Arc::clone(&got);
+    let (tx, rx) = std::sync::mpsc::channel();
+    thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("a runtime for the receiver");
+        runtime.block_on(async move {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+                .await
+                .expect("bind the receiver");
+            tx.send(listener.local_addr().expect("its address"))
+                .expect("report the address");
+            let app = axum::Router::new().fallback(move |body: Bytes| {
+                let shared = Arc::clone(&shared);
+                async move {
+                    lock_bodies(&shared).push(body.to_vec());
+                    "EVENT_RECEIVED"
+                }
+            });
+            let _ = axum::serve(listener, app).await;
+        });
+    });
+    let addr = rx.recv_timeout(TIMEOUT).expect("the receiver started");
+    (format!("http://{addr}/hook"), got)
+}
+
+fn lock_bodies(m: &Mutex<Vec<Vec<u8>>>) -> MutexGuard<'_, Vec<Vec<u8>>> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+#[test]
+fn a_completion_in_the_preview_goes_to_the_webhook_and_its_answer_shows() {
+    let (dir, _) = welcome_copy();
+    let (url, got) = webhook_receiver();
+    let mut tui = Tui::spawn(
+        dir.path(),
+        &[
+            "welcome.json",
+            "--screen",
+            "SUMMARY",
+            "--webhook",
+            &url,
+            "--app-secret",
+            "pty-secret",
+        ],
+    );
+    tui.wait_for("▸ Finish ◂");
+    tui.send(key::ENTER);
+    tui.wait_for("Response sent");
+    let screen = tui.wait_for_all(&["Webhook", "(signed)", "answered 200 in"]);
+    assert!(!screen.contains("pty-secret"), "{}", dump(&screen));
+    let bodies = lock_bodies(&got).clone();
+    assert_eq!(bodies.len(), 1, "one completion, one POST");
+    let body: serde_json::Value = serde_json::from_slice(&bodies[0]).expect("JSON");
+    assert_eq!(
+        body.pointer("/entry/0/changes/0/value/messages/0/interactive/nfm_reply/response_json"),
+        Some(&serde_json::json!(r#"{"flow_token":"flowsim"}"#))
+    );
+
+    // The receiver goes away: the next completion says why it was not delivered.
+    tui.send("r");
+    tui.wait_for("▸ Finish ◂");
+    tui.send(key::CTRL_C);
+    tui.wait_exit();
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
+    let url = format!("http://{}/hook", closed.local_addr().expect("its address"));
+    drop(closed);
+    let mut tui = Tui::spawn(
+        dir.path(),
+        &["welcome.json", "--screen", "SUMMARY", "--webhook", &url],
+    );
+    tui.wait_for("▸ Finish ◂");
+    tui.send(key::ENTER);
+    tui.wait_for_all(&["(unsigned: no", "connection refused"]);
+}

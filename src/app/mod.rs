@@ -23,8 +23,9 @@ use flowsim_core::flow::source::Source;
 use flowsim_core::flow::spec::Kind;
 use flowsim_core::sim::checks::{date_allowed, parse_date};
 use flowsim_core::sim::{
-    Effect, Input, Item, Phase, ReplyError, Request, ScreenView, Session, Start, Tap,
+    Completion, Effect, Input, Item, Phase, ReplyError, Request, ScreenView, Session, Start, Tap,
 };
+use flowsim_webhook::deliver::Delivery as WebhookDelivery;
 use keymap::{Action, Mode};
 
 /// Something that can take the focus on a screen.
@@ -145,6 +146,8 @@ pub enum Event {
         name: String,
         described: Result<Value, String>,
     },
+    /// The webhook receiver answered a completion (`--webhook`).
+    Webhook(Box<WebhookDelivery>),
 }
 
 /// What the runtime must do.
@@ -159,6 +162,8 @@ pub enum Command {
         path: String,
         index: usize,
     },
+    /// POST the completion to the webhook (`--webhook`) and feed back [`Event::Webhook`].
+    Webhook(Completion),
     Quit,
 }
 
@@ -178,6 +183,18 @@ pub struct Drawn {
     pub body_len: u16,
     /// Where the text cursor goes, when a text field is being edited.
     pub cursor: Option<(u16, u16)>,
+}
+
+/// The webhook completions are delivered to, as the side panel shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WebhookStatus {
+    pub url: String,
+    /// Whether an app secret signs the notifications.
+    pub signed: bool,
+    /// A completion is on its way.
+    pub sending: bool,
+    /// The receiver's answer to the last completion.
+    pub last: Option<WebhookDelivery>,
 }
 
 pub struct App {
@@ -210,6 +227,8 @@ pub struct App {
     pub look: crate::ui::device::Look,
     /// The keys in effect (the defaults, or rebound by the config file).
     pub keymap: keymap::Keymap,
+    /// `--webhook`: where completions go and what the receiver answered (set by the runtime).
+    pub webhook: Option<WebhookStatus>,
     pub stepping: Option<Stepping>,
     pub drawn: Drawn,
     /// The user closed the flow (`q`).
@@ -251,6 +270,7 @@ impl App {
             graphics: None,
             look: crate::ui::device::Look::default(),
             keymap: keymap::Keymap::default(),
+            webhook: None,
             stepping: None,
             drawn: Drawn::default(),
             quit: false,
@@ -454,6 +474,17 @@ impl App {
                 Vec::new()
             }
             Event::Delivered(delivery) => self.delivered(*delivery),
+            Event::Webhook(d) => {
+                if let Some(w) = &mut self.webhook {
+                    self.notice = Some(match d.diagnosis() {
+                        None => format!("webhook: the receiver answered {}", d.outcome()),
+                        Some(_) => "webhook failed: see the panel".into(),
+                    });
+                    w.sending = false;
+                    w.last = Some(*d);
+                }
+                Vec::new()
+            }
             Event::File { name, described } => match described {
                 Ok(file) => {
                     let mut files = self
@@ -828,9 +859,13 @@ impl App {
                         "the flow opens {url} (flowsim does not open links)"
                     ));
                 }
-                Effect::Complete(_) => {
+                Effect::Complete(c) => {
                     self.scroll = 0;
                     self.panel = true;
+                    if let Some(w) = &mut self.webhook {
+                        w.sending = true;
+                        commands.push(Command::Webhook(c));
+                    }
                 }
             }
         }

@@ -46,6 +46,10 @@ pub struct EndpointArgs {
     /// Answer requests from a recording, with no network (not with --endpoint).
     #[arg(long, value_name = "FILE", help_heading = "Endpoint")]
     pub replay: Option<PathBuf>,
+    /// POST every completion to this webhook URL as Meta does (the `messages` notification,
+    /// signed with --app-secret), and show the receiver's answer.
+    #[arg(long, value_name = "URL", help_heading = "Webhook")]
+    pub webhook: Option<String>,
 }
 
 impl EndpointArgs {
@@ -96,6 +100,21 @@ impl EndpointArgs {
             return Ok(Source::Replay(Replay::new(record::read(path)?)));
         }
         Ok(mock.map_or(Source::None, Source::Mock))
+    }
+
+    /// Where completions are delivered (`--webhook`), signed with the app secret.
+    pub fn webhook(&self) -> Result<Option<super::webhook::Webhook>, String> {
+        self.webhook
+            .as_ref()
+            .map(|url| {
+                super::webhook::Webhook::new(
+                    url,
+                    self.app_secret.clone(),
+                    Duration::from_secs(self.timeout),
+                    self.insecure,
+                )
+            })
+            .transpose()
     }
 
     pub fn recorder(&self) -> Result<Option<Recorder>, String> {

@@ -12,6 +12,7 @@ mod schema;
 mod svg;
 mod test;
 mod validate;
+pub mod webhook;
 
 use std::process::ExitCode;
 
@@ -86,6 +87,9 @@ pub enum Command {
     /// Meta's Flows API: list, create, push, pull, publish, preview and send flows.
     #[command(after_help = api::AFTER_HELP)]
     Api(api::Args),
+    /// Play Meta to a webhook server (send, verify, check), or receive like one (listen).
+    #[command(after_help = webhook::AFTER_HELP)]
+    Webhook(webhook::Args),
     /// Print shell completions (see README, "Shell completions").
     #[command(after_help = COMPLETIONS_HELP)]
     Completions {
@@ -170,6 +174,7 @@ pub fn main() -> ExitCode {
         Some(Command::Decrypt(args)) => endpoint::decrypt(&args),
         Some(Command::Mock(args)) => endpoint::mock(&args),
         Some(Command::Api(args)) => api::run(&args),
+        Some(Command::Webhook(args)) => webhook::run(&args),
         Some(Command::Completions { shell }) => {
             completions(shell, &mut std::io::stdout().lock());
             exit::OK

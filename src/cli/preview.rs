@@ -131,16 +131,20 @@ impl ThemeChoice {
 
 /// `--data`: inline JSON or `@file`.
 pub fn parse_data(arg: &str) -> Result<Map<String, Value>, String> {
+    parse_object("--data", arg)
+}
+
+/// An option taking a JSON object, inline or `@file`; errors name the option.
+pub fn parse_object(option: &str, arg: &str) -> Result<Map<String, Value>, String> {
     let text = match arg.strip_prefix('@') {
-        Some(path) => {
-            crate::load::read_text(std::path::Path::new(path)).map_err(|e| format!("--data {e}"))?
-        }
+        Some(path) => crate::load::read_text(std::path::Path::new(path))
+            .map_err(|e| format!("{option} {e}"))?,
         None => arg.to_string(),
     };
     match serde_json::from_str::<Value>(&text) {
         Ok(Value::Object(map)) => Ok(map),
-        Ok(_) => Err("--data must be a JSON object".into()),
-        Err(e) => Err(format!("--data is not valid JSON: {e}")),
+        Ok(_) => Err(format!("{option} must be a JSON object")),
+        Err(e) => Err(format!("{option} is not valid JSON: {e}")),
     }
 }
 

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use serde_json::json;
 
 use super::endpoint::EndpointArgs;
+use super::webhook;
 use super::{Color, exit};
 use crate::files::LocalFiles;
 use crate::load;
@@ -15,6 +16,7 @@ use flowsim_core::scenario::{self, Outcome, Scenario, level_name};
 use flowsim_core::sim::mock::Mock;
 use flowsim_core::text::sanitize;
 use flowsim_endpoint::Answerer;
+use flowsim_webhook::deliver::Delivery;
 
 pub const AFTER_HELP: &str = "\
 Examples:
@@ -77,6 +79,13 @@ pub fn run(args: &Args) -> u8 {
             return exit::USAGE;
         }
     };
+    let webhook = match args.endpoint.webhook() {
+        Ok(w) => w,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return exit::USAGE;
+        }
+    };
     let mut stdout = std::io::stdout().lock();
     let (mut passed, mut failed) = (0, 0);
     let mut covered: Vec<(PathBuf, PathBuf, Coverage)> = Vec::new();
@@ -117,20 +126,28 @@ pub fn run(args: &Args) -> u8 {
             };
             let mut driver = Driver::new(Answerer::new(source, recorder.take()));
             let files = LocalFiles { base: base.clone() };
-            let outcome =
+            let mut outcome =
                 runtime.block_on(scenario::run(Arc::clone(&flow), case, &mut driver, &files));
             recorder = driver.endpoint.recorder.take();
             if let Some(pos) = coverage {
                 covered[pos].2.record(&outcome.walked);
             }
+            let delivered = webhook::deliver_outcome(
+                webhook.as_ref(),
+                &runtime,
+                &mut outcome,
+                case.steps.len(),
+            );
             if outcome.failure.is_some() {
                 failed += 1;
             } else {
                 passed += 1;
             }
             let text = match args.format {
-                TestFormat::Human => human(&outcome, color),
-                TestFormat::Json => json(path, &outcome) + "\n",
+                TestFormat::Human => {
+                    human(&outcome, color) + &webhook::test_line(delivered.as_ref())
+                }
+                TestFormat::Json => json(path, &outcome, delivered.as_ref()) + "\n",
             };
             let _ = stdout.write_all(text.as_bytes());
         }
@@ -337,7 +354,7 @@ fn human(o: &Outcome, color: bool) -> String {
     s
 }
 
-fn json(path: &Path, o: &Outcome) -> String {
+fn json(path: &Path, o: &Outcome, delivered: Option<&Delivery>) -> String {
     let line = json!({
         "scenario": path.display().to_string(),
         "name": o.name,
@@ -356,6 +373,7 @@ fn json(path: &Path, o: &Outcome) -> String {
             "message": f.finding.message,
         })).collect::<Vec<_>>(),
         "trace": o.trace,
+        "webhook": delivered.map(webhook::test_json),
     })
     .to_string();
     crate::report::escape_unsafe(line)

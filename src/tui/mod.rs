@@ -278,9 +278,17 @@ async fn run_app(
     app.keymap = options.keymap.clone();
     app.graphics = picker
         .and_then(|p| crate::ui::image::Graphics::new(p, crate::ui::body::bg(&options.theme)));
+    let webhook = options.endpoint.webhook()?;
+    app.webhook = webhook.as_ref().map(|w| crate::app::WebhookStatus {
+        url: w.url.clone(),
+        signed: w.signed(),
+        sending: false,
+        last: None,
+    });
     let run = Runner {
         tx: tx.clone(),
         driver,
+        webhook,
     };
     let commands = app.boot();
     run.execute(commands);
@@ -334,6 +342,8 @@ struct Runner {
     /// The one driver, shared with `flowsim test`: requests go out as the session made them
     /// (after a live reload, with the reloaded flow's Data API version and token signing).
     driver: Arc<tokio::sync::Mutex<Driver<Answerer>>>,
+    /// Where completions are delivered (`--webhook`).
+    webhook: Option<crate::cli::webhook::Webhook>,
 }
 
 impl Runner {
@@ -352,6 +362,15 @@ impl Runner {
                         let delivery = driver.lock().await.deliver(&request).await;
                         let _ = tx.send(Event::Delivered(Box::new(delivery)));
                     });
+                }
+                Command::Webhook(completion) => {
+                    if let Some(webhook) = self.webhook.clone() {
+                        let tx = self.tx.clone();
+                        tokio::spawn(async move {
+                            let delivery = webhook.deliver(&completion).await;
+                            let _ = tx.send(Event::Webhook(Box::new(delivery)));
+                        });
+                    }
                 }
                 Command::DescribeFile { name, path, index } => {
                     let described = crate::files::describe(std::path::Path::new(&path), index);

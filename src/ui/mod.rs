@@ -1231,6 +1231,39 @@ fn panel(app: &App, view: &ScreenView, area: Rect, buf: &mut Buffer) {
         json_lines(&mut lines, &Value::Object(c.response.clone()));
         lines.push(Line::styled("r restarts the flow", t.dimmed()));
     }
+    if let Some(w) = &app.webhook {
+        heading(&mut lines, "Webhook");
+        let mut say = |text: String, style| {
+            for l in wrap(&sanitize(&text), inner.width) {
+                lines.push(Line::styled(l, style));
+            }
+        };
+        say(
+            format!(
+                "{} ({})",
+                w.url,
+                if w.signed {
+                    "signed"
+                } else {
+                    "unsigned: no --app-secret"
+                }
+            ),
+            t.dimmed(),
+        );
+        match (&w.last, w.sending) {
+            (_, true) => say("sending the completion…".into(), t.text()),
+            (None, false) => say("completions are POSTed here as Meta does".into(), t.text()),
+            (Some(d), false) => match d.diagnosis() {
+                None => {
+                    say(format!("answered {}", d.outcome()), t.focus());
+                    if let Some(note) = d.slow_note(flowsim_webhook::deliver::SLOW) {
+                        say(note, t.error());
+                    }
+                }
+                Some(why) => say(format!("failed: {why}"), t.error()),
+            },
+        }
+    }
     if let Some(store) = s.store() {
         heading(&mut lines, &format!("Data of {}", view.screen));
         json_lines(&mut lines, &Value::Object(store.data.clone()));

@@ -4,6 +4,10 @@
 
 mod fill;
 
+/// A `fill` value as the user would produce it (dates in the flow version's format, option ids
+/// checked, files described); also used to complete a flow from given values.
+pub use fill::value_for;
+
 use std::sync::Arc;
 
 use serde::Deserialize;
@@ -13,7 +17,7 @@ use crate::drive::{Driver, Endpoint, Happened};
 use crate::flow::expr;
 use crate::flow::model::Flow;
 use crate::sim::mock::is_subset;
-use crate::sim::{AnswerFinding, Input, Level, Phase, Session, Start, Tap, Walk};
+use crate::sim::{AnswerFinding, Completion, Input, Level, Phase, Session, Start, Tap, Walk};
 
 /// A scenario file.
 #[derive(Debug, Clone, Deserialize)]
@@ -125,6 +129,8 @@ pub struct Outcome {
     pub findings: Vec<StepFinding>,
     /// What the flow did (the engine's journal), for coverage.
     pub walked: Vec<Walk>,
+    /// What the business receives, when the flow completed (for `--webhook`).
+    pub completion: Option<Completion>,
 }
 
 /// A finding about an endpoint answer, and the step whose request it answered (0: the start).
@@ -186,6 +192,10 @@ pub async fn run<E: Endpoint>(
         step: 0,
     };
     let failure = runner.run(case, &start, files).await;
+    let completion = match &runner.session.phase {
+        Phase::Completed(c) => Some(c.clone()),
+        _ => None,
+    };
     Outcome {
         name: case.name.clone(),
         failure,
@@ -193,6 +203,7 @@ pub async fn run<E: Endpoint>(
         trace: runner.trace,
         findings: runner.findings,
         walked: runner.session.walked,
+        completion,
     }
 }
 
