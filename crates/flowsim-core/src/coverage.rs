@@ -157,3 +157,69 @@ impl Coverage {
             .collect()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use serde_json::json;
+
+    use super::*;
+    use crate::flow::source::Source;
+    use crate::sim::{Input, Session, Start, Tap};
+
+    fn flow(doc: serde_json::Value) -> Flow {
+        let source = Source::new("t.json", doc.to_string());
+        crate::validate::check(&source).flow.expect("an object")
+    }
+
+    /// A 6.0 flow whose first screen opens a URL or completes.
+    fn links() -> Flow {
+        flow(json!({"version": "6.0", "screens": [{
+        "id": "ONLY", "title": "Only", "terminal": true,
+        "layout": {"type": "SingleColumnLayout", "children": [
+            {"type": "EmbeddedLink", "text": "Terms",
+             "on-click-action": {"name": "open_url", "url": "https://example.com/t"}},
+            {"type": "Footer", "label": "Done",
+             "on-click-action": {"name": "complete", "payload": {}}}
+        ]}}]}))
+    }
+
+    #[test]
+    fn an_opened_url_and_a_completion_are_routes_taken() {
+        let flow = Arc::new(links());
+        let mut c = Coverage::of(&flow);
+        assert_eq!(c.routes.total(), 2);
+        assert_eq!(
+            c.routes.missing(),
+            ["ONLY → https://example.com/t", "ONLY → END"]
+        );
+        let mut s = Session::new(Arc::clone(&flow), "t");
+        s.update(Input::Start(Start::Navigate {
+            screen: None,
+            data: None,
+        }));
+        let link = s.view().items[0].key.clone();
+        s.update(Input::Tap(Tap::Link(link)));
+        c.record(&s.walked);
+        assert_eq!(c.routes.reached(), ["ONLY → https://example.com/t"]);
+        assert_eq!(c.actions.count(), 1);
+        s.update(Input::Tap(Tap::Footer));
+        c.record(&s.walked);
+        assert_eq!(c.routes.count(), 2, "{:?}", s.walked);
+        assert_eq!(c.actions.missing(), Vec::<&str>::new());
+        assert_eq!(c.screens.percent(), 100.0);
+        assert!(c.below(100.0).is_empty());
+    }
+
+    #[test]
+    fn figures_under_the_minimum_are_named() {
+        let c = Coverage::of(&links());
+        assert_eq!(c.below(50.0), ["screens", "routes", "actions"]);
+        assert_eq!(
+            c.inputs.percent(),
+            100.0,
+            "nothing to fill is fully covered"
+        );
+    }
+}
