@@ -390,6 +390,44 @@ fn graph_marks_what_the_tests_did_not_reach() {
     assert_eq!(dot.matches("fontcolor=\"#d42a2a\"").count(), 2, "{dot}");
 }
 
+#[test]
+fn graph_picks_this_flow_from_a_coverage_report_of_several() {
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("coverage.jsonl");
+    let booking = sample("booking.test.json");
+    let (_, out, _) = flowsim(&[
+        "test",
+        "--coverage",
+        "--format",
+        "json",
+        "shop.test.json",
+        &booking,
+    ]);
+    assert_eq!(
+        out.lines()
+            .filter(|l| l.starts_with("{\"coverage\""))
+            .count(),
+        2
+    );
+    std::fs::write(&report, out).unwrap();
+    let report = report.to_string_lossy().to_string();
+    let (code, text, _) = flowsim(&["graph", "shop.json", "--coverage", &report]);
+    assert_eq!(code, 0);
+    assert_eq!(text.matches("✗ untested").count(), 2, "{text}");
+    let (code, text, _) = flowsim(&["graph", &sample("booking.json"), "--coverage", &report]);
+    assert_eq!(code, 0);
+    assert!(
+        !text.contains("untested"),
+        "booking's tests walk it all: {text}"
+    );
+    let (code, _, err) = flowsim(&["graph", &sample("survey.json"), "--coverage", &report]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("has coverage for shop.json,") && err.contains("not for"),
+        "{err}"
+    );
+}
+
 // ---------------------------------------------------------------------------------------
 // diff
 
@@ -615,6 +653,40 @@ fn lint_findings_are_silenced_per_code_and_reported_for_github() {
             .any(|l| l.starts_with("::warning file=endpoint.json,line=2,")
                 && l.contains("frozen-version")),
         "{gh}"
+    );
+}
+
+#[test]
+fn lint_measures_long_screens_on_the_drawing() {
+    let inputs: Vec<Value> = (0..16)
+        .map(|i| json!({"type": "TextArea", "name": format!("answer_{i}"), "label": format!("Question {i}")}))
+        .collect();
+    let mut children = inputs;
+    let payload: serde_json::Map<String, Value> = (0..16)
+        .map(|i| {
+            (
+                format!("answer_{i}"),
+                json!(format!("${{form.answer_{i}}}")),
+            )
+        })
+        .collect();
+    children.push(json!({"type": "Footer", "label": "Send",
+        "on-click-action": {"name": "complete", "payload": payload}}));
+    let doc = json!({"version": "7.3", "screens": [{"id": "SURVEY", "title": "Survey",
+        "terminal": true, "layout": {"type": "SingleColumnLayout", "children": children}}]});
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("long.json");
+    std::fs::write(&path, serde_json::to_string_pretty(&doc).unwrap()).unwrap();
+    let (code, out, _) = flowsim(&["lint", "--format", "json", &path.to_string_lossy()]);
+    assert_eq!(code, 1);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    let warnings = v["warnings"].as_array().unwrap();
+    assert_eq!(warnings.len(), 1, "{out}");
+    assert_eq!(warnings[0]["error"], "long-screen");
+    let message = warnings[0]["message"].as_str().unwrap();
+    assert!(
+        message.starts_with("screen `SURVEY` has 16 inputs on ") && message.contains("screenfuls"),
+        "{message}"
     );
 }
 
