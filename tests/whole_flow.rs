@@ -809,3 +809,42 @@ fn svg_of_every_screen_into_a_folder() {
     ]);
     assert_eq!(code, 2, "--out-dir draws every screen, not one");
 }
+
+// ---------------------------------------------------------------------------------------
+// hostile input
+
+#[test]
+fn a_screen_of_thousands_of_components_is_read_in_near_linear_time() {
+    let mut children: Vec<Value> = (0..4000)
+        .map(|i| json!({"type": "TextInput", "name": format!("n{i}"), "label": "x"}))
+        .collect();
+    children.extend((0..4000).map(|i| json!({"type": "TextBody", "text": format!("t{i}")})));
+    let doc = |children: &[Value]| {
+        json!({"version": "7.3", "screens": [{"id": "A", "title": "A", "terminal": true,
+            "layout": {"type": "SingleColumnLayout", "children": children}}]})
+        .to_string()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a.json"), dir.path().join("b.json"));
+    std::fs::write(&a, doc(&children)).unwrap();
+    children.reverse();
+    std::fs::write(&b, doc(&children)).unwrap();
+    let (a, b) = (a.to_string_lossy(), b.to_string_lossy());
+    let started = std::time::Instant::now();
+    let (code, out, _) = flowsim(&["diff", &a, &b]);
+    assert_eq!(code, 1);
+    assert!(
+        out.ends_with("3999 changes, 0 breaking\n"),
+        "{}",
+        &out[out.len() - 200..]
+    );
+    let (code, _, _) = flowsim(&["lint", "--format", "json", &a]);
+    assert_eq!(code, 1);
+    let (code, _, _) = flowsim(&["graph", "--format", "dot", &a]);
+    assert_eq!(code, 0);
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(20),
+        "took {:?}",
+        started.elapsed()
+    );
+}

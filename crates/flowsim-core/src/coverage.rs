@@ -2,7 +2,7 @@
 //! routes taken, the inputs filled and the actions fired, each counted against what the flow
 //! has, read from the engine's journal ([`Walk`]) so it counts what the engine did.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use crate::flow::model::Flow;
 use crate::routes::{self, How, Routes, To};
@@ -14,17 +14,18 @@ pub struct Part {
     /// `(key, name)`: the key matches the journal, the name is what a person reads.
     pub all: Vec<(String, String)>,
     pub covered: BTreeSet<String>,
+    keys: HashSet<String>,
 }
 
 impl Part {
     fn add(&mut self, key: String, name: String) {
-        if !self.all.iter().any(|(k, _)| *k == key) {
+        if self.keys.insert(key.clone()) {
             self.all.push((key, name));
         }
     }
 
     fn cover(&mut self, key: &str) {
-        if self.all.iter().any(|(k, _)| k == key) {
+        if self.keys.contains(key) {
             self.covered.insert(key.to_string());
         }
     }
@@ -75,8 +76,8 @@ pub struct Coverage {
     pub inputs: Part,
     /// Action objects by JSON path, named `SCREEN: Component "text" → action`.
     pub actions: Part,
-    /// `open_url` actions and the route each takes.
-    url_routes: Vec<(String, String)>,
+    /// `open_url` actions (by path) and the route each takes.
+    url_routes: HashMap<String, String>,
 }
 
 impl Coverage {
@@ -88,7 +89,7 @@ impl Coverage {
             routes: Part::default(),
             inputs: Part::default(),
             actions: Part::default(),
-            url_routes: Vec::new(),
+            url_routes: HashMap::new(),
         };
         for s in &flow.screens {
             c.screens.add(s.id.clone(), s.id.clone());
@@ -105,7 +106,7 @@ impl Coverage {
             c.routes.add(r.name(), r.name());
             if r.how == How::OpenUrl {
                 for t in &r.via {
-                    c.url_routes.push((t.path.clone(), r.name()));
+                    c.url_routes.insert(t.path.clone(), r.name());
                 }
             }
         }
@@ -126,9 +127,8 @@ impl Coverage {
                 Walk::Input { screen, name } => self.inputs.cover(&format!("{screen}.{name}")),
                 Walk::Action { path, .. } => {
                     self.actions.cover(path);
-                    if let Some((_, route)) = self.url_routes.iter().find(|(p, _)| p == path) {
-                        let route = route.clone();
-                        self.routes.cover(&route);
+                    if let Some(route) = self.url_routes.get(path) {
+                        self.routes.cover(route);
                     }
                 }
                 Walk::Completed { screen } => self

@@ -4,7 +4,7 @@
 //! flow — the endpoint, the business's parsing of responses, flow messages already sent — is
 //! marked with why.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap, VecDeque};
 
 use serde_json::Value;
 
@@ -298,114 +298,179 @@ fn describe(s: &Schema) -> String {
     }
 }
 
-fn components(old: &Screen, new: &Screen, out: &mut Vec<Change>) {
-    let id = Some(new.id.as_str());
-    let olds = old.all_components();
-    let news = new.all_components();
-    // Named inputs are matched by name wherever they stand; the rest by place and type.
-    let mut matched_new: Vec<bool> = vec![false; news.len()];
-    let mut removed: Vec<&Component> = Vec::new();
-    let moved = moved(old, new, &olds, &news);
-    for o in &olds {
-        // Unnamed components: the same one unchanged anywhere, else the same type in the
-        // same place.
-        let free = |i: usize, c: &Component| !matched_new[i] && named(c).is_none();
-        let found = match named(o) {
-            Some(n) => news.iter().position(|c| named(c) == Some(n)),
-            None => news
+/// A screen's components, each with what the matching compares, computed once.
+struct Side<'a> {
+    items: Vec<&'a Component>,
+    places: Vec<String>,
+    /// The component's own properties as JSON text (for an exact match).
+    texts: Vec<String>,
+}
+
+impl<'a> Side<'a> {
+    fn new(screen: &'a Screen) -> Side<'a> {
+        let items = screen.all_components();
+        Side {
+            places: items.iter().map(|c| place(screen, c)).collect(),
+            texts: items
                 .iter()
-                .enumerate()
-                .position(|(i, c)| free(i, c) && c.type_name == o.type_name && props(c) == props(o))
-                .or_else(|| {
-                    news.iter().enumerate().position(|(i, c)| {
-                        free(i, c) && place(new, c) == place(old, o) && c.type_name == o.type_name
-                    })
-                }),
-        };
-        match found {
-            Some(i) => {
-                matched_new[i] = true;
-                let n = news[i];
-                if named(o).is_some_and(|name| moved.contains(name)) {
-                    out.push(change(Op::Moved, "component", id, label(n)).detail(format!(
-                        "{} → {}",
-                        place(old, o),
-                        place(new, n)
-                    )));
-                }
-                let (a, b) = (props(o), props(n));
-                let keys: BTreeSet<&String> = a.keys().chain(b.keys()).collect();
-                for k in keys {
-                    if a.get(k) != b.get(k) {
-                        let show = |x: Option<&Value>| x.map_or("none".into(), short);
-                        let mut c = change(Op::Changed, "component", id, label(n)).detail(format!(
-                            "{k}: {} → {}",
-                            show(a.get(k)),
-                            show(b.get(k))
-                        ));
-                        if let Some(why) = breaks(k, a.get(k), b.get(k), named(n)) {
-                            c = c.breaking(why);
-                        }
-                        out.push(c);
-                    }
-                }
-            }
-            None => removed.push(o),
+                .map(|c| Value::Object(props(c)).to_string())
+                .collect(),
+            items,
         }
     }
-    let added: Vec<&Component> = news
-        .iter()
-        .zip(&matched_new)
-        .filter(|(_, m)| !**m)
-        .map(|(c, _)| *c)
-        .collect();
-    let mut renamed_to: Vec<bool> = vec![false; added.len()];
-    for o in removed {
-        let Some(old_name) = named(o) else {
-            out.push(change(Op::Removed, "component", id, label(o)).detail(place(old, o)));
+
+    /// The first index of each input name.
+    fn names(&self) -> HashMap<&'a str, usize> {
+        let mut out = HashMap::new();
+        for (i, c) in self.items.iter().enumerate() {
+            if let Some(n) = named(c) {
+                out.entry(n).or_insert(i);
+            }
+        }
+        out
+    }
+}
+
+fn components(old: &Screen, new: &Screen, out: &mut Vec<Change>) {
+    let id = Some(new.id.as_str());
+    let (a, b) = (Side::new(old), Side::new(new));
+    let new_names = b.names();
+    // Unnamed components: the same one unchanged anywhere, else the same type in the same
+    // place. Indexes keep the matching near-linear however many components a screen has.
+    let mut exact: HashMap<(Option<&str>, &str), VecDeque<usize>> = HashMap::new();
+    let mut at_place: HashMap<(Option<&str>, &str), usize> = HashMap::new();
+    for (i, c) in b.items.iter().enumerate() {
+        if named(c).is_none() {
+            let ty = c.type_name.as_deref();
+            exact.entry((ty, &b.texts[i])).or_default().push_back(i);
+            at_place.entry((ty, &b.places[i])).or_insert(i);
+        }
+    }
+    let mut matched_new: Vec<bool> = vec![false; b.items.len()];
+    let mut removed: Vec<usize> = Vec::new();
+    let moved = moved(&a, &b, &new_names);
+    for (oi, o) in a.items.iter().enumerate() {
+        let ty = o.type_name.as_deref();
+        let found = match named(o) {
+            Some(n) => new_names.get(n).copied().filter(|i| !matched_new[*i]),
+            None => {
+                let mut same = None;
+                if let Some(queue) = exact.get_mut(&(ty, a.texts[oi].as_str())) {
+                    while let Some(i) = queue.pop_front() {
+                        if !matched_new[i] {
+                            same = Some(i);
+                            break;
+                        }
+                    }
+                }
+                same.or_else(|| {
+                    at_place
+                        .get(&(ty, a.places[oi].as_str()))
+                        .copied()
+                        .filter(|i| !matched_new[*i])
+                })
+            }
+        };
+        let Some(i) = found else {
+            removed.push(oi);
             continue;
         };
-        // An input of the same type in the same place under another name: a rename.
-        let rename = added.iter().enumerate().position(|(i, c)| {
-            !renamed_to[i] && named(c).is_some() && c.type_name == o.type_name && {
-                let same_label =
-                    c.prop("label").map(|n| n.to_json()) == o.prop("label").map(|n| n.to_json());
-                same_label || place(new, c) == place(old, o)
+        matched_new[i] = true;
+        let n = b.items[i];
+        if named(o).is_some_and(|name| moved.contains(name)) {
+            out.push(
+                change(Op::Moved, "component", id, label(n))
+                    .detail(format!("{} → {}", a.places[oi], b.places[i])),
+            );
+        }
+        if a.texts[oi] == b.texts[i] {
+            continue;
+        }
+        let (pa, pb) = (props(o), props(n));
+        let keys: BTreeSet<&String> = pa.keys().chain(pb.keys()).collect();
+        for k in keys {
+            if pa.get(k) != pb.get(k) {
+                let show = |x: Option<&Value>| x.map_or("none".into(), short);
+                let mut c = change(Op::Changed, "component", id, label(n)).detail(format!(
+                    "{k}: {} → {}",
+                    show(pa.get(k)),
+                    show(pb.get(k))
+                ));
+                if let Some(why) = breaks(k, pa.get(k), pb.get(k), named(n)) {
+                    c = c.breaking(why);
+                }
+                out.push(c);
             }
-        });
-        let why = |name: &str| {
-            format!(
-                "the endpoint and the business's response parsing read `{name}`: they no longer receive it"
-            )
+        }
+    }
+    // New inputs by (type, label) and by (type, place): where a removed input may have gone.
+    let label_of = |c: &Component| c.prop("label").map(|n| n.to_json().to_string());
+    let mut by_label: HashMap<(Option<&str>, Option<String>), VecDeque<usize>> = HashMap::new();
+    let mut by_place: HashMap<(Option<&str>, &str), usize> = HashMap::new();
+    for (i, c) in b.items.iter().enumerate() {
+        if !matched_new[i] && named(c).is_some() {
+            let ty = c.type_name.as_deref();
+            by_label.entry((ty, label_of(c))).or_default().push_back(i);
+            by_place.entry((ty, &b.places[i])).or_insert(i);
+        }
+    }
+    let mut renamed_to: Vec<bool> = vec![false; b.items.len()];
+    let why = |name: &str| {
+        format!(
+            "the endpoint and the business's response parsing read `{name}`: they no longer receive it"
+        )
+    };
+    for oi in removed {
+        let o = a.items[oi];
+        let Some(old_name) = named(o) else {
+            out.push(change(Op::Removed, "component", id, label(o)).detail(a.places[oi].clone()));
+            continue;
         };
+        // An input of the same type with the same label, or in the same place, under
+        // another name: a rename.
+        let ty = o.type_name.as_deref();
+        let mut rename = None;
+        if let Some(queue) = by_label.get_mut(&(ty, label_of(o))) {
+            while let Some(i) = queue.pop_front() {
+                if !renamed_to[i] {
+                    rename = Some(i);
+                    break;
+                }
+            }
+        }
+        let rename = rename.or_else(|| {
+            by_place
+                .get(&(ty, a.places[oi].as_str()))
+                .copied()
+                .filter(|i| !renamed_to[*i])
+        });
         match rename {
             Some(i) => {
                 renamed_to[i] = true;
-                let n = added[i];
                 out.push(
                     change(Op::Renamed, "input", id, label(o))
                         .detail(format!(
                             "\"{old_name}\" → \"{}\"",
-                            n.name().unwrap_or_default()
+                            b.items[i].name().unwrap_or_default()
                         ))
                         .breaking(why(old_name)),
                 );
             }
             None => out.push(
                 change(Op::Removed, "input", id, label(o))
-                    .detail(place(old, o))
+                    .detail(a.places[oi].clone())
                     .breaking(why(old_name)),
             ),
         }
     }
-    for (c, renamed) in added.iter().zip(renamed_to) {
-        if !renamed {
+    for (i, c) in b.items.iter().enumerate() {
+        if !matched_new[i] && !renamed_to[i] {
             let subject = if named(c).is_some() {
                 "input"
             } else {
                 "component"
             };
-            out.push(change(Op::Added, subject, id, label(c)).detail(place(new, c)));
+            out.push(change(Op::Added, subject, id, label(c)).detail(b.places[i].clone()));
         }
     }
 }
@@ -457,10 +522,10 @@ fn breaks(
 
 /// The kind of container a component stands in: its place without the indices
 /// (`layout.children[].then[]`), so a container that only shifted is the same one.
-fn container(screen: &Screen, c: &Component) -> String {
+fn container(place: &str) -> String {
     let mut out = String::new();
     let mut skip = false;
-    for ch in place(screen, c).chars() {
+    for ch in place.chars() {
         match ch {
             '[' => {
                 skip = true;
@@ -471,52 +536,50 @@ fn container(screen: &Screen, c: &Component) -> String {
             _ => {}
         }
     }
-    out
+    // The component's own index is not part of its container.
+    out.strip_suffix("[]").map(str::to_string).unwrap_or(out)
 }
 
 /// Names of the inputs that moved: into another container, or out of their order among the
 /// inputs of both versions (what is left out of the longest run kept in order). An input
 /// that only shifted because something was added or removed before it has not moved.
-fn moved<'a>(
-    old: &Screen,
-    new: &Screen,
-    olds: &[&'a Component],
-    news: &[&Component],
-) -> BTreeSet<&'a str> {
+fn moved<'a>(a: &Side<'a>, b: &Side, new_names: &HashMap<&str, usize>) -> BTreeSet<&'a str> {
     let mut out = BTreeSet::new();
     // (name, position in the new version) in the old order, for inputs in both.
     let mut pairs: Vec<(&'a str, usize)> = Vec::new();
-    for o in olds {
+    for (oi, o) in a.items.iter().enumerate() {
         let Some(name) = named(o) else { continue };
-        let Some(i) = news.iter().position(|c| named(c) == Some(name)) else {
+        let Some(&i) = new_names.get(name) else {
             continue;
         };
-        if container(old, o) != container(new, news[i]) {
+        if container(&a.places[oi]) != container(&b.places[i]) {
             out.insert(name);
         } else {
             pairs.push((name, i));
         }
     }
-    // Longest increasing run of new positions (O(n²): a screen has at most a few dozen).
-    let n = pairs.len();
-    let mut len = vec![1usize; n];
-    let mut prev = vec![usize::MAX; n];
-    for i in 0..n {
-        for j in 0..i {
-            if pairs[j].1 < pairs[i].1 && len[j] + 1 > len[i] {
-                len[i] = len[j] + 1;
-                prev[i] = j;
-            }
+    // The longest increasing run of new positions (patience sorting, O(n log n)).
+    let mut tails: Vec<usize> = Vec::new();
+    let mut prev: Vec<Option<usize>> = vec![None; pairs.len()];
+    for (k, (_, pos)) in pairs.iter().enumerate() {
+        let at = tails.partition_point(|&t| pairs[t].1 < *pos);
+        if at > 0 {
+            prev[k] = Some(tails[at - 1]);
+        }
+        if at == tails.len() {
+            tails.push(k);
+        } else {
+            tails[at] = k;
         }
     }
-    let mut keep = vec![false; n];
-    let mut at = (0..n).max_by_key(|&i| len[i]);
-    while let Some(i) = at {
-        keep[i] = true;
-        at = (prev[i] != usize::MAX).then_some(prev[i]);
+    let mut keep = vec![false; pairs.len()];
+    let mut at = tails.last().copied();
+    while let Some(k) = at {
+        keep[k] = true;
+        at = prev[k];
     }
-    for (i, (name, _)) in pairs.iter().enumerate() {
-        if !keep[i] {
+    for (k, (name, _)) in pairs.iter().enumerate() {
+        if !keep[k] {
             out.insert(name);
         }
     }

@@ -4,7 +4,7 @@
 //! warning with a code of its own (lower-case, so it never reads as one of Meta's), the
 //! place, and the fix; any code can be silenced.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
 use unicode_width::UnicodeWidthStr;
@@ -184,17 +184,21 @@ fn unused_inputs(flow: &Flow, out: &mut Vec<Diagnostic>) {
             });
         }
     }
-    // Everything whose value reaches a sent slot is sent too.
-    let mut reaches = sent.clone();
-    loop {
-        let before = reaches.len();
-        for (from, tos) in &into {
-            if tos.iter().any(|t| reaches.contains(t)) {
-                reaches.insert(from.clone());
-            }
+    // Everything whose value reaches a sent slot is sent too: a walk back from the sent
+    // slots along the payloads that fill them.
+    let mut filled_from: BTreeMap<&Slot, Vec<&Slot>> = BTreeMap::new();
+    for (from, tos) in &into {
+        for to in tos {
+            filled_from.entry(to).or_default().push(from);
         }
-        if reaches.len() == before {
-            break;
+    }
+    let mut reaches: BTreeSet<&Slot> = sent.iter().collect();
+    let mut stack: Vec<&Slot> = reaches.iter().copied().collect();
+    while let Some(slot) = stack.pop() {
+        for from in filled_from.get(slot).into_iter().flatten() {
+            if reaches.insert(from) {
+                stack.push(from);
+            }
         }
     }
     for screen in &flow.screens {
@@ -233,12 +237,6 @@ fn unused_inputs(flow: &Flow, out: &mut Vec<Diagnostic>) {
 /// to the end.
 fn paths(flow: &Flow, out: &mut Vec<Diagnostic>) {
     let map = Routes::of(flow);
-    let taken: Vec<(&str, &To)> = map
-        .routes
-        .iter()
-        .filter(|r| !r.via.is_empty())
-        .map(|r| (r.from.as_str(), &r.to))
-        .collect();
     // Where the flow can open: every entry screen with an endpoint, else the first screen.
     let starts: Vec<&str> = if flow.routing_model.is_some() {
         map.screens
@@ -253,38 +251,30 @@ fn paths(flow: &Flow, out: &mut Vec<Diagnostic>) {
             .into_iter()
             .collect()
     };
-    let reach = |edges: &[(&str, String)]| {
-        let mut seen: BTreeSet<String> = starts.iter().map(|s| s.to_string()).collect();
-        let mut stack: Vec<String> = seen.iter().cloned().collect();
-        while let Some(at) = stack.pop() {
-            for (a, b) in edges {
-                if *a == at && seen.insert(b.clone()) {
-                    stack.push(b.clone());
+    // Screen-to-screen edges: those some action takes, and every route.
+    let mut by_action: HashMap<&str, Vec<&str>> = HashMap::new();
+    let mut by_route: HashMap<&str, Vec<&str>> = HashMap::new();
+    let mut completes: HashSet<&str> = HashSet::new();
+    for r in &map.routes {
+        match &r.to {
+            To::Screen(id) => {
+                by_route.entry(&r.from).or_default().push(id);
+                if !r.via.is_empty() {
+                    by_action.entry(&r.from).or_default().push(id);
                 }
             }
+            To::End if !r.via.is_empty() => {
+                completes.insert(&r.from);
+            }
+            _ => {}
         }
-        seen
-    };
-    let by_action: Vec<(&str, String)> = taken
-        .iter()
-        .filter_map(|(a, t)| match t {
-            To::Screen(id) => Some((*a, id.clone())),
-            _ => None,
-        })
-        .collect();
-    let by_route: Vec<(&str, String)> = map
-        .routes
-        .iter()
-        .filter_map(|r| match &r.to {
-            To::Screen(id) => Some((r.from.as_str(), id.clone())),
-            _ => None,
-        })
-        .collect();
-    let acted = reach(&by_action);
-    let routed = reach(&by_route);
+    }
+    let acted = reach(&starts, &by_action);
+    let routed = reach(&starts, &by_route);
     for screen in &flow.screens {
         // Screens no route leads to are the validator's (INVALID_ROUTING_MODEL).
-        if routed.contains(&screen.id) && !acted.contains(&screen.id) {
+        let id = screen.id.as_str();
+        if routed.contains(id) && !acted.contains(id) {
             let froms: Vec<&str> = map
                 .routes
                 .iter()
@@ -311,24 +301,31 @@ fn paths(flow: &Flow, out: &mut Vec<Diagnostic>) {
         }
     }
     // Screens that can reach the end through actions, or by going back (to any screen an
-    // action leads from) and on from there.
-    let mut ends: BTreeSet<&str> = taken
-        .iter()
-        .filter(|(_, t)| **t == To::End)
-        .map(|(a, _)| *a)
-        .collect();
-    loop {
-        let before = ends.len();
-        for (a, b) in &by_action {
-            if ends.contains(b.as_str()) {
-                ends.insert(a);
-            }
-            if ends.contains(a) && acted.contains(b) {
-                ends.insert(b.as_str());
+    // action leads from, once reached) and on from there: the part of the action graph,
+    // taken both ways among the screens reached, that holds a completing screen.
+    let mut both: HashMap<&str, Vec<&str>> = HashMap::new();
+    for (a, bs) in &by_action {
+        for b in bs {
+            both.entry(a).or_default().push(b);
+            if acted.contains(a) && acted.contains(b) {
+                both.entry(b).or_default().push(a);
             }
         }
-        if ends.len() == before {
-            break;
+    }
+    let mut ends: HashSet<&str> = completes.iter().copied().collect();
+    let mut stack: Vec<&str> = ends.iter().copied().collect();
+    // Backwards: who can get to a screen that completes.
+    let mut into: HashMap<&str, Vec<&str>> = HashMap::new();
+    for (a, bs) in &both {
+        for b in bs {
+            into.entry(b).or_default().push(a);
+        }
+    }
+    while let Some(at) = stack.pop() {
+        for a in into.get(at).into_iter().flatten() {
+            if ends.insert(a) {
+                stack.push(a);
+            }
         }
     }
     for screen in &flow.screens {
@@ -347,6 +344,20 @@ fn paths(flow: &Flow, out: &mut Vec<Diagnostic>) {
             );
         }
     }
+}
+
+/// The screens reached from `starts` along `edges`.
+fn reach<'a>(starts: &[&'a str], edges: &HashMap<&'a str, Vec<&'a str>>) -> HashSet<&'a str> {
+    let mut seen: HashSet<&str> = starts.iter().copied().collect();
+    let mut stack: Vec<&str> = starts.to_vec();
+    while let Some(at) = stack.pop() {
+        for b in edges.get(at).into_iter().flatten() {
+            if seen.insert(b) {
+                stack.push(b);
+            }
+        }
+    }
+    seen
 }
 
 /// Required inputs that `visible` or an `If`/`Switch` can hide.
@@ -485,12 +496,16 @@ fn layout(flow: &Arc<Flow>, screen: &Screen, phone: &dyn Phone, out: &mut Vec<Di
             "the title".into(),
         ));
     }
-    let components = screen.all_components();
+    let components: HashMap<String, &Component> = screen
+        .all_components()
+        .into_iter()
+        .map(|c| (c.path.to_string(), c))
+        .collect();
     for item in view.items.iter().chain(&view.footer) {
         let Some(label) = item.text("label") else {
             continue;
         };
-        let Some(c) = components.iter().find(|c| c.path.to_string() == item.key) else {
+        let Some(c) = components.get(&item.key) else {
             continue;
         };
         let Some(m) = c.member("label") else { continue };
@@ -501,13 +516,18 @@ fn layout(flow: &Arc<Flow>, screen: &Screen, phone: &dyn Phone, out: &mut Vec<Di
             format!("the label of {}", item.kind.name()),
         ));
     }
+    // Only rows with an ellipsis can show a text cut short; a text shown whole elsewhere
+    // (a title repeated in the body) is not cut.
+    let cut_rows: Vec<&String> = rows.iter().filter(|r| r.contains('…')).collect();
     for (text, span, path, what) in texts {
         let text = sanitize(&text);
-        if text.is_empty() || rows.iter().any(|r| r.contains(&text)) {
+        if text.is_empty() {
             continue;
         }
-        let shown = rows.iter().find_map(|r| cut_at(r, &text));
-        if let Some(shown) = shown {
+        let shown = cut_rows.iter().find_map(|r| cut_at(r, &text));
+        if let Some(shown) = shown
+            && !rows.iter().any(|r| r.contains(&text))
+        {
             out.push(
                 Diagnostic::warning(
                     TRUNCATED_TEXT,

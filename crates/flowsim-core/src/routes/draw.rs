@@ -2,7 +2,7 @@
 //! DOT (Graphviz), each with the same marks: the screen shown now, the screens and routes
 //! walked or tested, and the untested ones.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::fmt::Write as _;
 
 use super::{How, Route, Routes, To};
@@ -132,6 +132,7 @@ fn via(r: &Route) -> String {
 pub fn text(map: &Routes, marks: &Marks) -> Vec<Line> {
     let mut lines = Vec::new();
     let gutter = marks.current.is_some();
+    let by_screen = map.by_screen();
     for s in &map.screens {
         let mark = marks.screen(&s.id);
         let mut t = String::new();
@@ -154,7 +155,7 @@ pub fn text(map: &Routes, marks: &Marks) -> Vec<Line> {
             t.push_str("  ✗ untested");
         }
         lines.push(Line { text: t, mark });
-        let routes: Vec<&Route> = map.from(&s.id).collect();
+        let routes: &[&Route] = by_screen.get(s.id.as_str()).map_or(&[], Vec::as_slice);
         for (i, r) in routes.iter().enumerate() {
             let branch = if i + 1 == routes.len() {
                 "└─"
@@ -184,22 +185,38 @@ pub fn text(map: &Routes, marks: &Marks) -> Vec<Line> {
 
 /// Node ids for Mermaid and DOT: screens by position, so any screen id (even `end`) is safe;
 /// URLs and targets that are not screens of the flow (the validator reports them) by index.
-struct Ids {
-    urls: Vec<String>,
+struct Ids<'a> {
+    screens: HashMap<&'a str, usize>,
+    urls: HashMap<String, usize>,
+    /// Targets that are not screens, in the order met, and their index.
     missing: Vec<String>,
+    missing_at: HashMap<String, usize>,
 }
 
-impl Ids {
-    fn new(map: &Routes) -> Ids {
+impl<'a> Ids<'a> {
+    fn new(map: &'a Routes) -> Ids<'a> {
+        let mut screens = HashMap::new();
+        for (i, s) in map.screens.iter().enumerate() {
+            screens.entry(s.id.as_str()).or_insert(i);
+        }
         let mut ids = Ids {
-            urls: Vec::new(),
+            screens,
+            urls: HashMap::new(),
             missing: Vec::new(),
+            missing_at: HashMap::new(),
         };
         for r in &map.routes {
             match &r.to {
-                To::Url(u) if !ids.urls.contains(u) => ids.urls.push(u.clone()),
-                To::Screen(id) if map.screen(id).is_none() && !ids.missing.contains(id) => {
-                    ids.missing.push(id.clone())
+                To::Url(u) => {
+                    let next = ids.urls.len();
+                    ids.urls.entry(u.clone()).or_insert(next);
+                }
+                To::Screen(id)
+                    if !ids.screens.contains_key(id.as_str())
+                        && !ids.missing_at.contains_key(id) =>
+                {
+                    ids.missing_at.insert(id.clone(), ids.missing.len());
+                    ids.missing.push(id.clone());
                 }
                 _ => {}
             }
@@ -207,20 +224,26 @@ impl Ids {
         ids
     }
 
-    fn of(&self, map: &Routes, to: &To) -> String {
-        let index = |list: &[String], x: &String| list.iter().position(|u| u == x).unwrap_or(0);
+    /// The URLs in the order they were first met.
+    fn urls(&self) -> Vec<&String> {
+        let mut urls: Vec<(&String, &usize)> = self.urls.iter().collect();
+        urls.sort_by_key(|(_, i)| **i);
+        urls.into_iter().map(|(u, _)| u).collect()
+    }
+
+    fn of(&self, to: &To) -> String {
         match to {
-            To::Screen(id) => match map.screens.iter().position(|s| &s.id == id) {
+            To::Screen(id) => match self.screens.get(id.as_str()) {
                 Some(i) => format!("s{i}"),
-                None => format!("x{}", index(&self.missing, id)),
+                None => format!("x{}", self.missing_at.get(id).copied().unwrap_or(0)),
             },
             To::End => "end_".into(),
-            To::Url(url) => format!("u{}", index(&self.urls, url)),
+            To::Url(url) => format!("u{}", self.urls.get(url).copied().unwrap_or(0)),
         }
     }
 
-    fn screen(&self, map: &Routes, id: &str) -> String {
-        self.of(map, &To::Screen(id.to_string()))
+    fn screen(&self, id: &str) -> String {
+        self.of(&To::Screen(id.to_string()))
     }
 }
 
@@ -265,7 +288,7 @@ pub fn mermaid(map: &Routes, marks: &Marks) -> String {
     if map.routes.iter().any(|r| r.to == To::End) {
         out.push_str("    end_((\"END\"))\n");
     }
-    for (i, u) in ids.urls.iter().enumerate() {
+    for (i, u) in ids.urls().into_iter().enumerate() {
         let _ = writeln!(out, "    u{i}>\"{}\"]", mermaid_text(u));
     }
     let mut link_styles: Vec<(usize, &str)> = Vec::new();
@@ -279,9 +302,9 @@ pub fn mermaid(map: &Routes, marks: &Marks) -> String {
         let _ = writeln!(
             out,
             "    {} {arrow}|\"{}\"| {}",
-            ids.screen(map, &r.from),
+            ids.screen(&r.from),
             mermaid_text(&edge_label(r)),
-            ids.of(map, &r.to)
+            ids.of(&r.to)
         );
         match marks.route(r) {
             Mark::Reached => link_styles.push((n, "stroke:#21c063,stroke-width:3px")),
@@ -401,7 +424,7 @@ pub fn dot(map: &Routes, marks: &Marks) -> String {
     if map.routes.iter().any(|r| r.to == To::End) {
         out.push_str("    end_ [label=\"END\", shape=doublecircle];\n");
     }
-    for (i, u) in ids.urls.iter().enumerate() {
+    for (i, u) in ids.urls().into_iter().enumerate() {
         let _ = writeln!(out, "    u{i} [label={}, shape=note];", dot_str(u));
     }
     for r in &map.routes {
@@ -422,8 +445,8 @@ pub fn dot(map: &Routes, marks: &Marks) -> String {
         let _ = writeln!(
             out,
             "    {} -> {} [{}];",
-            ids.screen(map, &r.from),
-            ids.of(map, &r.to),
+            ids.screen(&r.from),
+            ids.of(&r.to),
             attrs.join(", ")
         );
     }

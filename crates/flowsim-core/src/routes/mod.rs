@@ -11,7 +11,7 @@
 //!
 //! Flow JSON has no sub-flows: a flow leaves only through `complete` and `open_url`.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::fmt::Write as _;
 
 use crate::flow::json::Node;
@@ -200,7 +200,14 @@ impl Routes {
                 terminal: s.is_terminal(),
             })
             .collect();
-        let mut routes: Vec<Route> = Vec::new();
+        let mut routes = Builder::default();
+        let mut declared_by: HashMap<&str, Vec<&str>> = HashMap::new();
+        for r in flow.routing_model.iter().flat_map(|m| &m.routes) {
+            declared_by
+                .entry(r.from.as_str())
+                .or_default()
+                .extend(r.to.iter().map(|(to, _)| to.as_str()));
+        }
         for screen in &flow.screens {
             let triggers = triggers(screen);
             let dynamic = dynamic_items(screen);
@@ -211,48 +218,31 @@ impl Routes {
             for t in &triggers {
                 match (t.action.as_str(), &t.target) {
                     ("navigate", Some(to)) => {
-                        add(
-                            &mut routes,
-                            &screen.id,
-                            To::Screen(to.clone()),
-                            How::Navigate,
-                            Some(t),
-                        );
+                        routes.add(&screen.id, To::Screen(to.clone()), How::Navigate, Some(t));
                     }
-                    ("complete", _) => {
-                        add(&mut routes, &screen.id, To::End, How::Complete, Some(t))
-                    }
+                    ("complete", _) => routes.add(&screen.id, To::End, How::Complete, Some(t)),
                     ("open_url", url) => {
                         let url = sanitize(url.as_deref().unwrap_or(""));
-                        add(&mut routes, &screen.id, To::Url(url), How::OpenUrl, Some(t));
+                        routes.add(&screen.id, To::Url(url), How::OpenUrl, Some(t));
                     }
                     _ => {}
                 }
             }
-            let declared: Vec<&str> = flow
-                .routing_model
-                .iter()
-                .flat_map(|m| &m.routes)
-                .filter(|r| r.from == screen.id)
-                .flat_map(|r| r.to.iter().map(|(to, _)| to.as_str()))
-                .collect();
-            for to in &declared {
-                let navigated = routes
-                    .iter()
-                    .any(|r| r.from == screen.id && r.how == How::Navigate && r.to.label() == *to);
+            let declared: &[&str] = declared_by
+                .get(screen.id.as_str())
+                .map_or(&[], Vec::as_slice);
+            for to in declared {
+                let navigated = routes.index.contains_key(&(
+                    screen.id.clone(),
+                    To::Screen(to.to_string()),
+                    How::Navigate,
+                ));
                 if navigated {
                     continue;
                 }
-                add(
-                    &mut routes,
-                    &screen.id,
-                    To::Screen(to.to_string()),
-                    How::Endpoint,
-                    None,
-                );
+                routes.add(&screen.id, To::Screen(to.to_string()), How::Endpoint, None);
                 for t in exchanges.iter().copied().chain(&dynamic) {
-                    add(
-                        &mut routes,
+                    routes.add(
                         &screen.id,
                         To::Screen(to.to_string()),
                         How::Endpoint,
@@ -265,20 +255,27 @@ impl Routes {
                 && (screen.is_terminal() || declared.is_empty())
             {
                 for t in &exchanges {
-                    add(&mut routes, &screen.id, To::End, How::Complete, Some(t));
+                    routes.add(&screen.id, To::End, How::Complete, Some(t));
                 }
             }
         }
-        Routes { screens, routes }
+        Routes {
+            screens,
+            routes: routes.routes,
+        }
     }
 
     pub fn screen(&self, id: &str) -> Option<&ScreenInfo> {
         self.screens.iter().find(|s| s.id == id)
     }
 
-    /// The routes out of a screen, in the order they were found.
-    pub fn from(&self, id: &str) -> impl Iterator<Item = &Route> {
-        self.routes.iter().filter(move |r| r.from == id)
+    /// The routes out of each screen, in the order they were found.
+    pub fn by_screen(&self) -> HashMap<&str, Vec<&Route>> {
+        let mut out: HashMap<&str, Vec<&Route>> = HashMap::new();
+        for r in &self.routes {
+            out.entry(r.from.as_str()).or_default().push(r);
+        }
+        out
     }
 }
 
@@ -303,38 +300,50 @@ fn dynamic_items(screen: &Screen) -> Vec<Trigger> {
     out
 }
 
-/// Adds a route, or the trigger to the route already found.
-fn add(routes: &mut Vec<Route>, from: &str, to: To, how: How, via: Option<&Trigger>) {
-    let pos = routes
-        .iter()
-        .position(|r| r.from == from && r.to == to && r.how == how);
-    let route = match pos {
-        Some(p) => &mut routes[p],
-        None => {
-            routes.push(Route {
-                from: from.to_string(),
-                to,
-                how,
-                via: Vec::new(),
-            });
-            routes.last_mut().expect("just pushed")
+/// The routes found so far, indexed so that a flow with many actions is read in linear time.
+#[derive(Default)]
+struct Builder {
+    routes: Vec<Route>,
+    index: HashMap<(String, To, How), usize>,
+    /// `(route, trigger path)` pairs already added.
+    vias: HashSet<(usize, String)>,
+}
+
+impl Builder {
+    /// Adds a route, or the trigger to the route already found.
+    fn add(&mut self, from: &str, to: To, how: How, via: Option<&Trigger>) {
+        let key = (from.to_string(), to, how);
+        let at = match self.index.get(&key) {
+            Some(&at) => at,
+            None => {
+                let at = self.routes.len();
+                self.routes.push(Route {
+                    from: key.0.clone(),
+                    to: key.1.clone(),
+                    how,
+                    via: Vec::new(),
+                });
+                self.index.insert(key, at);
+                at
+            }
+        };
+        if let Some(t) = via
+            && self.vias.insert((at, t.path.clone()))
+        {
+            self.routes[at].via.push(t.clone());
         }
-    };
-    if let Some(t) = via
-        && !route.via.contains(t)
-    {
-        route.via.push(t.clone());
     }
 }
 
 /// Named inputs of a screen (every branch), in document order: what coverage counts as
 /// inputs to fill.
 pub fn inputs(screen: &Screen) -> Vec<&str> {
+    let mut seen = HashSet::new();
     let mut out: Vec<&str> = Vec::new();
     for c in screen.all_components() {
         if c.kind.is_some_and(Kind::is_input)
             && let Some(name) = c.name()
-            && !out.contains(&name)
+            && seen.insert(name)
         {
             out.push(name);
         }
