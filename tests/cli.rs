@@ -116,3 +116,111 @@ fn replay_and_endpoint_exclude_each_other_with_a_clear_message() {
         .code(2)
         .stderr(predicate::str::contains(message));
 }
+
+/// endpoint.md §13.1 TV-C: a CDN file and its metadata.
+const TVC_CDN: &str = "NI3VLo3E9A3C+lchyTpWXr1ctj+qpmRiHmTm8OnGRatt5CxMrTLJiL+4";
+const TVC_METADATA: &str = r#"{"encryption_key":"YD3rEBXKcb4rc67whX13gR81LAc7YQjXLZgQowkU3/Q=","hmac_key":"AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=","iv":"8OHSw7Sllod4aVpLPC0eDw==","plaintext_hash":"0MDUGu+XXL8/cmO8dkgEiNIEFwm1ogAIdefCKV6cqW4=","encrypted_hash":"t/DnzvTcMpjdJcuL/Yz4SBmJPNWLq2c7ZP9wVnCCC1U="}"#;
+
+fn tvc_file(dir: &Path) -> std::path::PathBuf {
+    use base64::Engine;
+    let path = dir.join("photo.enc");
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(TVC_CDN)
+        .unwrap();
+    std::fs::write(&path, bytes).unwrap();
+    path
+}
+
+#[test]
+fn decrypt_media_runs_every_check_and_writes_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let cdn = tvc_file(dir.path());
+    let out = dir.path().join("photo.txt");
+    // The whole media item, from a file, is accepted too.
+    let item = dir.path().join("item.json");
+    std::fs::write(
+        &item,
+        format!(r#"{{"media_id":"m","cdn_url":"x","file_name":"a.txt","encryption_metadata":{TVC_METADATA}}}"#),
+    )
+    .unwrap();
+    let output = cargo_bin_cmd!("flowsim")
+        .arg("decrypt-media")
+        .arg(&cdn)
+        .arg("--metadata")
+        .arg(format!("@{}", item.display()))
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert_eq!(stdout.matches('✓').count(), 4, "{stdout}");
+    assert!(stdout.contains("Decrypted 24 bytes to"), "{stdout}");
+    assert_eq!(std::fs::read(&out).unwrap(), b"Flows media test vector\n");
+}
+
+#[test]
+fn decrypt_media_names_the_check_that_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    let cdn = tvc_file(dir.path());
+    // Another hmac_key: the file hash passes, the HMAC does not.
+    let wrong = TVC_METADATA.replace("AAECAwQF", "AAECAwQG");
+    cargo_bin_cmd!("flowsim")
+        .arg("decrypt-media")
+        .arg(&cdn)
+        .arg("--metadata")
+        .arg(&wrong)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("✓ encrypted_hash"))
+        .stdout(predicate::str::contains("✗ hmac"))
+        .stdout(predicate::str::contains("iv ‖ ciphertext"));
+    // A truncated download: the first check.
+    let bytes = std::fs::read(&cdn).unwrap();
+    std::fs::write(&cdn, &bytes[..30]).unwrap();
+    cargo_bin_cmd!("flowsim")
+        .arg("decrypt-media")
+        .arg(&cdn)
+        .arg("--metadata")
+        .arg(TVC_METADATA)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::starts_with("✗ encrypted_hash"));
+}
+
+#[test]
+fn decrypt_media_usage_errors_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let cdn = tvc_file(dir.path());
+    for (file, metadata, says) in [
+        (
+            cdn.clone(),
+            "{not json".to_string(),
+            "--metadata is not valid JSON",
+        ),
+        (
+            cdn.clone(),
+            TVC_METADATA.replace("\"iv\"", "\"IV\""),
+            "no string member `iv`",
+        ),
+        (
+            dir.path().join("gone.enc"),
+            TVC_METADATA.to_string(),
+            "gone.enc",
+        ),
+        (
+            dir.path().to_path_buf(),
+            TVC_METADATA.to_string(),
+            "not a file",
+        ),
+    ] {
+        cargo_bin_cmd!("flowsim")
+            .arg("decrypt-media")
+            .arg(&file)
+            .arg("--metadata")
+            .arg(&metadata)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(says));
+    }
+}

@@ -6,6 +6,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use flowsim::app::{App, Command, Event, Finding};
 use flowsim::ui::{self, theme::Theme};
 use flowsim_core::drive::Driver;
+use flowsim_core::scenario::PickError;
 use flowsim_core::sim::Start;
 use flowsim_core::sim::mock::Mock;
 use flowsim_endpoint::{Answerer, Source};
@@ -56,9 +57,14 @@ fn run(app: &mut App, commands: Vec<Command>, mock: Option<&Mock>) {
                 let next = app.handle(Event::Delivered(Box::new(delivery)));
                 run(app, next, mock);
             }
-            Command::DescribeFile { name, path, index } => {
-                let described = flowsim::files::describe(std::path::Path::new(&path), index);
-                let next = app.handle(Event::File { name, described });
+            Command::PickFile { name, path, rules } => {
+                let file =
+                    flowsim::files::pick(std::path::Path::new(&path), &rules, None).map_err(|e| {
+                        match e {
+                            PickError::Refused(m) | PickError::Unreadable(m) => m,
+                        }
+                    });
+                let next = app.handle(Event::File { name, file });
                 run(app, next, mock);
             }
             _ => {}

@@ -1248,3 +1248,55 @@ async fn flowsim_test_delivers_each_completion_and_fails_a_test_the_receiver_ref
         run.stderr
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn completion_media_keep_metas_shape_in_the_webhook() {
+    let r = Receiver::start(Flaw::None).await;
+    let run = flowsim(&[
+        "webhook",
+        "send",
+        &r.url,
+        "--app-secret",
+        APP_SECRET,
+        "--event",
+        "completion",
+        "--flow",
+        "sample-flows/support_ticket.json",
+        "--form",
+        r#"{"photo": "sample-flows/files/damaged-item.png"}"#,
+    ])
+    .await;
+    assert_eq!(run.code, 0, "{}", run.all());
+    let v = r.only_notification();
+    let response: Value = serde_json::from_str(
+        v.pointer("/entry/0/changes/0/value/messages/0/interactive/nfm_reply/response_json")
+            .and_then(Value::as_str)
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        response["photo"],
+        json!([{ "file_name": "damaged-item.png", "mime_type": "image/png",
+                 "sha256": "kXklEZvIh8mF0Lva10k51XctAYcfaWcUi5sQ9e7pY/w=",
+                 "id": "flowsim-0-91792511" }])
+    );
+    // A file the picker refuses is an error with the reason.
+    let run = flowsim(&[
+        "webhook",
+        "send",
+        &r.url,
+        "--event",
+        "completion",
+        "--flow",
+        "sample-flows/support_ticket.json",
+        "--form",
+        r#"{"photo": "sample-flows/files/receipt.pdf"}"#,
+    ])
+    .await;
+    assert_eq!(run.code, 2, "{}", run.all());
+    assert!(
+        run.all().contains("receipt.pdf is not a photo"),
+        "{}",
+        run.all()
+    );
+}

@@ -21,12 +21,16 @@ use flowsim_core::drive::{self, Delivery, Exchange};
 use flowsim_core::flow::model::Flow;
 use flowsim_core::flow::source::Source;
 use flowsim_core::flow::spec::Kind;
-use flowsim_core::sim::checks::{date_allowed, parse_date};
+use flowsim_core::sim::checks::{FileRules, date_allowed, parse_date};
 use flowsim_core::sim::{
     Completion, Effect, Input, Item, Phase, ReplyError, Request, ScreenView, Session, Start, Tap,
 };
+use flowsim_endpoint::cdn::Download;
 use flowsim_webhook::deliver::Delivery as WebhookDelivery;
 use keymap::{Action, Mode};
+
+/// CDN requests the inspector keeps.
+const MAX_DOWNLOADS: usize = 1000;
 
 /// Something that can take the focus on a screen.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -141,11 +145,14 @@ pub enum Event {
     /// A request was carried out: its exchange for the inspector, and the answer (or failure)
     /// for the session.
     Delivered(Box<Delivery>),
-    /// A file chosen in a picker, described by the runtime (it reads the file).
+    /// A file chosen in a picker, read by the runtime (and put on the local CDN while the
+    /// flow runs against an endpoint), or why it was refused or could not be read.
     File {
         name: String,
-        described: Result<Value, String>,
+        file: Result<Value, String>,
     },
+    /// The local CDN answered a request (the endpoint downloading a file, or a refusal).
+    Download(Download),
     /// The webhook receiver answered a completion (`--webhook`).
     Webhook(Box<WebhookDelivery>),
 }
@@ -156,12 +163,15 @@ pub enum Command {
     /// Send a request to the endpoint (or the mock) through the driver and feed back
     /// [`Event::Delivered`].
     Request(Request),
-    /// Read a local file for a picker and feed back [`Event::File`].
-    DescribeFile {
+    /// Pick a local file for a picker whose limits are `rules` and feed back
+    /// [`Event::File`].
+    PickFile {
         name: String,
         path: String,
-        index: usize,
+        rules: FileRules,
     },
+    /// The flow (re)started: files picked before are no longer served.
+    NewSession,
     /// POST the completion to the webhook (`--webhook`) and feed back [`Event::Webhook`].
     Webhook(Completion),
     Quit,
@@ -219,6 +229,8 @@ pub struct App {
     pub carousel: BTreeMap<String, usize>,
     /// Every endpoint exchange of the session, oldest first.
     pub exchanges: Vec<Exchange>,
+    /// What the local CDN served (the latest [`MAX_DOWNLOADS`]), oldest first.
+    pub downloads: Vec<Download>,
     /// Step mode: hold every request before it is sent and every answer before it applies.
     pub step: bool,
     /// Real pictures through the terminal's graphics protocol (set by the runtime).
@@ -266,6 +278,7 @@ impl App {
             theme,
             carousel: BTreeMap::new(),
             exchanges: Vec::new(),
+            downloads: Vec::new(),
             step: false,
             graphics: None,
             look: crate::ui::device::Look::default(),
@@ -289,7 +302,8 @@ impl App {
         self.overlay = Overlay::None;
         self.editor = None;
         self.carousel.clear();
-        let commands = self.effects(effects);
+        let mut commands = vec![Command::NewSession];
+        commands.extend(self.effects(effects));
         // The focus was cleared above: nothing to recheck.
         self.recheck_focus = false;
         self.focus = Self::first_focus(&self.view());
@@ -485,27 +499,17 @@ impl App {
                 }
                 Vec::new()
             }
-            Event::File { name, described } => match described {
-                Ok(file) => {
-                    let mut files = self
-                        .session
-                        .store()
-                        .and_then(|s| s.form.get(&name))
-                        .and_then(Value::as_array)
-                        .cloned()
-                        .unwrap_or_default();
-                    files.push(file);
-                    let effects = self.session.update(Input::Set {
-                        name,
-                        value: Value::Array(files),
-                    });
-                    self.effects(effects)
+            Event::File { name, file } => {
+                let effects = self.session.update(Input::Attach { name, file });
+                self.effects(effects)
+            }
+            Event::Download(d) => {
+                if self.downloads.len() >= MAX_DOWNLOADS {
+                    self.downloads.remove(0);
                 }
-                Err(e) => {
-                    self.notice = Some(e);
-                    Vec::new()
-                }
-            },
+                self.downloads.push(d);
+                Vec::new()
+            }
         };
         // One view of the screen as the event left it serves the checks below.
         let view = self.view();
@@ -1243,15 +1247,10 @@ impl App {
             let Some(item) = self.item(&key) else {
                 return Vec::new();
             };
-            let index = item
-                .value
-                .as_ref()
-                .and_then(Value::as_array)
-                .map_or(0, Vec::len);
-            return vec![Command::DescribeFile {
+            return vec![Command::PickFile {
+                rules: FileRules::of(&item),
                 name: item.name.unwrap_or_default(),
                 path,
-                index,
             }];
         }
         let request = match action {

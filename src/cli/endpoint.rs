@@ -9,6 +9,7 @@ use serde_json::Value;
 
 use super::exit;
 use flowsim_core::sim::mock::Mock;
+use flowsim_endpoint::cdn::CdnConfig;
 use flowsim_endpoint::client::{Client, Config, DEFAULT_TIMEOUT, Secret};
 use flowsim_endpoint::record::{self, Recorder, Replay};
 use flowsim_endpoint::{Source, crypto, keys};
@@ -46,6 +47,25 @@ pub struct EndpointArgs {
     /// Answer requests from a recording, with no network (not with --endpoint).
     #[arg(long, value_name = "FILE", help_heading = "Endpoint")]
     pub replay: Option<PathBuf>,
+    /// Port on 127.0.0.1 of the local CDN that serves picked files, encrypted, to the
+    /// endpoint (0: any free port).
+    #[arg(
+        long,
+        value_name = "PORT",
+        default_value_t = 0,
+        requires = "endpoint",
+        help_heading = "Endpoint"
+    )]
+    pub cdn_port: u16,
+    /// Base URL the endpoint reaches the local CDN by (a tunnel or proxy to --cdn-port), when
+    /// it cannot reach 127.0.0.1 itself. Media `cdn_url`s start with it.
+    #[arg(
+        long,
+        value_name = "URL",
+        requires = "endpoint",
+        help_heading = "Endpoint"
+    )]
+    pub cdn_public_url: Option<String>,
     /// POST every completion to this webhook URL as Meta does (the `messages` notification,
     /// signed with --app-secret), and show the receiver's answer.
     #[arg(long, value_name = "URL", help_heading = "Webhook")]
@@ -100,6 +120,14 @@ impl EndpointArgs {
             return Ok(Source::Replay(Replay::new(record::read(path)?)));
         }
         Ok(mock.map_or(Source::None, Source::Mock))
+    }
+
+    /// The local CDN for picked files: it runs while a flow runs against a live endpoint.
+    pub fn cdn_config(&self) -> Option<CdnConfig> {
+        self.endpoint.as_ref().map(|_| CdnConfig {
+            port: self.cdn_port,
+            public_url: self.cdn_public_url.clone(),
+        })
     }
 
     /// Where completions are delivered (`--webhook`), signed with the app secret.

@@ -6,6 +6,7 @@ mod diff;
 pub mod endpoint;
 mod graph;
 mod lint;
+mod media;
 pub mod preview;
 mod render;
 mod schema;
@@ -81,6 +82,9 @@ pub enum Command {
     /// Decrypt a captured endpoint request (and its answer).
     #[command(after_help = endpoint::DECRYPT_HELP)]
     Decrypt(endpoint::DecryptArgs),
+    /// Check and decrypt a media file downloaded from a request's cdn_url.
+    #[command(after_help = media::AFTER_HELP)]
+    DecryptMedia(media::DecryptMediaArgs),
     /// Turn a recording into a mock file.
     #[command(after_help = endpoint::MOCK_HELP)]
     Mock(endpoint::MockArgs),
@@ -172,6 +176,7 @@ pub fn main() -> ExitCode {
         Some(Command::Ping(args)) => endpoint::ping(&args),
         Some(Command::Keygen(args)) => endpoint::keygen(&args),
         Some(Command::Decrypt(args)) => endpoint::decrypt(&args),
+        Some(Command::DecryptMedia(args)) => media::decrypt_media(&args),
         Some(Command::Mock(args)) => endpoint::mock(&args),
         Some(Command::Api(args)) => api::run(&args),
         Some(Command::Webhook(args)) => webhook::run(&args),

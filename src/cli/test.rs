@@ -16,6 +16,7 @@ use flowsim_core::scenario::{self, Outcome, Scenario, level_name};
 use flowsim_core::sim::mock::Mock;
 use flowsim_core::text::sanitize;
 use flowsim_endpoint::Answerer;
+use flowsim_endpoint::cdn::Cdn;
 use flowsim_webhook::deliver::Delivery;
 
 pub const AFTER_HELP: &str = "\
@@ -79,6 +80,17 @@ pub fn run(args: &Args) -> u8 {
             return exit::USAGE;
         }
     };
+    // Picked files go to one local CDN for the run; each test is a session of its own.
+    let cdn = match args.endpoint.cdn_config() {
+        Some(config) => match runtime.block_on(Cdn::start(&config, None)) {
+            Ok(cdn) => Some(Arc::new(cdn)),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return exit::USAGE;
+            }
+        },
+        None => None,
+    };
     let webhook = match args.endpoint.webhook() {
         Ok(w) => w,
         Err(e) => {
@@ -125,7 +137,13 @@ pub fn run(args: &Args) -> u8 {
                 }
             };
             let mut driver = Driver::new(Answerer::new(source, recorder.take()));
-            let files = LocalFiles { base: base.clone() };
+            if let Some(cdn) = &cdn {
+                cdn.clear();
+            }
+            let files = LocalFiles {
+                base: base.clone(),
+                cdn: cdn.clone(),
+            };
             let mut outcome =
                 runtime.block_on(scenario::run(Arc::clone(&flow), case, &mut driver, &files));
             recorder = driver.endpoint.recorder.take();

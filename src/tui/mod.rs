@@ -28,10 +28,12 @@ use crate::ui::theme::Theme;
 use flowsim_core::drive::Driver;
 use flowsim_core::flow::model::Flow;
 use flowsim_core::flow::source::Source;
+use flowsim_core::scenario::PickError;
 use flowsim_core::sim::Start;
 use flowsim_core::sim::mock::Mock;
 use flowsim_core::validate::check;
 use flowsim_endpoint::Answerer;
+use flowsim_endpoint::cdn::Cdn;
 
 /// Where the flow comes from.
 pub enum FlowSource {
@@ -263,6 +265,23 @@ async fn run_app(
     };
     let source = options.endpoint.source(mock)?;
     let recorder = options.endpoint.recorder()?;
+    // While the flow runs against an endpoint, picked files are served to it encrypted.
+    let cdn = match options.endpoint.cdn_config() {
+        Some(config) => {
+            let (downloads, mut served) = unbounded_channel();
+            let cdn = Cdn::start(&config, Some(downloads)).await?;
+            let tx = tx.clone();
+            tokio::spawn(async move {
+                while let Some(d) = served.recv().await {
+                    if tx.send(Event::Download(d)).is_err() {
+                        break;
+                    }
+                }
+            });
+            Some(Arc::new(cdn))
+        }
+        None => None,
+    };
     let driver = Arc::new(tokio::sync::Mutex::new(Driver::new(Answerer::new(
         source, recorder,
     ))));
@@ -288,6 +307,7 @@ async fn run_app(
     let run = Runner {
         tx: tx.clone(),
         driver,
+        cdn,
         webhook,
     };
     let commands = app.boot();
@@ -342,6 +362,8 @@ struct Runner {
     /// The one driver, shared with `flowsim test`: requests go out as the session made them
     /// (after a live reload, with the reloaded flow's Data API version and token signing).
     driver: Arc<tokio::sync::Mutex<Driver<Answerer>>>,
+    /// The local CDN, while the flow runs against a live endpoint.
+    cdn: Option<Arc<Cdn>>,
     /// Where completions are delivered (`--webhook`).
     webhook: Option<crate::cli::webhook::Webhook>,
 }
@@ -363,6 +385,24 @@ impl Runner {
                         let _ = tx.send(Event::Delivered(Box::new(delivery)));
                     });
                 }
+                Command::PickFile { name, path, rules } => {
+                    let tx = self.tx.clone();
+                    let cdn = self.cdn.clone();
+                    // Reading, hashing and encrypting a file is blocking work.
+                    tokio::task::spawn_blocking(move || {
+                        let file =
+                            crate::files::pick(std::path::Path::new(&path), &rules, cdn.as_deref())
+                                .map_err(|e| match e {
+                                    PickError::Refused(m) | PickError::Unreadable(m) => m,
+                                });
+                        let _ = tx.send(Event::File { name, file });
+                    });
+                }
+                Command::NewSession => {
+                    if let Some(cdn) = &self.cdn {
+                        cdn.clear();
+                    }
+                }
                 Command::Webhook(completion) => {
                     if let Some(webhook) = self.webhook.clone() {
                         let tx = self.tx.clone();
@@ -371,10 +411,6 @@ impl Runner {
                             let _ = tx.send(Event::Webhook(Box::new(delivery)));
                         });
                     }
-                }
-                Command::DescribeFile { name, path, index } => {
-                    let described = crate::files::describe(std::path::Path::new(&path), index);
-                    let _ = self.tx.send(Event::File { name, described });
                 }
             }
         }

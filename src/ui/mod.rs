@@ -8,6 +8,7 @@ pub mod image;
 pub mod json;
 mod map;
 pub mod markdown;
+mod media;
 pub mod text;
 pub mod theme;
 
@@ -899,6 +900,7 @@ fn inspector(app: &App, selected: usize, scroll: u16, area: Rect, buf: &mut Buff
     ));
     lines.extend(json::lines(&x.request, details.width, t));
     lines.push(Line::raw(""));
+    lines.extend(media::lines(app, selected, details.width));
     let warning = Style::new().fg(t.error).add_modifier(Modifier::BOLD);
     if let Some(recorded) = &x.recorded_for {
         lines.push(Line::styled(

@@ -6,9 +6,11 @@
 //! and async IO, but must never depend on a terminal or UI crate (ratatui, crossterm) or on
 //! file watching: `.ci/layers` checks its dependency tree.
 
+pub mod cdn;
 pub mod client;
 pub mod crypto;
 pub mod keys;
+pub mod media;
 pub mod record;
 
 use serde_json::Value;

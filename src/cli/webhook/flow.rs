@@ -12,8 +12,8 @@ use serde_json::{Map, Value, json};
 use flowsim_core::flow::expr;
 use flowsim_core::flow::model::Flow;
 use flowsim_core::flow::spec::Kind;
-use flowsim_core::scenario::{Files, value_for};
-use flowsim_core::sim::checks::{date_allowed, missing_required, parse_date};
+use flowsim_core::scenario::{Files, PickError, value_for};
+use flowsim_core::sim::checks::{FileRules, date_allowed, missing_required, parse_date};
 use flowsim_core::sim::{Completion, Effect, Input, Item, Session, Start, Tap};
 
 /// Screens visited before giving up (a flow whose Footers loop never completes).
@@ -64,7 +64,12 @@ pub fn complete(
                 },
                 None => continue,
             };
-            let value = value_for(item, &raw, version, files).map_err(|e| {
+            if item.kind.is_picker() {
+                pick_files(&mut session, &name, &raw, files)
+                    .map_err(|e| format!("--form `{name}` (screen `{id}`): {e}"))?;
+                continue;
+            }
+            let value = value_for(item, &raw, version).map_err(|e| {
                 if form.contains_key(&name) {
                     format!("--form `{name}` (screen `{id}`): {e}")
                 } else {
@@ -207,6 +212,42 @@ fn needs_value(item: &Item) -> bool {
         Some(Value::Bool(false)) => item.kind == Kind::OptIn && item.required,
         Some(_) => false,
     }
+}
+
+/// Attaches the files at `given` (a path or an array of paths) to a picker, one by one as the
+/// user picks them; a file the picker refuses or that cannot be read is an error.
+fn pick_files(
+    session: &mut Session,
+    name: &str,
+    given: &Value,
+    files: &dyn Files,
+) -> Result<(), String> {
+    let paths: Vec<&str> = match given {
+        Value::String(p) => vec![p.as_str()],
+        Value::Array(ps) if ps.iter().all(Value::is_string) => {
+            ps.iter().filter_map(Value::as_str).collect()
+        }
+        _ => return Err("takes a file path or an array of file paths".into()),
+    };
+    session.update(Input::Set {
+        name: name.to_string(),
+        value: Value::Null,
+    });
+    for path in paths {
+        let rules = session
+            .view()
+            .item_named(name)
+            .map(FileRules::of)
+            .ok_or("the picker went away")?;
+        let file = files.pick(path, &rules).map_err(|e| match e {
+            PickError::Refused(m) | PickError::Unreadable(m) => m,
+        })?;
+        session.update(Input::Attach {
+            name: name.to_string(),
+            file: Ok(file),
+        });
+    }
+    Ok(())
 }
 
 /// A value the user could have entered, in `fill` form; `None` for file pickers.

@@ -660,6 +660,7 @@ fn from_flow(
     // Picker file paths in --form are relative to the current folder.
     let files = crate::files::LocalFiles {
         base: PathBuf::new(),
+        cdn: None,
     };
     flow::complete(Arc::new(flow), screen, form, token, &files)
         .map_err(|e| format!("{}: {e}", path.display()))

@@ -1,21 +1,16 @@
 //! Turning a scenario's `fill` value into the value the user would produce, and refusing
-//! values the phone would not let them enter.
+//! values the phone would not let them enter. (Files for pickers are picked one by one, as
+//! the user attaches them: see `Runner::attach`.)
 
 use serde_json::{Value, json};
 
-use super::Files;
 use crate::flow::expr;
 use crate::flow::spec::Kind;
 use crate::flow::version::{Version, v};
 use crate::sim::Item;
 use crate::sim::checks::{date_allowed, parse_date};
 
-pub fn value_for(
-    item: &Item,
-    given: &Value,
-    version: Version,
-    files: &dyn Files,
-) -> Result<Value, String> {
+pub fn value_for(item: &Item, given: &Value, version: Version) -> Result<Value, String> {
     match item.kind {
         Kind::TextInput | Kind::TextArea => match given {
             Value::String(_) | Value::Number(_) => Ok(Value::String(expr::display(given))),
@@ -91,26 +86,6 @@ pub fn value_for(
                 }
                 _ => Err("takes \"YYYY-MM-DD\" or {\"start-date\": …, \"end-date\": …}".into()),
             }
-        }
-        Kind::PhotoPicker | Kind::DocumentPicker => {
-            let paths: Vec<&str> = match given {
-                Value::String(p) => vec![p.as_str()],
-                Value::Array(ps) => ps.iter().filter_map(Value::as_str).collect(),
-                _ => return Err("takes a file path or an array of file paths".into()),
-            };
-            let mut out = Vec::new();
-            for (i, p) in paths.iter().enumerate() {
-                let d = files.describe(p, i)?;
-                if item.kind == Kind::DocumentPicker
-                    && let Some(Value::Array(allowed)) = item.props.get("allowed-mime-types")
-                    && let Some(mime) = d.get("mime_type")
-                    && !allowed.contains(mime)
-                {
-                    return Err(format!("{p} is {mime}, which this picker does not accept"));
-                }
-                out.push(d);
-            }
-            Ok(Value::Array(out))
         }
         other => Err(format!("{} is not an input", other.name())),
     }

@@ -16,8 +16,11 @@ use serde_json::{Map, Value};
 use crate::drive::{Driver, Endpoint, Happened};
 use crate::flow::expr;
 use crate::flow::model::Flow;
+use crate::sim::checks::FileRules;
 use crate::sim::mock::is_subset;
-use crate::sim::{AnswerFinding, Completion, Input, Level, Phase, Session, Start, Tap, Walk};
+use crate::sim::{
+    AnswerFinding, Completion, Input, Level, Phase, Session, Start, Tap, Walk, strip_media_keys,
+};
 
 /// A scenario file.
 #[derive(Debug, Clone, Deserialize)]
@@ -108,10 +111,21 @@ where
     Option::<T>::deserialize(d).map(Some)
 }
 
+/// Why a file could not be picked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PickError {
+    /// The client refuses it (a limit of the picker): the reason shows on the component.
+    Refused(String),
+    /// It cannot be read: missing, a folder, unreadable.
+    Unreadable(String),
+}
+
 /// Local files a scenario refers to.
 pub trait Files {
-    /// A media descriptor for the file at `path` (see `sim::media_for`).
-    fn describe(&self, path: &str, index: usize) -> Result<Value, String>;
+    /// The file at `path`, picked in a picker with these rules: refused as the client refuses
+    /// it (before reading it), else its media descriptor (see `sim::media_for`), uploaded to
+    /// the CDN when the shell runs one.
+    fn pick(&self, path: &str, rules: &FileRules) -> Result<Value, PickError>;
     /// The flow in the file at `path`, for `reload`.
     fn flow(&self, path: &str) -> Result<Arc<Flow>, String>;
 }
@@ -304,10 +318,12 @@ impl<E: Endpoint> Runner<'_, E> {
                 Happened::Note(note) => self.trace.push(note),
                 Happened::Exchange(x) => {
                     let mut sent = x.request.clone();
-                    // A credential minted with the app secret: never in a report.
+                    // A credential minted with the app secret, and media keys: never in a
+                    // report.
                     if let Some(obj) = sent.as_object_mut() {
                         obj.remove("flow_token_signature");
                     }
+                    strip_media_keys(&mut sent);
                     self.trace.push(format!(
                         "request {sent} → {}",
                         match (&x.response, &x.error) {
@@ -384,12 +400,62 @@ impl<E: Endpoint> Runner<'_, E> {
                     }
                 )));
             };
-            let value = fill::value_for(item, given, self.session.flow.version, files)
+            if item.kind.is_picker() {
+                self.attach(name, given, files).await?;
+                continue;
+            }
+            let value = fill::value_for(item, given, self.session.flow.version)
                 .map_err(|e| failed(format!("fill `{name}`: {e}")))?;
             self.trace.push(format!("fill {name} = {value}"));
             self.apply(Input::Set {
                 name: name.clone(),
                 value,
+            })
+            .await?;
+        }
+        Ok(())
+    }
+
+    /// Fills a picker as the user would: its files are removed, then each is picked in turn.
+    /// A file the client refuses is not attached and the reason shows on the component (a
+    /// scenario can expect it); a file that cannot be read fails the step.
+    async fn attach(
+        &mut self,
+        name: &str,
+        given: &Value,
+        files: &dyn Files,
+    ) -> Result<(), Failure> {
+        let paths: Vec<&str> = match given {
+            Value::String(p) => vec![p.as_str()],
+            Value::Array(ps) if ps.iter().all(Value::is_string) => {
+                ps.iter().filter_map(Value::as_str).collect()
+            }
+            _ => {
+                return Err(failed(format!(
+                    "fill `{name}`: takes a file path or an array of file paths"
+                )));
+            }
+        };
+        self.trace.push(format!("fill {name} = {given}"));
+        self.apply(Input::Set {
+            name: name.to_string(),
+            value: Value::Null,
+        })
+        .await?;
+        for path in paths {
+            let Some(rules) = self.session.view().item_named(name).map(FileRules::of) else {
+                return Err(failed(format!("fill `{name}`: the picker went away")));
+            };
+            let file = match files.pick(path, &rules) {
+                Ok(file) => Ok(file),
+                Err(PickError::Refused(message)) => Err(message),
+                Err(PickError::Unreadable(message)) => {
+                    return Err(failed(format!("fill `{name}`: {message}")));
+                }
+            };
+            self.apply(Input::Attach {
+                name: name.to_string(),
+                file,
             })
             .await?;
         }

@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use super::is_empty;
 use super::view::{Item, ScreenView};
-use crate::flow::spec::Kind;
+use crate::flow::spec::{Kind, MIME_TYPES};
 use crate::flow::version::{Version, v};
 
 /// Names (or labels) of visible required inputs that have no value yet.
@@ -73,50 +73,125 @@ fn check(item: &Item, version: Version) -> Option<String> {
         Kind::DatePicker => date_picker(item, value.as_str()?, version),
         Kind::CalendarPicker => calendar(item, value),
         Kind::PhotoPicker | Kind::DocumentPicker => {
-            let (min_key, max_key, what) = if item.kind == Kind::PhotoPicker {
-                ("min-uploaded-photos", "max-uploaded-photos", "photo")
-            } else {
-                (
-                    "min-uploaded-documents",
-                    "max-uploaded-documents",
-                    "document",
-                )
-            };
+            let rules = FileRules::of(item);
             let files = value.as_array().map_or(&[][..], Vec::as_slice);
-            let n = files.len() as i64;
-            let min = item.int(min_key).unwrap_or(0);
-            let max = item.int(max_key).unwrap_or(30);
-            let max_kb = item.int("max-file-size-kb").unwrap_or(25600);
-            if n < min {
-                return Some(format!(
-                    "Add at least {min} {what}{}",
-                    if min == 1 { "" } else { "s" }
-                ));
-            }
-            if n > max {
-                return Some(format!(
-                    "Add at most {max} {what}{}",
-                    if max == 1 { "" } else { "s" }
-                ));
-            }
-            files
-                .iter()
-                .find(|f| {
-                    f.get("size")
-                        .and_then(Value::as_i64)
-                        .is_some_and(|s| s > max_kb * 1024)
+            let min = item
+                .int(if rules.photo {
+                    "min-uploaded-photos"
+                } else {
+                    "min-uploaded-documents"
                 })
-                .map(|f| {
-                    format!(
-                        "{} is larger than {} KB",
-                        f.get("file_name")
-                            .and_then(Value::as_str)
-                            .unwrap_or("a file"),
-                        max_kb
-                    )
-                })
+                .unwrap_or(0)
+                .max(0) as usize;
+            if files.len() < min {
+                return Some(format!("Add at least {}", rules.count(min)));
+            }
+            if files.len() > rules.max_files {
+                return Some(format!("Add at most {}", rules.count(rules.max_files)));
+            }
+            files.iter().find_map(|f| rules.refuse_file(f))
         }
         _ => None,
+    }
+}
+
+/// What a photo or document picker accepts, as the client checks each file when it is picked
+/// (components.md §5.22–5.23, endpoint.md §8.2): a refused file is not attached, and the
+/// reason shows on the component.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileRules {
+    /// A PhotoPicker (else a DocumentPicker).
+    pub photo: bool,
+    /// `max-uploaded-photos` / `max-uploaded-documents` (default 30).
+    pub max_files: usize,
+    /// Files already attached.
+    pub attached: usize,
+    /// `max-file-size-kb` in bytes (default 25 600 KB).
+    pub max_bytes: u64,
+    /// The MIME types accepted: a DocumentPicker's `allowed-mime-types`, else every type
+    /// WhatsApp supports; `None` for a PhotoPicker, which takes any image.
+    pub types: Option<Vec<String>>,
+}
+
+impl FileRules {
+    pub fn of(item: &Item) -> FileRules {
+        let photo = item.kind == Kind::PhotoPicker;
+        let max_key = if photo {
+            "max-uploaded-photos"
+        } else {
+            "max-uploaded-documents"
+        };
+        let types = (!photo).then(|| match item.props.get("allowed-mime-types") {
+            Some(Value::Array(types)) => types
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect(),
+            _ => MIME_TYPES.iter().map(|t| t.to_string()).collect(),
+        });
+        FileRules {
+            photo,
+            max_files: item.int(max_key).unwrap_or(30).max(0) as usize,
+            attached: item
+                .value
+                .as_ref()
+                .and_then(Value::as_array)
+                .map_or(0, Vec::len),
+            max_bytes: item.int("max-file-size-kb").unwrap_or(25_600).max(0) as u64 * 1024,
+            types,
+        }
+    }
+
+    /// `n photos` / `1 document`.
+    fn count(&self, n: usize) -> String {
+        let what = if self.photo { "photo" } else { "document" };
+        format!("{n} {what}{}", if n == 1 { "" } else { "s" })
+    }
+
+    /// Why the client refuses one more file with this name, size and MIME type; `None` when it
+    /// takes it. Checked before the file is read.
+    pub fn refuse(&self, file_name: &str, size: u64, mime_type: &str) -> Option<String> {
+        if self.attached >= self.max_files {
+            return Some(format!(
+                "You can add at most {}",
+                self.count(self.max_files)
+            ));
+        }
+        if self.photo && !mime_type.starts_with("image/") {
+            return Some(format!("{file_name} is not a photo ({mime_type})"));
+        }
+        if let Some(types) = &self.types
+            && !types.iter().any(|t| t == mime_type)
+        {
+            return Some(format!(
+                "{file_name} is {mime_type}, which this picker does not accept"
+            ));
+        }
+        (size > self.max_bytes)
+            .then(|| format!("{file_name} is larger than {} KB", self.max_bytes / 1024))
+    }
+
+    /// [`FileRules::refuse`] for a described file, ignoring the count (it is attached already).
+    fn refuse_file(&self, file: &Value) -> Option<String> {
+        let text = |k: &str| file.get(k).and_then(Value::as_str).unwrap_or_default();
+        let size = file.get("size").and_then(Value::as_u64).unwrap_or(0);
+        FileRules {
+            attached: 0,
+            ..self.clone()
+        }
+        .refuse(text("file_name"), size, text("mime_type"))
+    }
+
+    /// Why the client refuses a described file (a value from the shell's file reader) when it
+    /// is added to the files attached so far.
+    pub fn refuse_descriptor(&self, file: &Value) -> Option<String> {
+        if self.attached >= self.max_files {
+            return Some(format!(
+                "You can add at most {}",
+                self.count(self.max_files)
+            ));
+        }
+        self.refuse_file(file)
     }
 }
 

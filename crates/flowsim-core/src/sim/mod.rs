@@ -59,6 +59,14 @@ pub enum Input {
         name: String,
         value: Value,
     },
+    /// Add a file to a photo or document picker, as the user picks it: the file's descriptor
+    /// from the shell (which reads it, and uploads it where there is a CDN), or why it could
+    /// not be read. The client's limits apply (`sim::checks::FileRules`); a refused or
+    /// unreadable file is not attached and the reason shows on the component.
+    Attach {
+        name: String,
+        file: Result<Value, String>,
+    },
     /// Tap something on the screen.
     Tap(Tap),
     /// The phone's back button.
@@ -360,6 +368,7 @@ impl Session {
                 self.note("ignored: the flow is not running");
             }
             Input::Set { name, value } => self.set(&name, value, &mut effects),
+            Input::Attach { name, file } => self.attach(&name, file),
             Input::Tap(tap) => self.tap(tap, &mut effects),
             Input::Back => self.back(&mut effects),
         }
@@ -588,6 +597,53 @@ impl Session {
         }
     }
 
+    fn attach(&mut self, name: &str, file: Result<Value, String>) {
+        let view = self.view();
+        let Some(item) = view.item_named(name).filter(|i| i.kind.is_picker()) else {
+            self.note(format!(
+                "ignored: no visible photo or document picker named `{name}`"
+            ));
+            return;
+        };
+        if !item.enabled {
+            self.note(format!("ignored: `{name}` is disabled"));
+            return;
+        }
+        self.snackbar = None;
+        let refusal = match &file {
+            Err(e) => Some(e.clone()),
+            Ok(f) => checks::FileRules::of(item).refuse_descriptor(f),
+        };
+        let file = match (refusal, file) {
+            (None, Ok(file)) => file,
+            (Some(message), _) | (None, Err(message)) => {
+                self.note(format!("not attached to {name}: {message}"));
+                if let Some(store) = self.store_mut() {
+                    store.errors.insert(name.to_string(), message);
+                }
+                return;
+            }
+        };
+        let label = file
+            .get("file_name")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string();
+        if let Some(store) = self.store_mut() {
+            let files = store
+                .form
+                .entry(name.to_string())
+                .or_insert_with(|| Value::Array(Vec::new()));
+            match files {
+                Value::Array(list) => list.push(file),
+                other => *other = Value::Array(vec![file]),
+            }
+            store.errors.remove(name);
+            store.edited.insert(name.to_string());
+        }
+        self.note(format!("attached {label} to {name}"));
+    }
+
     /// Fires on-select/on-unselect actions for a change of selection: the component's own,
     /// then those of the items that changed (components.md §3.5).
     fn selection_actions(
@@ -762,6 +818,10 @@ impl Session {
                 self.enter(target, payload, effects);
             }
             "complete" => {
+                if let Some(problem) = completion_media_problem(&payload) {
+                    self.refuse_completion(problem);
+                    return;
+                }
                 let mut response = Map::new();
                 response.insert("flow_token".into(), Value::String(self.flow_token.clone()));
                 response.extend(media_for(payload, MediaUse::Complete));
@@ -795,6 +855,26 @@ impl Session {
                 effects.push(Effect::OpenUrl(url));
             }
             other => self.note(format!("ignored: unknown action `{other}`")),
+        }
+    }
+
+    /// The completion carries more media than the client sends: nothing is sent, and the
+    /// reason shows on the screen's picker (or in a snackbar when the screen has none).
+    fn refuse_completion(&mut self, problem: String) {
+        self.note(format!("not completed: {problem}"));
+        let pickers: Vec<String> = self
+            .view()
+            .items
+            .iter()
+            .filter(|i| i.kind.is_picker())
+            .filter_map(|i| i.name.clone())
+            .collect();
+        if pickers.is_empty() {
+            self.snackbar = Some(problem);
+        } else if let Some(store) = self.store_mut() {
+            for name in pickers {
+                store.errors.insert(name, problem.clone());
+            }
         }
     }
 
@@ -881,8 +961,61 @@ fn media_for(payload: Map<String, Value>, to: MediaUse) -> Map<String, Value> {
         .collect()
 }
 
+/// The per-file secrets of `encryption_metadata`.
+const MEDIA_KEYS: [&str; 3] = ["encryption_key", "hmac_key", "iv"];
+
+/// Takes the per-file secrets (`encryption_key`, `hmac_key`, `iv`) out of the media items of
+/// a request payload, for reports and recordings: ids, names, URLs and hashes stay. (Picker
+/// values stand only at the top level of `data`.)
+pub fn strip_media_keys(payload: &mut Value) {
+    let Some(data) = payload.get_mut("data").and_then(Value::as_object_mut) else {
+        return;
+    };
+    for item in data.values_mut().filter_map(Value::as_array_mut).flatten() {
+        if let Some(m) = item
+            .get_mut("encryption_metadata")
+            .and_then(Value::as_object_mut)
+        {
+            for key in MEDIA_KEYS {
+                m.shift_remove(key);
+            }
+        }
+    }
+}
+
+/// Files in a completion message: at most 10, at most 100 MiB in all (endpoint.md §8.2).
+const COMPLETION_MAX_FILES: usize = 10;
+const COMPLETION_MAX_BYTES: u64 = 100 * 1024 * 1024;
+
+/// Why the client would not send these media in a completion, if it would not.
+fn completion_media_problem(payload: &Map<String, Value>) -> Option<String> {
+    let files: Vec<&Value> = payload
+        .values()
+        .filter_map(Value::as_array)
+        .filter(|a| a.iter().all(is_media))
+        .flatten()
+        .collect();
+    let bytes: u64 = files
+        .iter()
+        .filter_map(|f| f.get("size").and_then(Value::as_u64))
+        .sum();
+    if files.len() > COMPLETION_MAX_FILES {
+        Some(format!(
+            "A response can carry at most {COMPLETION_MAX_FILES} files; this one has {}",
+            files.len()
+        ))
+    } else if bytes > COMPLETION_MAX_BYTES {
+        Some(format!(
+            "Files in a response can total at most 100 MB; these total {:.1} MB",
+            bytes as f64 / (1024.0 * 1024.0)
+        ))
+    } else {
+        None
+    }
+}
+
 /// A local media descriptor, as the shells build it: `{"file_name", "mime_type", "sha256",
-/// "size", "media_id"}`.
+/// "size", "media_id"}`, with `cdn_url` and `encryption_metadata` when the file is on a CDN.
 fn is_media(v: &Value) -> bool {
     v.get("file_name").is_some() && v.get("media_id").is_some()
 }

@@ -434,8 +434,11 @@ fn form_init_values_and_error_messages_apply() {
 
 #[test]
 fn picker_files_reach_completion_and_endpoint_in_their_shapes() {
+    let metadata = json!({ "encryption_key": "k", "hmac_key": "h", "iv": "i",
+                           "plaintext_hash": "p", "encrypted_hash": "e" });
     let file = json!({ "file_name": "a.png", "mime_type": "image/png", "sha256": "x", "size": 3,
-                       "media_id": "m1", "cdn_url": "file:///a.png" });
+                       "media_id": "m1", "cdn_url": "http://127.0.0.1:1/t.enc",
+                       "encryption_metadata": metadata });
     let out = media_for(
         json!({ "p": [file.clone()] }).as_object().unwrap().clone(),
         MediaUse::Complete,
@@ -448,8 +451,187 @@ fn picker_files_reach_completion_and_endpoint_in_their_shapes() {
         json!({ "p": [file] }).as_object().unwrap().clone(),
         MediaUse::Endpoint,
     );
-    assert_eq!(out["p"][0]["media_id"], "m1");
-    assert!(out["p"][0].get("encryption_metadata").is_some());
+    // Exactly the four members Meta documents, in its order.
+    assert_eq!(
+        serde_json::to_string(&out["p"][0]).unwrap(),
+        json!({ "media_id": "m1", "cdn_url": "http://127.0.0.1:1/t.enc", "file_name": "a.png",
+                "encryption_metadata": metadata })
+        .to_string()
+    );
+}
+
+fn photo(name: &str, mime: &str, size: u64) -> Value {
+    json!({ "file_name": name, "mime_type": mime, "sha256": "x", "size": size,
+            "media_id": format!("id-{name}") })
+}
+
+fn attach(s: &mut Session, name: &str, file: Result<Value, String>) -> Vec<Effect> {
+    s.update(Input::Attach {
+        name: name.into(),
+        file,
+    })
+}
+
+fn picker_screen(picker: Value, action: Value) -> Session {
+    started(
+        json!({ "version": "7.3", "screens": [{ "id": "A", "title": "A", "terminal": true,
+        "layout": { "type": "SingleColumnLayout", "children": [picker, footer(action)] } }] }),
+    )
+}
+
+fn files_of(s: &Session, name: &str) -> usize {
+    s.store()
+        .and_then(|st| st.form.get(name))
+        .and_then(Value::as_array)
+        .map_or(0, Vec::len)
+}
+
+fn error_of(s: &Session) -> Option<String> {
+    s.view().items[0].error.clone()
+}
+
+#[test]
+fn the_client_refuses_files_beyond_the_picker_limits_with_a_message_on_it() {
+    let mut s = picker_screen(
+        json!({ "type": "PhotoPicker", "name": "p", "label": "Photos",
+                "max-uploaded-photos": 2, "max-file-size-kb": 10 }),
+        json!({ "name": "complete", "payload": { "p": "${form.p}" } }),
+    );
+    attach(
+        &mut s,
+        "p",
+        Ok(photo("big.jpg", "image/jpeg", 10 * 1024 + 1)),
+    );
+    assert_eq!(files_of(&s, "p"), 0);
+    assert_eq!(
+        error_of(&s).as_deref(),
+        Some("big.jpg is larger than 10 KB")
+    );
+    attach(&mut s, "p", Ok(photo("scan.pdf", "application/pdf", 10)));
+    assert_eq!(
+        error_of(&s).as_deref(),
+        Some("scan.pdf is not a photo (application/pdf)")
+    );
+    attach(
+        &mut s,
+        "p",
+        Err("/tmp/gone.png: No such file or directory".into()),
+    );
+    assert_eq!(files_of(&s, "p"), 0);
+    assert!(error_of(&s).unwrap().contains("gone.png"));
+    // A good file clears the message; the third is one too many.
+    attach(&mut s, "p", Ok(photo("a.jpg", "image/jpeg", 10 * 1024)));
+    assert_eq!(error_of(&s), None);
+    attach(&mut s, "p", Ok(photo("b.png", "image/png", 5)));
+    attach(&mut s, "p", Ok(photo("c.png", "image/png", 5)));
+    assert_eq!(files_of(&s, "p"), 2);
+    assert_eq!(
+        error_of(&s).as_deref(),
+        Some("You can add at most 2 photos")
+    );
+    assert!(
+        s.events
+            .iter()
+            .any(|e| e.message.starts_with("not attached to p: You can add"))
+    );
+}
+
+#[test]
+fn a_document_picker_takes_only_its_allowed_mime_types() {
+    let mut s = picker_screen(
+        json!({ "type": "DocumentPicker", "name": "d", "label": "Docs",
+                "allowed-mime-types": ["application/pdf"] }),
+        json!({ "name": "complete", "payload": { "d": "${form.d}" } }),
+    );
+    attach(&mut s, "d", Ok(photo("a.png", "image/png", 5)));
+    assert_eq!(
+        error_of(&s).as_deref(),
+        Some("a.png is image/png, which this picker does not accept")
+    );
+    attach(&mut s, "d", Ok(photo("a.pdf", "application/pdf", 5)));
+    assert_eq!(files_of(&s, "d"), 1);
+    // Without a list, any type WhatsApp supports, and nothing else.
+    let mut s = picker_screen(
+        json!({ "type": "DocumentPicker", "name": "d", "label": "Docs" }),
+        json!({ "name": "complete", "payload": { "d": "${form.d}" } }),
+    );
+    attach(
+        &mut s,
+        "d",
+        Ok(photo("run.exe", "application/x-msdownload", 5)),
+    );
+    assert_eq!(files_of(&s, "d"), 0);
+    attach(&mut s, "d", Ok(photo("notes.txt", "text/plain", 5)));
+    assert_eq!(files_of(&s, "d"), 1);
+}
+
+#[test]
+fn a_completion_with_more_than_ten_files_or_100_mb_is_not_sent() {
+    let complete = json!({ "name": "complete", "payload": { "p": "${form.p}" } });
+    let mut s = picker_screen(
+        json!({ "type": "PhotoPicker", "name": "p", "label": "Photos" }),
+        complete.clone(),
+    );
+    for i in 0..11 {
+        attach(&mut s, "p", Ok(photo(&format!("{i}.png"), "image/png", 5)));
+    }
+    let effects = s.update(Input::Tap(Tap::Footer));
+    assert!(effects.is_empty());
+    assert_eq!(s.phase, Phase::Running);
+    assert_eq!(
+        error_of(&s).as_deref(),
+        Some("A response can carry at most 10 files; this one has 11")
+    );
+    let mut s = picker_screen(
+        json!({ "type": "PhotoPicker", "name": "p", "label": "Photos" }),
+        complete,
+    );
+    for i in 0..5 {
+        attach(
+            &mut s,
+            "p",
+            Ok(photo(&format!("{i}.png"), "image/png", 25 * 1024 * 1024)),
+        );
+    }
+    assert!(s.update(Input::Tap(Tap::Footer)).is_empty());
+    assert_eq!(
+        error_of(&s).as_deref(),
+        Some("Files in a response can total at most 100 MB; these total 125.0 MB")
+    );
+    // Ten files within 100 MB complete.
+    let mut s = picker_screen(
+        json!({ "type": "PhotoPicker", "name": "p", "label": "Photos" }),
+        json!({ "name": "complete", "payload": { "p": "${form.p}" } }),
+    );
+    for i in 0..10 {
+        attach(
+            &mut s,
+            "p",
+            Ok(photo(&format!("{i}.png"), "image/png", 1000)),
+        );
+    }
+    let effects = s.update(Input::Tap(Tap::Footer));
+    assert!(
+        matches!(&effects[..], [Effect::Complete(c)] if c.response["p"].as_array().unwrap().len() == 10)
+    );
+}
+
+#[test]
+fn endpoint_delivery_counts_are_checked_on_submit() {
+    let mut s = picker_screen(
+        json!({ "type": "DocumentPicker", "name": "d", "label": "Docs",
+                "min-uploaded-documents": 2 }),
+        json!({ "name": "data_exchange", "payload": { "d": "${form.d}" } }),
+    );
+    attach(&mut s, "d", Ok(photo("a.pdf", "application/pdf", 5)));
+    let effects = s.update(Input::Tap(Tap::Footer));
+    assert!(effects.is_empty());
+    assert_eq!(error_of(&s).as_deref(), Some("Add at least 2 documents"));
+    attach(&mut s, "d", Ok(photo("b.pdf", "application/pdf", 5)));
+    let effects = s.update(Input::Tap(Tap::Footer));
+    assert!(
+        matches!(&effects[..], [Effect::Request(r)] if r.data["d"].as_array().unwrap().len() == 2)
+    );
 }
 
 #[test]
