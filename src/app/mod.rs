@@ -71,6 +71,10 @@ pub enum Overlay {
     Help {
         scroll: u16,
     },
+    /// The map of the flow (`flowsim graph`), the path walked so far highlighted.
+    Map {
+        scroll: u16,
+    },
     /// A Dropdown's options, full screen as on the phone.
     List {
         key: String,
@@ -348,6 +352,7 @@ impl App {
         }
         match &self.overlay {
             Overlay::Help { .. } => return Some(Mode::Help),
+            Overlay::Map { .. } => return Some(Mode::Map),
             Overlay::List { .. } => return Some(Mode::List),
             Overlay::Calendar { .. } => return Some(Mode::Calendar),
             Overlay::Path { .. } => return Some(Mode::Path),

@@ -14,6 +14,7 @@ pub mod body;
 mod endpoint;
 pub mod image;
 pub mod json;
+mod map;
 pub mod markdown;
 mod media;
 mod overlays;
@@ -172,6 +173,9 @@ pub fn draw(frame: &mut Frame, app: &App, paint: &Paint) -> Drawn {
     }
     if let Overlay::Help { scroll } = &app.overlay {
         drawn.overlay_max = help(t, &app.keymap, *scroll, area, buf);
+    }
+    if let Overlay::Map { scroll } = &app.overlay {
+        drawn.overlay_max = map::map(t, &app.session, *scroll, area, buf);
     }
     if let Overlay::Inspector { selected, scroll } = &app.overlay {
         drawn.overlay_max = inspector(
