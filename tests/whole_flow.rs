@@ -774,6 +774,39 @@ fn svg_is_the_terminal_drawing_as_xml() {
 }
 
 #[test]
+fn svg_draws_pictures_as_rectangles_of_their_colours() {
+    // The café's drinks: a carousel and a picture on each drink, as half-blocks.
+    let (code, svg, err) = flowsim(&[
+        "render",
+        "--format",
+        "svg",
+        "--screen",
+        "COFFEE",
+        &sample("catalogue.json"),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let doc = roxmltree::Document::parse(&svg).unwrap();
+    assert!(
+        doc.descendants()
+            .filter(|n| n.has_tag_name("text"))
+            .all(|t| !t.text().unwrap_or_default().contains('▀')),
+        "no half-block characters left to a font"
+    );
+    // Upper pixels: half a cell high, in the pictures' colours, such as the cream behind
+    // the espresso cup (#fce4d0).
+    let halves: Vec<_> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("rect") && n.attribute("height") == Some("8.5"))
+        .collect();
+    assert!(halves.len() > 100, "{}", halves.len());
+    assert!(
+        halves
+            .iter()
+            .any(|r| r.attribute("fill") == Some("#fce4d0"))
+    );
+}
+
+#[test]
 fn svg_of_every_screen_into_a_folder() {
     let dir = tempfile::tempdir().unwrap();
     let out_dir = dir.path().join("pictures");

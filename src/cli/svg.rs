@@ -83,6 +83,11 @@ fn look(cell: &ratatui::buffer::Cell, theme: &Theme) -> Look {
     }
 }
 
+/// A half-block cell, two pixels of a picture: the upper one is the foreground, the lower one
+/// the background. Its upper pixel is drawn as a rectangle, not as the character, so pictures
+/// are exact whatever the font's idea of half a cell.
+const UPPER_HALF: &str = "▀";
+
 /// A buffer as an SVG document: a phone frame around the drawing.
 pub fn svg(buf: &Buffer, theme: &Theme, title: &str) -> String {
     let (cols, rows) = (buf.area.width, buf.area.height);
@@ -126,6 +131,32 @@ pub fn svg(buf: &Buffer, theme: &Theme, title: &str) -> String {
             }
         }
     }
+    // Pictures: the upper pixels of half-block cells, one rectangle per run of a colour.
+    for y in 0..rows {
+        let mut x = 0;
+        while x < cols {
+            if buf[(x, y)].symbol() != UPPER_HALF {
+                x += 1;
+                continue;
+            }
+            let fg = look(&buf[(x, y)], theme).fg;
+            let start = x;
+            while x < cols
+                && buf[(x, y)].symbol() == UPPER_HALF
+                && look(&buf[(x, y)], theme).fg == fg
+            {
+                x += 1;
+            }
+            let _ = writeln!(
+                out,
+                r#"<rect x="{:.1}" y="{:.1}" width="{:.1}" height="{:.1}" fill="{fg}"/>"#,
+                f64::from(start) * CELL_W,
+                f64::from(y) * CELL_H,
+                f64::from(x - start) * CELL_W,
+                CELL_H / 2.0,
+            );
+        }
+    }
     let _ = writeln!(
         out,
         r#"<g font-family="ui-monospace, 'SFMono-Regular', Menlo, Consolas, 'DejaVu Sans Mono', monospace" font-size="{FONT_SIZE}" xml:space="preserve">"#
@@ -135,12 +166,16 @@ pub fn svg(buf: &Buffer, theme: &Theme, title: &str) -> String {
     for y in 0..rows {
         let mut x = 0;
         while x < cols {
+            if buf[(x, y)].symbol() == UPPER_HALF {
+                x += 1;
+                continue;
+            }
             let first = look(&buf[(x, y)], theme);
             let start = x;
             let mut text = String::new();
             while x < cols {
                 let cell = &buf[(x, y)];
-                if look(cell, theme) != first {
+                if look(cell, theme) != first || cell.symbol() == UPPER_HALF {
                     break;
                 }
                 let symbol = cell.symbol();
