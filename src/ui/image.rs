@@ -50,7 +50,8 @@ pub const MAX_COLS: u16 = 400;
 /// Tallest box drawn, in cells.
 pub const MAX_ROWS: u16 = 200;
 /// Longest side, in pixels, of a decoded picture as kept: larger ones are scaled down once,
-/// when decoded. Twice the widest box's half-block pixels is still sharp for a protocol's.
+/// when decoded. More than the widest half-block box, and than a phone 60 columns wide
+/// through a graphics protocol at 16 pixels a column.
 pub const MAX_KEPT: u32 = 1024;
 /// Bytes of picture sources the caches keep to know pictures again.
 pub const BUDGET_SOURCES: usize = 32 * 1024 * 1024;
@@ -85,14 +86,6 @@ pub struct Fit {
 }
 
 impl Fit {
-    pub fn contain(cols: u16, rows: u16) -> Fit {
-        Fit {
-            cols,
-            rows,
-            cover: None,
-        }
-    }
-
     /// Exactly `cols` × `rows` cells, filled and cropped.
     pub fn fill(cols: u16, rows: u16) -> Fit {
         Fit {
@@ -299,11 +292,6 @@ pub fn decode(src: &str) -> Result<RgbaImage, Refusal> {
     reader.limits(limits);
     let img = reader.decode().map_err(|_| Refusal::Corrupt(format))?;
     Ok(img.into_rgba8())
-}
-
-/// Draws already decoded pixels into `fit`; see [`halfblocks`].
-pub fn render(img: &RgbaImage, fit: Fit, bg: (u8, u8, u8)) -> Vec<Line<'static>> {
-    scale(img, img.dimensions(), fit, bg)
 }
 
 /// The picture scaled to the target of `size` (its size as decoded, before [`MAX_KEPT`]) in
@@ -923,7 +911,17 @@ mod tests {
         let lines = draw(&src, 30, 10, None).expect("decodes");
         assert_eq!(lines.len(), 10);
         assert!(lines.iter().all(|l| width(l) == 10));
-        assert_eq!(cells(&src, Fit::contain(30, 10)), Ok((10, 10)));
+        assert_eq!(
+            cells(
+                &src,
+                Fit {
+                    cols: 30,
+                    rows: 10,
+                    cover: None
+                }
+            ),
+            Ok((10, 10))
+        );
 
         assert_eq!(draw(&two_tone(4, 2), 0, 10, None), Ok(Vec::new()));
     }
@@ -953,7 +951,16 @@ mod tests {
     fn odd_rows_and_transparency_use_the_background() {
         let img = RgbaImage::from_pixel(1, 1, Rgba([0, 0, 0, 0]));
         let src = B64.encode(png(&img));
-        let lines = halfblocks(&src, Fit::contain(1, 1), (10, 20, 30)).expect("decodes");
+        let lines = halfblocks(
+            &src,
+            Fit {
+                cols: 1,
+                rows: 1,
+                cover: None,
+            },
+            (10, 20, 30),
+        )
+        .expect("decodes");
         let style = lines[0].spans[0].style;
         assert_eq!(style.fg, Some(Color::Rgb(10, 20, 30)));
         assert_eq!(style.bg, Some(Color::Rgb(10, 20, 30)));
@@ -1120,7 +1127,16 @@ mod tests {
         assert_eq!(after.decodes - before.decodes, 1);
         assert_eq!(after.scales - before.scales, 2);
         // Another background is another drawing of the same decoded picture.
-        halfblocks(&src, Fit::contain(10, 10), (0, 0, 0)).expect("decodes");
+        halfblocks(
+            &src,
+            Fit {
+                cols: 10,
+                rows: 10,
+                cover: None,
+            },
+            (0, 0, 0),
+        )
+        .expect("decodes");
         assert_eq!(stats().decodes - before.decodes, 1);
         assert_eq!(stats().scales - before.scales, 3);
     }
