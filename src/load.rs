@@ -133,6 +133,35 @@ pub fn flow(path: &Path) -> Result<Loaded, String> {
     }
 }
 
+/// Reads and checks a flow for a command that works on its model (graph, lint, diff): the
+/// source, the model and the validator's findings, or, after saying why on standard error,
+/// the exit code: 2 for a usage or I/O problem, 1 when the file is not a Flow JSON document.
+pub fn checked(path: &Path) -> Result<(Source, Flow, Vec<Diagnostic>), u8> {
+    use crate::cli::exit;
+    let source = match read(path) {
+        Ok(s) => s,
+        Err(LoadError::Io(m)) => {
+            eprintln!("error: {m}");
+            return Err(exit::USAGE);
+        }
+        Err(LoadError::Invalid(b)) => {
+            eprint!("{}", crate::report::human(&b.0, &[b.1], false));
+            return Err(exit::INVALID);
+        }
+    };
+    let checked = flowsim_core::validate::check(&source);
+    match checked.flow {
+        Some(flow) => Ok((source, flow, checked.diagnostics)),
+        None => {
+            eprint!(
+                "{}",
+                crate::report::human(&source, &checked.diagnostics, false)
+            );
+            Err(exit::INVALID)
+        }
+    }
+}
+
 /// Reads at most the size limit plus one byte; the flag says whether the limit was passed.
 /// `expected` is the size the file says it has: room for it (and the byte that shows the end)
 /// is made up front, rather than doubling the buffer as it fills.

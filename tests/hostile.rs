@@ -343,6 +343,14 @@ fn a_missing_file_is_an_io_error_for_every_command() {
     run(&["render", &missing])
         .expect(2, "render")
         .stderr_has("no such file", "render");
+    for cmd in ["graph", "lint"] {
+        run(&[cmd, &missing])
+            .expect(2, cmd)
+            .stderr_has("no such file", cmd);
+    }
+    run(&["diff", &missing, &missing])
+        .expect(2, "diff")
+        .stderr_has("no such file", "diff");
     run(&["test", &scenario])
         .expect(2, "test (flow)")
         .stderr_has("no such file", "test (flow)");
@@ -364,6 +372,14 @@ fn a_directory_is_an_io_error_for_every_command() {
     run(&["render", &path])
         .expect(2, "render")
         .stderr_has("is a directory", "render");
+    for cmd in ["graph", "lint"] {
+        run(&[cmd, &path])
+            .expect(2, cmd)
+            .stderr_has("is a directory", cmd);
+    }
+    run(&["diff", &path, &path])
+        .expect(2, "diff")
+        .stderr_has("is a directory", "diff");
     run(&["test", &scenario])
         .expect(2, "test (flow)")
         .stderr_has("is a directory", "test (flow)");

@@ -715,3 +715,54 @@ fn after_a_live_reload_requests_follow_the_reloaded_data_api_version() {
     assert_eq!(r.payload()["version"], "4.0");
     assert_eq!(r.data["code"], "7", "what was typed survived the reload");
 }
+
+#[test]
+fn the_map_key_shows_the_flow_with_this_screen_and_the_path_walked() {
+    use ratatui::style::Modifier;
+    let mut app = open("welcome.json");
+    type_text(&mut app, "Ada");
+    keys(&mut app, &[Tab, Char(' ')]);
+    while app.focus != Some(flowsim::app::Target::Footer) {
+        key(&mut app, Tab);
+    }
+    key(&mut app, Enter);
+    assert_eq!(app.session().current(), Some("INTERESTS"));
+    key(&mut app, Char('m'));
+    let terminal = draw(&mut app, 100, 30);
+    let buf = terminal.backend().buffer();
+    let text = ui::to_text(buf);
+    assert!(text.contains("map of the flow"), "{text}");
+    // Each line of the map, and how it is drawn: the row where it starts and its style there.
+    let row_of = |needle: &str| -> (u16, u16) {
+        let (y, line) = text
+            .lines()
+            .enumerate()
+            .find(|(_, l)| l.contains(needle))
+            .unwrap_or_else(|| panic!("the map shows `{needle}`:\n{text}"));
+        let x = line[..line.find(needle).unwrap()].chars().count();
+        (x as u16, y as u16)
+    };
+    let (x, y) = row_of("▸ INTERESTS");
+    assert!(
+        buf[(x, y)].modifier.contains(Modifier::REVERSED),
+        "the screen shown now is highlighted"
+    );
+    let (x, y) = row_of("navigate → INTERESTS");
+    assert!(
+        buf[(x, y)].modifier.contains(Modifier::BOLD) && buf[(x, y)].fg == Theme::DARK.accent,
+        "the route walked is highlighted"
+    );
+    let (x, y) = row_of("navigate → SUMMARY");
+    assert!(
+        !buf[(x, y)].modifier.contains(Modifier::BOLD),
+        "a route not walked yet is plain"
+    );
+    insta::assert_snapshot!("map_after_one_step", terminal.backend());
+    key(&mut app, Esc);
+    assert!(!screen_text(&mut app).contains("map of the flow"));
+    assert_eq!(
+        app.session().current(),
+        Some("INTERESTS"),
+        "Esc closes the map, it does not go back"
+    );
+}

@@ -53,6 +53,8 @@ pub enum Action {
     Device,
     /// Large font on or off.
     LargeFont,
+    /// Show or hide the map of the flow.
+    Map,
 }
 
 /// Where the user is: decides which bindings apply.
@@ -78,6 +80,8 @@ pub enum Mode {
     Step,
     /// Editing a payload or an answer as JSON.
     Editor,
+    /// The map of the flow's screens and routes.
+    Map,
 }
 
 /// A key with its modifiers.
@@ -132,6 +136,7 @@ const ALL: &[Mode] = &[
     M::Inspector,
     M::Step,
     M::Editor,
+    M::Map,
 ];
 const MOVING: &[Mode] = &[M::Body, M::Text];
 
@@ -226,6 +231,14 @@ pub static BINDINGS: &[Binding] = &[
         hint: "close",
     },
     Binding {
+        keys: &[key(K::Esc)],
+        action: A::Back,
+        modes: &[M::Map],
+        name: "",
+        desc: "Close the map",
+        hint: "close",
+    },
+    Binding {
         keys: &[key(K::Backspace)],
         action: A::Back,
         modes: &[M::Body],
@@ -244,7 +257,7 @@ pub static BINDINGS: &[Binding] = &[
     Binding {
         keys: &[key(K::PageUp)],
         action: A::PageUp,
-        modes: &[M::Body, M::Text, M::Help],
+        modes: &[M::Body, M::Text, M::Help, M::Map],
         name: "",
         desc: "Scroll up a page",
         hint: "",
@@ -252,7 +265,7 @@ pub static BINDINGS: &[Binding] = &[
     Binding {
         keys: &[key(K::PageDown)],
         action: A::PageDown,
-        modes: &[M::Body, M::Text, M::Help],
+        modes: &[M::Body, M::Text, M::Help, M::Map],
         name: "",
         desc: "Scroll down a page",
         hint: "",
@@ -303,6 +316,22 @@ pub static BINDINGS: &[Binding] = &[
         modes: &[M::Text],
         name: "",
         desc: "Show the endpoint inspector while typing",
+        hint: "",
+    },
+    Binding {
+        keys: &[ch('m'), key(K::F(5))],
+        action: A::Map,
+        modes: &[M::Body, M::Done, M::Map],
+        name: "map",
+        desc: "Show or hide the map of the flow: every screen and route, with this screen and the path walked so far highlighted",
+        hint: "map",
+    },
+    Binding {
+        keys: &[key(K::F(5))],
+        action: A::Map,
+        modes: &[M::Text],
+        name: "",
+        desc: "Show the map of the flow while typing",
         hint: "",
     },
     Binding {
@@ -436,7 +465,7 @@ pub static BINDINGS: &[Binding] = &[
     Binding {
         keys: &[key(K::Up)],
         action: A::Up,
-        modes: &[M::List, M::Calendar, M::Help],
+        modes: &[M::List, M::Calendar, M::Help, M::Map],
         name: "",
         desc: "Previous option / week",
         hint: "",
@@ -444,7 +473,7 @@ pub static BINDINGS: &[Binding] = &[
     Binding {
         keys: &[key(K::Down)],
         action: A::Down,
-        modes: &[M::List, M::Calendar, M::Help],
+        modes: &[M::List, M::Calendar, M::Help, M::Map],
         name: "",
         desc: "Next option / week",
         hint: "move",
@@ -646,7 +675,7 @@ impl Keymap {
             } else {
                 match b.modes[0] {
                     M::Done => 6,
-                    M::Body | M::Help => 1,
+                    M::Body | M::Help | M::Map => 1,
                     M::Text => 2,
                     M::List | M::Calendar => 3,
                     M::Path => 4,

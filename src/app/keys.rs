@@ -70,6 +70,14 @@ impl App {
                 self.overlay = Overlay::Help { scroll: 0 };
                 Vec::new()
             }
+            (Action::Map, Mode::Map) | (Action::Back, Mode::Map) => {
+                self.overlay = Overlay::None;
+                Vec::new()
+            }
+            (Action::Map, _) => {
+                self.overlay = Overlay::Map { scroll: 0 };
+                Vec::new()
+            }
             (Action::TogglePanel, _) => {
                 self.panel = !self.panel;
                 Vec::new()
@@ -135,14 +143,14 @@ impl App {
             (_, Mode::List) => self.list_action(action),
             (_, Mode::Calendar) => self.calendar_action(action),
             (_, Mode::Path) => self.path_action(action),
-            (Action::Up | Action::PageUp, Mode::Help) => {
-                if let Overlay::Help { scroll } = &mut self.overlay {
+            (Action::Up | Action::PageUp, Mode::Help | Mode::Map) => {
+                if let Overlay::Help { scroll } | Overlay::Map { scroll } = &mut self.overlay {
                     *scroll = scroll.saturating_sub(if action == Action::Up { 1 } else { 10 });
                 }
                 Vec::new()
             }
-            (Action::Down | Action::PageDown, Mode::Help) => {
-                if let Overlay::Help { scroll } = &mut self.overlay {
+            (Action::Down | Action::PageDown, Mode::Help | Mode::Map) => {
+                if let Overlay::Help { scroll } | Overlay::Map { scroll } = &mut self.overlay {
                     let step = if action == Action::Down { 1 } else { 10 };
                     *scroll = scroll.saturating_add(step).min(self.drawn.overlay_max);
                 }

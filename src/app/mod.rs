@@ -71,6 +71,10 @@ pub enum Overlay {
     Help {
         scroll: u16,
     },
+    /// The map of the flow (`flowsim graph`), the path walked so far highlighted.
+    Map {
+        scroll: u16,
+    },
     /// A Dropdown's options, full screen as on the phone.
     List {
         key: Arc<str>,
@@ -368,6 +372,7 @@ impl App {
         }
         match &self.overlay {
             Overlay::Help { .. } => return Some(Mode::Help),
+            Overlay::Map { .. } => return Some(Mode::Map),
             Overlay::List { .. } => return Some(Mode::List),
             Overlay::Calendar { .. } => return Some(Mode::Calendar),
             Overlay::Path { .. } => return Some(Mode::Path),

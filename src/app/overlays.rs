@@ -163,14 +163,8 @@ impl App {
                 path,
             }];
         }
-        let request = match action {
-            Action::Left => InputRequest::GoToPrevChar,
-            Action::Right => InputRequest::GoToNextChar,
-            Action::Home => InputRequest::GoToStart,
-            Action::End => InputRequest::GoToEnd,
-            Action::Backspace => InputRequest::DeletePrevChar,
-            Action::Delete => InputRequest::DeleteNextChar,
-            _ => return Vec::new(),
+        let Some(request) = super::text::line_edit(action) else {
+            return Vec::new();
         };
         input.handle(request);
         self.overlay = Overlay::Path { key, input };

@@ -25,16 +25,9 @@ impl App {
     }
 
     pub(super) fn edit(&mut self, action: Action, view: &ScreenView) {
-        let request = match action {
-            Action::Left => InputRequest::GoToPrevChar,
-            Action::Right => InputRequest::GoToNextChar,
-            Action::Home => InputRequest::GoToStart,
-            Action::End => InputRequest::GoToEnd,
-            Action::Backspace => InputRequest::DeletePrevChar,
-            Action::Delete => InputRequest::DeleteNextChar,
-            _ => return,
-        };
-        if let Some(input) = self.editor(view) {
+        if let Some(request) = line_edit(action)
+            && let Some(input) = self.editor(view)
+        {
             input.handle(request);
         }
     }
@@ -64,4 +57,17 @@ impl App {
 /// Text fields take typing directly when focused.
 pub fn is_text(item: &Item) -> bool {
     matches!(item.kind, Kind::TextInput | Kind::TextArea) && item.enabled
+}
+
+/// The editing an action does in a one-line text field (a text input, the file path box).
+pub(super) fn line_edit(action: Action) -> Option<InputRequest> {
+    Some(match action {
+        Action::Left => InputRequest::GoToPrevChar,
+        Action::Right => InputRequest::GoToNextChar,
+        Action::Home => InputRequest::GoToStart,
+        Action::End => InputRequest::GoToEnd,
+        Action::Backspace => InputRequest::DeletePrevChar,
+        Action::Delete => InputRequest::DeleteNextChar,
+        _ => return None,
+    })
 }

@@ -2,11 +2,15 @@
 //! shell over the pure core and returns its exit code.
 
 pub mod api;
+mod diff;
 pub mod endpoint;
+mod graph;
+mod lint;
 mod media;
 pub mod preview;
 mod render;
 mod schema;
+mod svg;
 mod test;
 mod validate;
 pub mod webhook;
@@ -57,6 +61,15 @@ pub enum Command {
     /// Print a JSON Schema of Flow JSON, for editor completion and inline errors.
     #[command(after_help = schema::AFTER_HELP)]
     Schema(schema::Args),
+    /// Draw the screens of a flow and the routes between them (text, Mermaid, DOT).
+    #[command(after_help = graph::AFTER_HELP)]
+    Graph(graph::Args),
+    /// Advice beyond Meta's rules: lost answers, dead ends, hidden required inputs, …
+    #[command(after_help = lint::AFTER_HELP)]
+    Lint(lint::Args),
+    /// Show what changed between two versions of a flow, and what can break.
+    #[command(after_help = diff::AFTER_HELP)]
+    Diff(diff::Args),
     /// Run scripted scenarios against flows, offline (for CI).
     #[command(after_help = test::AFTER_HELP)]
     Test(test::Args),
@@ -167,6 +180,9 @@ pub fn main() -> ExitCode {
         Some(Command::Validate(args)) => validate::run(&args),
         Some(Command::Schema(args)) => schema::run(&args),
         Some(Command::Test(args)) => test::run(&args),
+        Some(Command::Graph(args)) => graph::run(&args),
+        Some(Command::Diff(args)) => diff::run(&args),
+        Some(Command::Lint(args)) => lint::run(&args),
         Some(Command::Ping(args)) => endpoint::ping(&args),
         Some(Command::Keygen(args)) => endpoint::keygen(&args),
         Some(Command::Decrypt(args)) => endpoint::decrypt(&args),

@@ -10,6 +10,7 @@ use super::webhook;
 use super::{Color, exit, paint};
 use crate::files::LocalFiles;
 use crate::load;
+use flowsim_core::coverage::Coverage;
 use flowsim_core::drive::Driver;
 use flowsim_core::flow::model::Flow;
 use flowsim_core::scenario::{self, Outcome, Scenario, level_name};
@@ -45,6 +46,12 @@ pub struct Args {
     /// When to use colour in human output.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
+    /// Report per flow the screens visited, routes taken, inputs filled and actions fired.
+    #[arg(long)]
+    pub coverage: bool,
+    /// Fail (exit 1) when screens, routes, inputs or actions are covered under PCT percent.
+    #[arg(long, value_name = "PCT", value_parser = clap::value_parser!(u8).range(0..=100))]
+    pub min_coverage: Option<u8>,
     #[command(flatten)]
     pub endpoint: EndpointArgs,
 }
@@ -95,6 +102,7 @@ pub fn run(args: &Args) -> u8 {
     };
     let mut stdout = std::io::stdout().lock();
     let (mut passed, mut failed) = (0, 0);
+    let mut covered: Vec<(PathBuf, PathBuf, Coverage)> = Vec::new();
     let mut code = exit::OK;
     for path in &args.scenarios {
         let loaded = match load_scenario(path, args) {
@@ -105,7 +113,20 @@ pub fn run(args: &Args) -> u8 {
                 continue;
             }
         };
-        let (scenario, flow, mock, base) = loaded;
+        let (scenario, flow, mock, base, flow_path) = loaded;
+        let coverage = if args.coverage || args.min_coverage.is_some() {
+            let key = std::fs::canonicalize(&flow_path).unwrap_or_else(|_| flow_path.clone());
+            let pos = match covered.iter().position(|(k, _, _)| *k == key) {
+                Some(p) => p,
+                None => {
+                    covered.push((key, flow_path.clone(), Coverage::of(&flow)));
+                    covered.len() - 1
+                }
+            };
+            Some(pos)
+        } else {
+            None
+        };
         if args.format == TestFormat::Human {
             let _ = writeln!(
                 stdout,
@@ -132,6 +153,9 @@ pub fn run(args: &Args) -> u8 {
             let mut outcome =
                 runtime.block_on(scenario::run(Arc::clone(&flow), case, &mut driver, &files));
             recorder = driver.endpoint.recorder.take();
+            if let Some(pos) = coverage {
+                covered[pos].2.record(&outcome.walked);
+            }
             let delivered = webhook::deliver_outcome(
                 webhook.as_ref(),
                 &runtime,
@@ -152,16 +176,98 @@ pub fn run(args: &Args) -> u8 {
             let _ = stdout.write_all(text.as_bytes());
         }
     }
+    for (_, flow_path, c) in &covered {
+        let text = match args.format {
+            TestFormat::Human => coverage_human(flow_path, c, color),
+            TestFormat::Json => coverage_json(flow_path, c) + "\n",
+        };
+        let _ = stdout.write_all(text.as_bytes());
+    }
     if args.format == TestFormat::Human {
         let _ = writeln!(stdout, "\n{passed} passed, {failed} failed");
     }
     if code == exit::OK && failed > 0 {
         code = exit::INVALID;
     }
+    if let Some(min) = args.min_coverage {
+        for (_, flow_path, c) in &covered {
+            let below = c.below(f64::from(min));
+            if !below.is_empty() {
+                eprintln!(
+                    "error: coverage of {} is under the minimum of {min}%: {}",
+                    flow_path.display(),
+                    below
+                        .iter()
+                        .map(|part| {
+                            let p = c
+                                .parts()
+                                .into_iter()
+                                .find(|(n, _)| n == part)
+                                .map(|(_, p)| p);
+                            format!("{part} {:.0}%", p.map_or(0.0, |p| p.percent()))
+                        })
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                );
+                if code == exit::OK {
+                    code = exit::INVALID;
+                }
+            }
+        }
+    }
     code
 }
 
-type Loaded = (Scenario, Arc<Flow>, Option<Mock>, PathBuf);
+/// The coverage of one flow, a line per figure with what is missing.
+fn coverage_human(flow: &Path, c: &Coverage, color: bool) -> String {
+    let mut s = format!(
+        "\n{}\n",
+        paint(
+            color,
+            Effects::BOLD,
+            &format!("coverage of {}", sanitize(&flow.display().to_string()))
+        )
+    );
+    for (name, part) in c.parts() {
+        let figure = format!("{}/{}", part.count(), part.total());
+        let percent = format!("{:.0}%", part.percent());
+        let style = if part.count() == part.total() {
+            AnsiColor::Green
+        } else {
+            AnsiColor::Yellow
+        };
+        s.push_str(&format!(
+            "  {name:<8} {figure:>7}  {}\n",
+            paint(color, style.on_default(), &format!("{percent:>4}"))
+        ));
+        for missing in part.missing() {
+            s.push_str(&format!("      missing: {}\n", sanitize(missing)));
+        }
+    }
+    s
+}
+
+/// The coverage of one flow as one JSON line: `{"coverage": {"flow", "screens", …}}`, each
+/// figure with `covered`, `total`, `percent`, `missing` and `reached`.
+fn coverage_json(flow: &Path, c: &Coverage) -> String {
+    let mut obj = serde_json::Map::new();
+    obj.insert("flow".into(), json!(flow.display().to_string()));
+    for (name, part) in c.parts() {
+        obj.insert(
+            name.into(),
+            json!({
+                "covered": part.count(),
+                "total": part.total(),
+                "percent": (part.percent() * 10.0).round() / 10.0,
+                "missing": part.missing(),
+                "reached": part.reached(),
+            }),
+        );
+    }
+    crate::report::escape_unsafe(json!({ "coverage": obj }).to_string())
+}
+
+type Loaded = (Scenario, Arc<Flow>, Option<Mock>, PathBuf, PathBuf);
 
 fn load_scenario(path: &Path, args: &Args) -> Result<Loaded, String> {
     let text = load::read_text(path)?;
@@ -207,7 +313,7 @@ fn load_scenario(path: &Path, args: &Args) -> Result<Loaded, String> {
         }
         None => None,
     };
-    Ok((scenario, Arc::new(flow), mock, base))
+    Ok((scenario, Arc::new(flow), mock, base, flow_path))
 }
 
 fn human(o: &Outcome, color: bool) -> String {

@@ -296,7 +296,7 @@ async fn run_app(
     );
     app.look = options.look;
     app.keymap = options.keymap.clone();
-    let paint = Paint {
+    let mut paint = Paint {
         theme: options.theme,
         graphics: picker
             .and_then(|p| crate::ui::image::Graphics::new(p, crate::ui::body::bg(&options.theme))),
@@ -332,7 +332,12 @@ async fn run_app(
         #[cfg(not(unix))]
         let term = std::future::pending::<Option<()>>();
         let event = tokio::select! {
-            Some(Ok(e)) = events.next() => translate(e),
+            Some(Ok(e)) = events.next() => {
+                if let TermEvent::Resize(..) = e {
+                    follow_cell_size(&mut paint, terminal)?;
+                }
+                translate(e)
+            }
             Some(e) = rx.recv() => Some(e),
             _ = term => return Ok(true),
         };
@@ -349,6 +354,25 @@ async fn run_app(
             }
         }
     }
+}
+
+/// Pictures drawn with a graphics protocol are as many pixels as their cells: when the cells
+/// change size (a font change resizes the window, not its rows and columns), they are encoded
+/// again, and the screen is cleared so no picture of the old size stays on it.
+fn follow_cell_size(paint: &mut Paint, terminal: &mut Term) -> Result<(), String> {
+    let Some(graphics) = paint.graphics.as_mut() else {
+        return Ok(());
+    };
+    let Ok(size) = crossterm::terminal::window_size() else {
+        return Ok(());
+    };
+    if size.width == 0 || size.height == 0 || size.columns == 0 || size.rows == 0 {
+        return Ok(());
+    }
+    if graphics.set_cell_size(size.width / size.columns, size.height / size.rows) {
+        terminal.clear().map_err(|e| e.to_string())?;
+    }
+    Ok(())
 }
 
 fn translate(e: TermEvent) -> Option<Event> {

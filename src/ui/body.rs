@@ -9,13 +9,15 @@
 //! right-to-left phone (`--dir rtl`), their text pieces kept in reading order.
 
 use std::collections::BTreeMap;
+use std::ops::Range;
 
+use ratatui::buffer::Buffer;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use serde_json::{Map, Value};
 use tui_input::Input as LineInput;
 
-use super::image;
+use super::image::{self, Fit};
 use super::markdown::{self, MdStyle, wrap};
 use super::text::{self, Dir, Layout, fit, mirror_glyph, truncate, width};
 use super::theme::Theme;
@@ -39,6 +41,9 @@ pub struct Ctx<'a> {
     pub plain: bool,
     /// The phone's language direction and who orders right-to-left text.
     pub layout: Layout,
+    /// The client's size limit for item pictures in KB, over which it shows a placeholder
+    /// (`flowsim_core::flow::spec::item_image_limit_kb` of the flow's version).
+    pub item_image_kb: usize,
 }
 
 /// A focusable region: lines `top..top + height`, columns `x..x + width` of the body.
@@ -51,15 +56,61 @@ pub struct Region {
     pub width: u16,
 }
 
-/// Where a picture was drawn as half-blocks: lines `top..top + height`, columns
-/// `x..x + width`, so a graphics protocol can draw the real picture over it.
+/// Where a picture goes: lines `top..top + height`, columns `x..x + width`, left blank in the
+/// lines. The phone paints it there ([`Picture::paint`]): as half-blocks, then, where the
+/// terminal has a graphics protocol, for real over them.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Picture {
     pub src: String,
+    /// What it shows (`alt-text`), for its placeholder.
+    pub alt: String,
     pub top: usize,
     pub height: usize,
     pub x: u16,
     pub width: u16,
+    /// The box it was laid out for; its drawing takes `width` × `height` cells.
+    pub fit: Fit,
+    /// The client's limit in KB for an item picture, over which it shows a placeholder.
+    pub limit_kb: Option<usize>,
+}
+
+impl Picture {
+    /// Paints lines `rows` of the picture (a placeholder saying why when it cannot be drawn)
+    /// with the first at `at`. Returns whether the picture itself was painted.
+    pub fn paint(&self, t: &Theme, at: (u16, u16), rows: Range<usize>, buf: &mut Buffer) -> bool {
+        let drawn = self
+            .limit_kb
+            .map_or(Ok(()), |kb| image::client_limit(&self.src, kb))
+            .and_then(|()| image::halfblocks(&self.src, self.fit, bg(t)));
+        let refusal = match drawn {
+            Ok(lines) => {
+                for (y, line) in (at.1..).zip(lines.iter().skip(rows.start).take(rows.len())) {
+                    buf.set_line(at.0, y, line, self.width);
+                }
+                return true;
+            }
+            Err(refusal) => refusal,
+        };
+        // A grey box: "⚠ alt" and the reason where they fit, else a sign and a word.
+        let w = usize::from(self.width);
+        let (words, room) = if w >= 16 {
+            (vec![format!("⚠ {}", self.alt), refusal.to_string()], w - 2)
+        } else {
+            (vec!["⚠".to_string(), refusal.short()], w)
+        };
+        let shown = words.len().min(self.height);
+        let first = (self.height - shown) / 2;
+        let style = Style::new().fg(t.dim).bg(t.bar);
+        for (y, row) in (at.1..).zip(rows) {
+            let text = row
+                .checked_sub(first)
+                .and_then(|i| words.get(i).filter(|_| i < shown))
+                .map(|s| center(&truncate(s, room), w))
+                .unwrap_or_default();
+            buf.set_string(at.0, y, text::fit(&text, w), style);
+        }
+        false
+    }
 }
 
 /// The body, laid out.
@@ -127,6 +178,12 @@ impl Row {
         self
     }
 
+    /// `other`'s pieces after these.
+    fn then(mut self, other: Row) -> Row {
+        self.0.extend(other.0);
+        self
+    }
+
     fn width(&self) -> usize {
         self.0.iter().map(|(s, _)| width(&s.content)).sum()
     }
@@ -149,6 +206,122 @@ impl Row {
                 }))
                 .collect::<Vec<_>>(),
         )
+    }
+}
+
+/// An item's picture (Flow JSON 5.0+: the `image` of data-source items, NavigationList's
+/// `start.image`): a box beside the item's text, or in plain output its alt text.
+struct Thumb {
+    src: String,
+    alt: String,
+    cols: u16,
+    rows: u16,
+    plain: bool,
+}
+
+/// Sizes of item pictures, as `media-size` selects them. Meta names the two sizes
+/// (components.md §5.8 and §5.21: "`regular`, `large` – size of item images";
+/// client-look.md §2c) without dimensions, and `end` cannot be combined with `large`
+/// (§5.21), so large takes much of a row. flowsim draws regular as a 56 dp square, the
+/// leading image of an Android (Material) list item, and large twice that; unverified.
+const REGULAR_DP: u32 = 56;
+const LARGE_DP: u32 = 112;
+
+impl Thumb {
+    /// The picture of an item with `image` (and `alt-text`), sized by `large`.
+    fn of(ctx: &Ctx, image: Option<&Value>, alt: Option<&Value>, large: bool) -> Option<Thumb> {
+        let src = image.map(display).filter(|s| !s.trim().is_empty())?;
+        let alt = alt
+            .map(|a| sanitize(&display(a)))
+            .filter(|a| !a.trim().is_empty())
+            .unwrap_or_else(|| "image".into());
+        let dp = if large { LARGE_DP } else { REGULAR_DP };
+        // Rounded dp (the phone is about 360 dp wide), at most a third of the row.
+        let w = u32::from(ctx.width);
+        let cols = ((dp * w + 180) / 360).clamp(2, (w / 3).max(2));
+        let cols = u16::try_from(cols).unwrap_or(2);
+        Some(Thumb {
+            src,
+            alt,
+            cols,
+            // Square: two half-block pixels per row.
+            rows: cols.div_ceil(2),
+            plain: ctx.plain,
+        })
+    }
+
+    /// Whether the item's `media-size` is `large`.
+    fn large(item: &Item) -> bool {
+        item.text("media-size").as_deref() == Some("large")
+    }
+
+    /// Cells it takes before the text, the gap after it included.
+    fn width(&self) -> usize {
+        if self.plain {
+            0
+        } else {
+            usize::from(self.cols) + 1
+        }
+    }
+
+    /// A line of text for the item where the picture cannot be shown (plain output, as a
+    /// screen reader reads the `alt-text`).
+    fn note(&self) -> Option<String> {
+        self.plain.then(|| format!("[image: {}]", self.alt))
+    }
+
+    /// The picture laid out at line `top`, `x` cells from the body's left edge.
+    fn picture(&self, ctx: &Ctx, top: usize, x: u16) -> Picture {
+        Picture {
+            src: self.src.clone(),
+            alt: self.alt.clone(),
+            top,
+            height: usize::from(self.rows),
+            x,
+            width: self.cols,
+            fit: Fit::fill(self.cols, self.rows),
+            limit_kb: Some(ctx.item_image_kb),
+        }
+    }
+}
+
+/// An item's lines: `lead` (`lead_w` cells: the focus marker, a control) on the first line,
+/// the item's picture under and after it, then the `text` rows; as many lines as the taller
+/// of picture and text. On a right-to-left phone the row is mirrored, the picture (drawn
+/// by the phone where it goes) is not.
+fn beside(
+    b: &mut Body,
+    ctx: &Ctx,
+    lead: Row,
+    lead_w: usize,
+    thumb: Option<&Thumb>,
+    text: Vec<Row>,
+) {
+    let top = b.lines.len();
+    let pic = thumb.filter(|t| !t.plain);
+    let rows = pic.map_or(0, |p| usize::from(p.rows));
+    let n = text.len().max(rows).max(1);
+    let mut text = text.into_iter();
+    let mut lead = Some(lead);
+    for _ in 0..n {
+        let mut row = lead
+            .take()
+            .unwrap_or_else(|| Row::new().chrome(" ".repeat(lead_w), Style::new()));
+        if let Some(p) = pic {
+            row = row.chrome(" ".repeat(p.width()), Style::new());
+        }
+        if let Some(t) = text.next() {
+            row = row.then(t);
+        }
+        b.push(row.line(ctx.layout.ui, ctx.width));
+    }
+    if let Some(p) = pic {
+        let lead_w = u16::try_from(lead_w).unwrap_or(u16::MAX);
+        let x = match ctx.layout.ui {
+            Dir::Ltr => lead_w,
+            Dir::Rtl => ctx.width.saturating_sub(lead_w + p.cols),
+        };
+        b.pictures.push(p.picture(ctx, top, x));
     }
 }
 
@@ -238,18 +411,27 @@ fn component(b: &mut Body, item: &Item, ctx: &Ctx) {
         Kind::TextInput | Kind::TextArea => text_field(b, item, ctx),
         Kind::Dropdown => {
             let selected = item.selected();
-            let title = item
+            let chosen = item
                 .list("data-source")
                 .into_iter()
-                .find(|o| o.get("id").map(display).as_ref() == selected.first())
-                .and_then(|o| o.get("title").map(display));
+                .find(|o| o.get("id").map(display).as_ref() == selected.first());
+            let title = chosen.and_then(|o| o.get("title").map(display));
+            // The chosen option's picture beside its title in the field, as in the list; a
+            // Dropdown has no `media-size` (components.md §5.10), so its pictures are regular.
+            let thumb =
+                chosen.and_then(|o| Thumb::of(ctx, o.get("image"), o.get("alt-text"), false));
+            let mut rows: Option<Vec<String>> = title.map(|t| vec![sanitize(&t)]);
+            if let (Some(rows), Some(note)) = (&mut rows, thumb.as_ref().and_then(Thumb::note)) {
+                rows.push(note);
+            }
             field_box(
                 b,
                 item,
                 ctx,
-                title.map(|t| vec![sanitize(&t)]),
+                rows,
                 "▾",
                 Target::Field(item.key.clone()),
+                thumb.as_ref(),
             );
             below(b, item, ctx, None);
         }
@@ -262,6 +444,7 @@ fn component(b: &mut Body, item: &Item, ctx: &Ctx) {
                 value.map(|v| vec![v]),
                 "▦",
                 Target::Field(item.key.clone()),
+                None,
             );
             below(b, item, ctx, None);
         }
@@ -461,7 +644,8 @@ fn helper(item: &Item) -> Option<String> {
 /// A bordered field with the label in its top border, as Android's outlined fields. The
 /// label sits at the start side of its own text direction (Material's floating label measures
 /// its text's first strong character) and each value row is aligned by its own direction; the
-/// icon sits at the end side of the phone's language.
+/// icon sits at the end side of the phone's language. A chosen option's picture sits at the
+/// start of the value rows.
 fn field_box(
     b: &mut Body,
     item: &Item,
@@ -469,6 +653,7 @@ fn field_box(
     content: Option<Vec<String>>,
     icon: &str,
     target: Target,
+    thumb: Option<&Thumb>,
 ) {
     let t = ctx.theme;
     let focused = ctx.focus == Some(&target);
@@ -519,14 +704,20 @@ fn field_box(
     } else {
         rows
     };
+    let pic = thumb.filter(|t| !t.plain);
+    let pic_w = pic.map_or(0, Thumb::width);
     let icon_w = width(icon);
-    let room = w.saturating_sub(4 + if icon_w > 0 { icon_w + 1 } else { 0 });
+    let room = w.saturating_sub(4 + pic_w + if icon_w > 0 { icon_w + 1 } else { 0 });
     let value_style = if item.enabled { t.text() } else { t.dimmed() };
-    for (i, row) in rows.iter().enumerate() {
+    let value_top = b.lines.len();
+    let n = rows.len().max(pic.map_or(0, |p| usize::from(p.rows)));
+    for i in 0..n {
+        let row = rows.get(i).map_or("", String::as_str);
         let dir = ctx.layout.para_dir(row);
         let shown = ctx.layout.align(&truncate(row, room), dir, room);
         let mut r = Row::new()
             .chrome("│ ", border)
+            .chrome(" ".repeat(pic_w), Style::new())
             .text(fit(&shown, room), value_style);
         if i == 0 && icon_w > 0 {
             r = r
@@ -536,6 +727,15 @@ fn field_box(
             r = r.chrome(" ".repeat(icon_w + usize::from(icon_w > 0)), Style::new());
         }
         b.push(r.chrome(" │", border).line(ctx.layout.ui, ctx.width));
+    }
+    if let Some(p) = pic {
+        let x = match ctx.layout.ui {
+            Dir::Ltr => 2,
+            Dir::Rtl => u16::try_from(w)
+                .unwrap_or(u16::MAX)
+                .saturating_sub(2 + p.cols),
+        };
+        b.pictures.push(p.picture(ctx, value_top, x));
     }
     b.push(Line::styled(format!("╰{}╯", "─".repeat(w - 2)), border));
     b.region(target, top);
@@ -610,7 +810,7 @@ fn text_field(b: &mut Body, item: &Item, ctx: &Ctx) {
         0
     };
     let top = b.lines.len();
-    field_box(b, item, ctx, Some(rows), "", target);
+    field_box(b, item, ctx, Some(rows), "", target, None);
     // TextArea counts what was typed against `max-length` (default 600): META-COMP
     // l.512-518 shows "17 / 600" under a text area holding 17 characters.
     let counter = (item.kind == Kind::TextArea).then(|| {
@@ -665,6 +865,7 @@ fn calendar_field(b: &mut Body, item: &Item, ctx: &Ctx) {
             value.map(|v| vec![v]),
             "▦",
             Target::Field(item.key.clone()),
+            None,
         );
         below(b, item, ctx, None);
         return;
@@ -707,7 +908,15 @@ fn calendar_field(b: &mut Body, item: &Item, ctx: &Ctx) {
     } else {
         None
     };
-    field_box(b, &shown, ctx, value, "▦", Target::Field(item.key.clone()));
+    field_box(
+        b,
+        &shown,
+        ctx,
+        value,
+        "▦",
+        Target::Field(item.key.clone()),
+        None,
+    );
     below(b, item, ctx, None);
 }
 
@@ -733,7 +942,9 @@ fn options(b: &mut Body, item: &Item, ctx: &Ctx) {
     group_header(b, item, ctx);
     let selected = item.selected();
     let radio = item.kind == Kind::RadioButtonsGroup;
-    let ui = ctx.layout.ui;
+    let large = Thumb::large(item);
+    // Whether the option before had a picture; `None` before the first.
+    let mut before: Option<bool> = None;
     for o in item.list("data-source") {
         let id = o.get("id").map(display).unwrap_or_default();
         let target = Target::Option {
@@ -763,38 +974,34 @@ fn options(b: &mut Body, item: &Item, ctx: &Ctx) {
         } else {
             t.text()
         };
+        // Rows of image? + title + description + metadata (client-look.md §2c); a row with a
+        // picture keeps a line from its neighbours, as list rows keep their padding.
+        let thumb = Thumb::of(ctx, o.get("image"), o.get("alt-text"), large);
+        let picture = thumb.as_ref().is_some_and(|th| !th.plain);
+        if before.is_some_and(|had| had || picture) {
+            b.push(Line::raw(""));
+        }
+        before = Some(picture);
         let top = b.lines.len();
-        let thumb = o.get("image").is_some();
+        let indent = 4 + thumb.as_ref().map_or(0, Thumb::width);
         let metadata = o
             .get("metadata")
             .map(display)
             .map(|m| sanitize(&m))
             .unwrap_or_default();
         // The title keeps at least a few cells beside the metadata.
-        let metadata = truncate(
-            &metadata,
-            (ctx.width as usize).saturating_sub(if thumb { 7 } else { 4 } + 8),
-        );
+        let metadata = truncate(&metadata, (ctx.width as usize).saturating_sub(indent + 8));
         let metadata = ctx.layout.show(&metadata, ctx.layout.para_dir(&metadata));
-        let indent = if thumb { 7 } else { 4 };
         let meta_w = width(&metadata);
         let room = (ctx.width as usize).saturating_sub(indent + meta_w + usize::from(meta_w > 0));
         let title = option_title(o);
         let title_dir = ctx.layout.para_dir(&title);
-        // The title sits next to the control, on the phone's start side.
+        // The title sits next to the control (and picture), on the phone's start side.
+        let mut text = Vec::new();
         for (i, l) in wrap(&title, room.max(1) as u16).iter().enumerate() {
             let shown = ctx.layout.show(l, title_dir);
-            let mut row = Row::new().span(marker(focused && i == 0, ctx));
-            if i == 0 {
-                row = row.chrome(format!("{mark} "), mark_style);
-                if thumb {
-                    row = row.chrome("▣  ", t.accent());
-                }
-            } else {
-                row = row.chrome(" ".repeat(indent - 2), Style::new());
-            }
             let shown_w = width(&shown);
-            row = row.text(shown, title_style);
+            let mut row = Row::new().text(shown, title_style);
             if i == 0 && meta_w > 0 {
                 row = row
                     .chrome(
@@ -803,7 +1010,15 @@ fn options(b: &mut Body, item: &Item, ctx: &Ctx) {
                     )
                     .text(metadata.clone(), t.dimmed());
             }
-            b.push(row.line(ui, ctx.width));
+            text.push(row);
+        }
+        if let Some(note) = thumb.as_ref().and_then(Thumb::note) {
+            for l in wrap(
+                &note,
+                (ctx.width as usize).saturating_sub(indent).max(1) as u16,
+            ) {
+                text.push(Row::new().text(l, t.dimmed()));
+            }
         }
         if let Some(d) = o.get("description").map(display) {
             let d = sanitize(&d);
@@ -812,17 +1027,66 @@ fn options(b: &mut Body, item: &Item, ctx: &Ctx) {
                 &d,
                 (ctx.width as usize).saturating_sub(indent).max(1) as u16,
             ) {
-                b.push(
-                    Row::new()
-                        .chrome(" ".repeat(indent), Style::new())
-                        .text(ctx.layout.show(&l, dir), t.dimmed())
-                        .line(ui, ctx.width),
-                );
+                text.push(Row::new().text(ctx.layout.show(&l, dir), t.dimmed()));
             }
         }
+        let lead = Row::new()
+            .span(marker(focused, ctx))
+            .chrome(format!("{mark} "), mark_style);
+        beside(b, ctx, lead, 4, thumb.as_ref(), text);
         b.region(target, top);
     }
     below(b, item, ctx, None);
+}
+
+/// One option of a Dropdown's list (the picker): the radio mark on the phone's start side,
+/// the option's picture, its title and description (or metadata). Lines and pictures are laid
+/// out from line 0.
+pub(super) fn list_option(ctx: &Ctx, o: &Map<String, Value>, on: bool, cursor: bool) -> Body {
+    let t = ctx.theme;
+    let enabled = o.get("enabled") != Some(&Value::Bool(false));
+    let title = option_title(o);
+    let meta = o
+        .get("description")
+        .or(o.get("metadata"))
+        .map(display)
+        .map(|s| sanitize(&s))
+        .unwrap_or_default();
+    let style = if cursor {
+        t.focus().add_modifier(Modifier::REVERSED)
+    } else if !enabled {
+        t.dimmed()
+    } else {
+        t.text()
+    };
+    // A Dropdown has no `media-size` (components.md §5.10): regular pictures.
+    let thumb = Thumb::of(ctx, o.get("image"), o.get("alt-text"), false);
+    let room = (ctx.width as usize).saturating_sub(2 + thumb.as_ref().map_or(0, Thumb::width));
+    let show = |s: &str, dir_of: &str| {
+        ctx.layout
+            .show(&truncate(s, room), ctx.layout.para_dir(dir_of))
+    };
+    let mut text = Vec::new();
+    if thumb.as_ref().is_some_and(|th| !th.plain) {
+        // Beside a picture there is room for the description under the title.
+        text.push(Row::new().text(show(&title, &title), style));
+        if !meta.is_empty() {
+            text.push(Row::new().text(show(&meta, &meta), t.dimmed()));
+        }
+    } else {
+        text.push(Row::new().text(show(&format!("{title}  {meta}"), &title), style));
+    }
+    if let Some(note) = thumb.as_ref().and_then(Thumb::note) {
+        text.push(Row::new().text(truncate(&note, room), t.dimmed()));
+    }
+    let mut b = Body::default();
+    let mark = Row::new().chrome(if on { "◉ " } else { "○ " }, t.accent());
+    beside(&mut b, ctx, mark, 2, thumb.as_ref(), text);
+    // A row with a picture keeps a line from the next, as in the body.
+    if !b.pictures.is_empty() {
+        b.push(Line::raw(""));
+    }
+    b
 }
 
 fn chips(b: &mut Body, item: &Item, ctx: &Ctx) {
@@ -1000,55 +1264,56 @@ fn picture(b: &mut Body, item: &Item, ctx: &Ctx, src: String, alt: Option<String
     let boxed = !cover;
     let rows = rows.clamp(2, 24) as u16;
     let crop = (cover && item.int("height").is_some()).then_some(cols as f64 / (rows as f64 * 2.0));
-    let drawn = if ctx.plain {
-        None
-    } else {
-        image::halfblocks(&src, cols, rows, crop, bg(t))
+    let fit = Fit {
+        cols,
+        rows,
+        cover: crop,
     };
-    match drawn {
-        Some(lines) => {
-            let spare = (rows as usize).saturating_sub(lines.len());
-            let (above, below) = if boxed {
-                (spare / 2, spare - spare / 2)
-            } else {
-                (0, 0)
-            };
-            for _ in 0..above {
-                b.push(Line::raw(""));
-            }
-            push_picture(b, src.clone(), lines, w);
-            for _ in 0..below {
-                b.push(Line::raw(""));
-            }
-        }
-        None => {
-            let label = format!("[image: {alt}]");
-            let label = ctx.layout.show(&label, ctx.layout.para_dir(&alt));
-            b.push(Line::styled(
-                center(&truncate(&label, w as usize), w as usize),
-                t.dimmed(),
-            ));
-        }
+    if ctx.plain {
+        let label = format!("[image: {alt}]");
+        let label = ctx.layout.show(&label, ctx.layout.para_dir(&alt));
+        b.push(Line::styled(
+            center(&truncate(&label, w as usize), w as usize),
+            t.dimmed(),
+        ));
+        return;
+    }
+    let Ok((pw, ph)) = image::cells(&src, fit) else {
+        // Not drawable: a placeholder box saying why, as tall as the picture could be.
+        push_picture(b, src, alt, (w, rows.min(3)), fit, w);
+        return;
+    };
+    let spare = rows.saturating_sub(ph);
+    let (above, below) = if boxed {
+        (spare / 2, spare - spare / 2)
+    } else {
+        (0, 0)
+    };
+    for _ in 0..above {
+        b.push(Line::raw(""));
+    }
+    push_picture(b, src, alt, (pw, ph), fit, w);
+    for _ in 0..below {
+        b.push(Line::raw(""));
     }
 }
 
-/// Centres half-block picture lines in the body and remembers where they went.
-fn push_picture(b: &mut Body, src: String, lines: Vec<Line<'static>>, width: u16) {
-    let picture_width = lines.first().map_or(0, |l| l.width() as u16);
-    let pad = width.saturating_sub(picture_width) / 2;
+/// Lays out a picture of `size` cells drawn with `fit`, centred in the body `width` cells
+/// wide, on blank lines.
+fn push_picture(b: &mut Body, src: String, alt: String, size: (u16, u16), fit: Fit, width: u16) {
     let top = b.lines.len();
-    let height = lines.len();
-    for l in lines {
-        let mut spans = vec![Span::raw(" ".repeat(pad as usize))];
-        spans.extend(l.spans);
-        b.push(Line::from(spans));
+    for _ in 0..size.1 {
+        b.push(Line::raw(""));
     }
     b.pictures.push(Picture {
         src,
+        alt,
         top,
-        height,
-        x: pad,
-        width: picture_width,
+        height: usize::from(size.1),
+        x: width.saturating_sub(size.0) / 2,
+        width: size.0,
+        fit,
+        limit_kb: None,
     });
 }
 
@@ -1078,23 +1343,23 @@ fn carousel(b: &mut Body, item: &Item, ctx: &Ctx) {
     let rows = ((ctx.width as f64 / ratio) / 2.0).round().clamp(2.0, 20.0) as u16;
     let cover = (item.text("scale-type").as_deref() == Some("cover")).then_some(ratio);
     let src = image.get("src").map(display).unwrap_or_default();
-    let alt = image.get("alt-text").map(display);
-    let drawn = if ctx.plain {
-        None
-    } else {
-        image::halfblocks(&src, ctx.width, rows, cover, bg(t))
+    let alt = sanitize(&image.get("alt-text").map(display).unwrap_or_default());
+    let fit = Fit {
+        cols: ctx.width,
+        rows,
+        cover,
     };
-    match drawn {
-        Some(lines) => push_picture(b, src.clone(), lines, ctx.width),
-        None => {
-            let alt = sanitize(&alt.unwrap_or_default());
-            let label = format!("[image {}/{}: {alt}]", index + 1, images.len());
-            let label = ctx.layout.show(&label, ctx.layout.para_dir(&alt));
-            b.push(Line::styled(
-                center(&truncate(&label, ctx.width as usize), ctx.width as usize),
-                t.dimmed(),
-            ));
-        }
+    if ctx.plain {
+        let label = format!("[image {}/{}: {alt}]", index + 1, images.len());
+        let label = ctx.layout.show(&label, ctx.layout.para_dir(&alt));
+        b.push(Line::styled(
+            center(&truncate(&label, ctx.width as usize), ctx.width as usize),
+            t.dimmed(),
+        ));
+    } else {
+        // Not drawable: a placeholder box saying why.
+        let size = image::cells(&src, fit).unwrap_or((ctx.width, rows.min(3)));
+        push_picture(b, src, alt, size, fit, ctx.width);
     }
     let dots: String = (0..images.len())
         .map(|i| if i == index { "●" } else { "○" })
@@ -1121,8 +1386,8 @@ fn navigation_list(b: &mut Body, item: &Item, ctx: &Ctx) {
         }
     }
     let w = ctx.width as usize;
-    let ui = ctx.layout.ui;
     let show = |s: &str| ctx.layout.show(s, ctx.layout.para_dir(s));
+    let large = Thumb::large(item);
     // Items past 20 are not rendered (components.md §5.21).
     for li in item.list("list-items").into_iter().take(20) {
         let id = li.get("id").map(display).unwrap_or_default();
@@ -1138,29 +1403,37 @@ fn navigation_list(b: &mut Body, item: &Item, ctx: &Ctx) {
                 .map(display)
                 .map(|s| sanitize(&s))
         };
+        // Rows: start image, main title/description/metadata, end title/description/metadata
+        // (components.md §5.21; client-look.md §2c).
+        let start = li.get("start");
+        let thumb = Thumb::of(
+            ctx,
+            start.and_then(|s| s.get("image")),
+            start.and_then(|s| s.get("alt-text")),
+            large,
+        );
+        let indent = 2 + thumb.as_ref().map_or(0, Thumb::width);
         let title = part("main-content", "title").unwrap_or_default();
         let end_title = truncate(&part("end", "title").unwrap_or_default(), w / 3);
-        let lead = if li.get("start").is_some() {
-            "▣ "
-        } else {
-            ""
-        };
-        let room = w.saturating_sub(2 + width(lead) + width(&end_title) + 3);
+        let room = w.saturating_sub(indent + width(&end_title) + 3);
         let title_style = if focused { t.focus() } else { t.bold() };
         let title = show(&truncate(&title, room));
-        let used = 2 + width(lead) + width(&title);
-        let first = Row::new()
-            .span(marker(focused, ctx))
-            .chrome(lead, t.accent())
-            .text(title, title_style)
-            .chrome(
-                " ".repeat(w.saturating_sub(used + width(&end_title) + 2)),
-                Style::new(),
-            )
-            .text(show(&end_title), t.text())
-            .chrome(" ›", t.dimmed());
-        b.push(first.line(ui, ctx.width));
-        let indent = 2 + width(lead);
+        let used = indent + width(&title);
+        let mut text = vec![
+            Row::new()
+                .text(title, title_style)
+                .chrome(
+                    " ".repeat(w.saturating_sub(used + width(&end_title) + 2)),
+                    Style::new(),
+                )
+                .text(show(&end_title), t.text())
+                .chrome(" ›", t.dimmed()),
+        ];
+        if let Some(note) = thumb.as_ref().and_then(Thumb::note) {
+            for l in wrap(&note, w.saturating_sub(indent).max(1) as u16) {
+                text.push(Row::new().text(l, t.dimmed()));
+            }
+        }
         for (k, obj) in [
             ("description", "main-content"),
             ("metadata", "main-content"),
@@ -1176,19 +1449,17 @@ fn navigation_list(b: &mut Body, item: &Item, ctx: &Ctx) {
                     w / 3,
                 );
                 let room = w.saturating_sub(indent + width(&end) + 3);
-                let text = show(&truncate(&s, room));
-                let pad = w.saturating_sub(indent + width(&text) + width(&end) + 2);
-                b.push(
+                let shown = show(&truncate(&s, room));
+                let pad = w.saturating_sub(indent + width(&shown) + width(&end) + 2);
+                text.push(
                     Row::new()
-                        .chrome(" ".repeat(indent), Style::new())
-                        .text(text, t.dimmed())
+                        .text(shown, t.dimmed())
                         .chrome(" ".repeat(pad), Style::new())
-                        .text(show(&end), t.dimmed())
-                        .line(ui, ctx.width),
+                        .text(show(&end), t.dimmed()),
                 );
             }
         }
-        let mut tags = Row::new().chrome(" ".repeat(indent), Style::new());
+        let mut tags = Row::new();
         let mut used = indent;
         let mut any = false;
         let badge = li
@@ -1214,8 +1485,16 @@ fn navigation_list(b: &mut Body, item: &Item, ctx: &Ctx) {
             any = true;
         }
         if any {
-            b.push(tags.line(ui, ctx.width));
+            text.push(tags);
         }
+        beside(
+            b,
+            ctx,
+            Row::new().span(marker(focused, ctx)),
+            2,
+            thumb.as_ref(),
+            text,
+        );
         b.region(target, top);
         b.push(Line::styled("─".repeat(w), t.border()));
     }

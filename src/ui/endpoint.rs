@@ -148,23 +148,7 @@ pub(super) fn inspector(
     if !x.findings.is_empty() {
         lines.push(Line::raw(""));
         lines.push(Line::styled("What the client found in the answer", warning));
-        for f in &x.findings {
-            let style = match f.level {
-                Level::Error => t.error(),
-                Level::Warning => t.text(),
-            };
-            for w in wrap(
-                &format!(
-                    "{} {}: {}",
-                    level_mark(f.level),
-                    f.code,
-                    sanitize(&f.message)
-                ),
-                details.width,
-            ) {
-                lines.push(Line::styled(w, style));
-            }
-        }
+        lines.extend(finding_lines(&x.findings, details.width, t));
     }
     if x.attempts > 1 {
         lines.push(Line::styled(
@@ -202,11 +186,26 @@ pub(super) fn inspector(
 }
 
 /// A finding's mark: ⚠ for a warning, ✗ for an error.
-pub(super) fn level_mark(level: Level) -> &'static str {
-    match level {
-        Level::Warning => "⚠",
-        Level::Error => "✗",
+/// What the client found in an endpoint answer, a finding a paragraph, errors in red.
+pub(super) fn finding_lines(
+    findings: &[flowsim_core::sim::AnswerFinding],
+    width: u16,
+    t: &Theme,
+) -> Vec<Line<'static>> {
+    let mut lines = Vec::new();
+    for f in findings {
+        let (mark, style) = match f.level {
+            Level::Warning => ("⚠", t.text()),
+            Level::Error => ("✗", t.error()),
+        };
+        let text = format!("{mark} {}: {}", f.code, sanitize(&f.message));
+        lines.extend(
+            wrap(&text, width)
+                .into_iter()
+                .map(|w| Line::styled(w, style)),
+        );
     }
+    lines
 }
 
 /// Step mode's box: the held request or answer, or the JSON editor.

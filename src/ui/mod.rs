@@ -14,6 +14,7 @@ pub mod body;
 mod endpoint;
 pub mod image;
 pub mod json;
+mod map;
 pub mod markdown;
 mod media;
 mod overlays;
@@ -38,7 +39,7 @@ use crate::app::{App, Drawn, Overlay, Target};
 use body::{Ctx, center};
 use flowsim_core::diagnostic::Severity;
 use flowsim_core::flow::expr::display;
-use flowsim_core::flow::spec::Kind;
+use flowsim_core::flow::spec::{self, Kind};
 use flowsim_core::sim::checks::{date_allowed, missing_required, parse_date, weekday_name};
 use flowsim_core::sim::{Level, Phase, ScreenView, Session};
 use flowsim_core::text::sanitize;
@@ -142,6 +143,7 @@ pub fn draw(frame: &mut Frame, app: &App, paint: &Paint) -> Drawn {
         )
     };
     let mut drawn = Drawn::default();
+    let mut pictures = Vec::new();
     if phone_area.width > 0 {
         let p = Phone {
             session: app.session(),
@@ -158,7 +160,7 @@ pub fn draw(frame: &mut Frame, app: &App, paint: &Paint) -> Drawn {
             layout: app.look.layout,
             draft: app.look.draft,
         };
-        drawn = phone(&p, phone_area, buf);
+        (drawn, pictures) = phone(&p, phone_area, buf);
         if mode == Mode::Text
             && let Some(position) = drawn.cursor
         {
@@ -171,6 +173,9 @@ pub fn draw(frame: &mut Frame, app: &App, paint: &Paint) -> Drawn {
     }
     if let Overlay::Help { scroll } = &app.overlay {
         drawn.overlay_max = help(t, &app.keymap, *scroll, area, buf);
+    }
+    if let Overlay::Map { scroll } = &app.overlay {
+        drawn.overlay_max = map::map(t, app.session(), *scroll, area, buf);
     }
     if let Overlay::Inspector { selected, scroll } = &app.overlay {
         drawn.overlay_max = inspector(
@@ -188,6 +193,10 @@ pub fn draw(frame: &mut Frame, app: &App, paint: &Paint) -> Drawn {
     }
     if let Some(stepping) = &app.stepping {
         step_box(t, stepping, area, frame);
+    }
+    // Real pictures last, over their half-blocks, unless something was drawn over them.
+    if let Some(g) = &paint.graphics {
+        g.draw(&pictures, frame.buffer_mut());
     }
     drawn
 }
@@ -277,6 +286,7 @@ pub fn render_screen(
             carousel: &carousel,
             plain,
             layout: look.layout,
+            item_image_kb: spec::item_image_limit_kb(session.flow.version),
         };
         let rows = match &session.phase {
             Phase::Completed(c) => {

@@ -11,10 +11,19 @@ fn overlay_text(p: &Phone, s: &str, cells: usize) -> String {
     p.layout.align(&truncate(&s, cells), dir, cells)
 }
 
-pub(super) fn list_overlay(p: &Phone, key: &str, cursor: usize, area: Rect, buf: &mut Buffer) {
+/// A Dropdown's list over the body; returns the options' pictures, laid out from the top of
+/// `area`, for the phone to paint.
+pub(super) fn list_overlay(
+    p: &Phone,
+    ctx: &Ctx,
+    key: &str,
+    cursor: usize,
+    area: Rect,
+    buf: &mut Buffer,
+) -> Vec<body::Picture> {
     let t = p.theme;
     let Some(item) = p.view.items.iter().find(|i| *i.key == *key) else {
-        return;
+        return Vec::new();
     };
     let mut lines = vec![
         Line::styled(
@@ -28,47 +37,39 @@ pub(super) fn list_overlay(p: &Phone, key: &str, cursor: usize, area: Rect, buf:
         Line::raw(""),
     ];
     let selected = item.selected();
-    let options = item.list("data-source");
+    let options: Vec<body::Body> = item
+        .list("data-source")
+        .into_iter()
+        .enumerate()
+        .map(|(i, o)| {
+            let id = o.get("id").map(display).unwrap_or_default();
+            body::list_option(ctx, o, selected.contains(&id), i == cursor)
+        })
+        .collect();
+    // From the first option that still leaves the cursor's whole on screen.
     let rows = area.height.saturating_sub(2) as usize;
-    let first = cursor.saturating_sub(rows.saturating_sub(1));
-    for (i, o) in options.iter().enumerate().skip(first).take(rows) {
-        let id = o.get("id").map(display).unwrap_or_default();
-        let on = selected.contains(&id);
-        let enabled = o.get("enabled") != Some(&Value::Bool(false));
-        let title = sanitize(&o.get("title").map(display).unwrap_or_default());
-        let meta = o
-            .get("description")
-            .or(o.get("metadata"))
-            .map(display)
-            .map(|s| sanitize(&s))
-            .unwrap_or_default();
-        let style = if i == cursor {
-            t.focus().add_modifier(Modifier::REVERSED)
-        } else if !enabled {
-            t.dimmed()
-        } else {
-            t.text()
-        };
-        let room = area.width as usize - 2;
-        let main = truncate(&format!("{title}  {meta}"), room);
-        let main = p.layout.show(&main, p.layout.para_dir(&title));
-        // The control on the phone's start side, the text beside it.
-        let spans = match p.layout.ui {
-            Dir::Ltr => vec![
-                Span::styled(if on { "◉ " } else { "○ " }, t.accent()),
-                Span::styled(main, style),
-            ],
-            Dir::Rtl => vec![
-                Span::raw(" ".repeat(room.saturating_sub(text::width(&main)))),
-                Span::styled(main, style),
-                Span::styled(if on { " ◉" } else { " ○" }, t.accent()),
-            ],
-        };
-        lines.push(Line::from(spans));
+    let mut first = cursor.min(options.len().saturating_sub(1));
+    let mut used = options.get(first).map_or(0, |o| o.lines.len());
+    while first > 0 && used + options[first - 1].lines.len() <= rows {
+        first -= 1;
+        used += options[first].lines.len();
+    }
+    let mut pictures = Vec::new();
+    for option in options.into_iter().skip(first) {
+        if lines.len() >= area.height as usize {
+            break;
+        }
+        let top = lines.len();
+        pictures.extend(option.pictures.into_iter().map(|mut pic| {
+            pic.top += top;
+            pic
+        }));
+        lines.extend(option.lines);
     }
     for (i, l) in lines.iter().enumerate().take(area.height as usize) {
         buf.set_line(area.x, area.y + i as u16, l, area.width);
     }
+    pictures
 }
 
 pub(super) fn calendar_overlay(

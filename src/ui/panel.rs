@@ -1,7 +1,7 @@
 //! Around the phone: the status line, the hint bar, the findings of a broken save and the
 //! side panel.
 
-use super::endpoint::level_mark;
+use super::endpoint::finding_lines;
 use super::*;
 
 pub(super) fn status_line(app: &App, t: &Theme) -> Line<'static> {
@@ -205,23 +205,7 @@ pub(super) fn panel(app: &App, t: &Theme, view: &ScreenView, area: Rect, buf: &m
     }
     if !s.findings.is_empty() {
         heading(&mut lines, "Checks of the last endpoint answer");
-        for f in &s.findings {
-            let style = match f.level {
-                Level::Error => t.error(),
-                Level::Warning => t.text(),
-            };
-            for w in wrap(
-                &format!(
-                    "{} {}: {}",
-                    level_mark(f.level),
-                    f.code,
-                    sanitize(&f.message)
-                ),
-                inner.width,
-            ) {
-                lines.push(Line::styled(w, style));
-            }
-        }
+        lines.extend(finding_lines(&s.findings, inner.width, t));
     }
     if let Some(r) = &s.last_request {
         heading(&mut lines, "Last endpoint request (decrypted)");

@@ -1,6 +1,8 @@
 //! The phone: its frame, top bar and progress, the body the engine's view fills, the
 //! footer, and the overlays drawn over the body. Shared by the preview and `flowsim render`.
 
+use super::body::Picture;
+use super::image::Placed;
 use super::overlays::{calendar_overlay, list_overlay, path_overlay};
 use super::panel::{compact_images, wrap_indented};
 use super::*;
@@ -19,7 +21,8 @@ pub struct Phone<'a> {
     pub scroll: u16,
     pub follow: bool,
     pub plain: bool,
-    /// Real pictures through the terminal's graphics protocol, when it has one.
+    /// Real pictures through the terminal's graphics protocol, when it has one: encoded as
+    /// their half-blocks are painted, drawn by [`image::Graphics::draw`] after everything else.
     pub graphics: Option<&'a image::Graphics>,
     /// The phone's language direction and who orders right-to-left text.
     pub layout: Layout,
@@ -78,12 +81,15 @@ fn progress(session: &Session) -> Option<(usize, usize)> {
     Some((done, done + ahead))
 }
 
-/// Draws the phone into `area` (its full rectangle, border included).
-pub fn phone(p: &Phone, area: Rect, buf: &mut Buffer) -> Drawn {
+/// Draws the phone into `area` (its full rectangle, border included). Pictures are drawn as
+/// half-blocks; with [`Phone::graphics`], those wholly shown are returned too, for the
+/// terminal's graphics protocol to draw over once everything else is drawn.
+pub fn phone(p: &Phone, area: Rect, buf: &mut Buffer) -> (Drawn, Vec<Placed>) {
     let t = p.theme;
     let mut drawn = Drawn::default();
+    let mut placed = Vec::new();
     if area.width < 8 || area.height < 6 {
-        return drawn;
+        return (drawn, placed);
     }
     let frame_style = if p.plain { Style::new() } else { t.base() };
     let block = Block::new()
@@ -190,6 +196,7 @@ pub fn phone(p: &Phone, area: Rect, buf: &mut Buffer) -> Drawn {
         carousel: p.carousel,
         plain: p.plain,
         layout: p.layout,
+        item_image_kb: spec::item_image_limit_kb(p.session.flow.version),
     };
     match (&p.session.phase, p.overlay) {
         (Phase::Completed(c), _) => {
@@ -224,13 +231,16 @@ pub fn phone(p: &Phone, area: Rect, buf: &mut Buffer) -> Drawn {
                 .wrap(Wrap { trim: false })
                 .render(body_area, buf);
         }
-        (_, Overlay::List { key, cursor }) => list_overlay(p, key, *cursor, body_area, buf),
+        (_, Overlay::List { key, cursor }) => {
+            let pictures = list_overlay(p, &ctx, key, *cursor, body_area, buf);
+            paint_pictures(p, pictures, body_area, 0, buf, &mut placed);
+        }
         (_, Overlay::Calendar { key, cursor, start }) => {
             calendar_overlay(p, key, *cursor, *start, body_area, buf)
         }
         (_, Overlay::Path { key, input }) => path_overlay(p, key, input, body_area, buf),
         _ => {
-            let laid = body::body(p.view, &ctx);
+            let mut laid = body::body(p.view, &ctx);
             let rows = body_area.height as usize;
             let max_scroll = laid.lines.len().saturating_sub(rows);
             let mut scroll = (p.scroll as usize).min(max_scroll);
@@ -247,20 +257,8 @@ pub fn phone(p: &Phone, area: Rect, buf: &mut Buffer) -> Drawn {
             for (i, line) in laid.lines.iter().skip(scroll).take(rows).enumerate() {
                 buf.set_line(body_area.x, body_area.y + i as u16, line, body_area.width);
             }
-            if let Some(g) = p.graphics {
-                // Pictures wholly on screen are drawn for real over their half-blocks.
-                for pic in &laid.pictures {
-                    if pic.top >= scroll && pic.top + pic.height <= scroll + rows {
-                        let area = Rect {
-                            x: body_area.x + pic.x,
-                            y: body_area.y + (pic.top - scroll) as u16,
-                            width: pic.width,
-                            height: pic.height as u16,
-                        };
-                        g.render(&pic.src, area, buf);
-                    }
-                }
-            }
+            let pictures = std::mem::take(&mut laid.pictures);
+            paint_pictures(p, pictures, body_area, scroll, buf, &mut placed);
             for r in &laid.regions {
                 let (top, bottom) = (
                     r.top as i64 - scroll as i64,
@@ -339,7 +337,44 @@ pub fn phone(p: &Phone, area: Rect, buf: &mut Buffer) -> Drawn {
             Style::new().fg(t.on_accent).bg(t.accent),
         );
     }
-    drawn
+    (drawn, placed)
+}
+
+/// Paints the pictures of lines `scroll..` laid out for `area`; those wholly shown are noted
+/// in `placed` when the terminal draws real pictures. A picture partly scrolled out stays in
+/// half-blocks: a graphics protocol would draw all of it.
+fn paint_pictures(
+    p: &Phone,
+    pictures: Vec<Picture>,
+    area: Rect,
+    scroll: usize,
+    buf: &mut Buffer,
+    placed: &mut Vec<Placed>,
+) {
+    let rows = usize::from(area.height);
+    for pic in pictures {
+        let start = pic.top.max(scroll);
+        let end = (pic.top + pic.height).min(scroll + rows);
+        if start >= end || pic.x >= area.width {
+            continue;
+        }
+        let at = (area.x + pic.x, area.y + (start - scroll) as u16);
+        let painted = pic.paint(p.theme, at, start - pic.top..end - pic.top, buf);
+        if let Some(g) = p.graphics
+            && painted
+            && end - start == pic.height
+        {
+            let shown = Rect::new(
+                at.0,
+                at.1,
+                pic.width.min(area.width - pic.x),
+                pic.height as u16,
+            );
+            let cover = pic.fit.cover.is_some();
+            g.prepare(&pic.src, shown.as_size(), cover);
+            placed.push(Placed::new(pic.src, shown, cover, buf));
+        }
+    }
 }
 
 pub(super) fn footer_height(p: &Phone) -> u16 {

@@ -570,13 +570,7 @@ fn describe(e: &reqwest::Error, url: &Url) -> String {
     if e.is_timeout() {
         return format!("no answer from {host} in time: the network or Meta is slow; try again");
     }
-    let mut chain = String::new();
-    let mut source: Option<&dyn std::error::Error> = Some(e);
-    while let Some(s) = source {
-        chain.push_str(&s.to_string().to_lowercase());
-        chain.push(' ');
-        source = s.source();
-    }
+    let chain = flowsim_core::text::error_chain(e).to_lowercase();
     if chain.contains("connection refused") {
         format!("could not connect to {host}: connection refused")
     } else if chain.contains("certificate") || chain.contains("tls") || chain.contains("handshake")

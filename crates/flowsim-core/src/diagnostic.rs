@@ -9,9 +9,7 @@ use crate::flow::json::Span;
 /// Meta's error codes that flowsim reports, printed as Meta names them
 /// (`DUPLICATE_SCREEN_IDS`, …) so tools built for the Flows API's answers can read ours.
 /// Parsing a name gives its variant, or [`Code::Meta`] for a code flowsim never reports.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, strum::Display, strum::IntoStaticStr, strum::EnumString,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, strum::IntoStaticStr, strum::EnumString)]
 #[strum(serialize_all = "SCREAMING_SNAKE_CASE")]
 pub enum Code {
     ComponentsOutsideForm,
@@ -72,15 +70,45 @@ pub enum Code {
     PatternMismatch,
     ScreenIdIsReservedKeyword,
     UnexpectedCalendarPickerRangeModeProp,
+    /// flowsim's own advice (`flowsim lint`), beyond Meta's rules. Never parsed: names from
+    /// Meta's answers are Meta's.
+    #[strum(transparent, disabled)]
+    Lint(LintCode),
     /// A code from Meta's answers that flowsim does not report itself.
     #[strum(default, transparent)]
     Meta(MetaCode),
 }
 
+/// The codes of `flowsim lint`: lower-case, so they never read as one of Meta's.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, strum::Display, strum::IntoStaticStr, strum::EnumString,
+)]
+#[strum(serialize_all = "kebab-case")]
+pub enum LintCode {
+    UnusedInput,
+    UnreachableScreen,
+    NeverCompletes,
+    HiddenRequired,
+    MissingAltText,
+    TruncatedText,
+    LongScreen,
+    FrozenVersion,
+}
+
 impl Code {
-    /// Meta's name of the code.
+    /// The code's name: Meta's, or flowsim's own for lint advice.
     pub fn as_str(self) -> &'static str {
-        self.into()
+        match self {
+            // strum leaves the variant it never parses out of its names too.
+            Code::Lint(lint) => lint.into(),
+            code => code.into(),
+        }
+    }
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 

@@ -37,3 +37,18 @@ pub fn safe_char(c: char) -> char {
         c => c,
     }
 }
+
+/// An error and its sources, one after the other (`outer: inner: …`), each said once: the
+/// whole account an HTTP or TLS library gives of a failure.
+pub fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut parts = vec![e.to_string()];
+    let mut source = e.source();
+    while let Some(s) = source {
+        let text = s.to_string();
+        if !parts.contains(&text) {
+            parts.push(text);
+        }
+        source = s.source();
+    }
+    parts.join(": ")
+}

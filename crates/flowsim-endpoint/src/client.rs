@@ -11,6 +11,7 @@ use serde_json::{Value, json};
 use super::crypto;
 use flowsim_core::drive::Exchange;
 use flowsim_core::sim::Request;
+use flowsim_core::text::error_chain;
 
 /// Meta waits at most 10 seconds for an endpoint (endpoint.md §2.5).
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -168,7 +169,7 @@ impl Client {
             Ok(r) => r,
             Err(e) => {
                 x.error = Some(describe_send_error(&e, &self.config));
-                x.detail = Some(chain(&e));
+                x.detail = Some(error_chain(&e));
                 return;
             }
         };
@@ -314,7 +315,7 @@ async fn read_capped(
                          make it answer faster.",
                         timeout.as_secs_f64()
                     ),
-                    Some(chain(&e)),
+                    Some(error_chain(&e)),
                 ));
             }
             Err(e) => {
@@ -322,7 +323,7 @@ async fn read_capped(
                     "The connection broke while the answer was being read. The endpoint \
                      probably crashed or closed the connection mid-answer: check its log."
                         .into(),
-                    Some(chain(&e)),
+                    Some(error_chain(&e)),
                 ));
             }
         }
@@ -350,20 +351,6 @@ fn snippet(text: &str) -> String {
     }
 }
 
-/// An error and its sources, one after the other: the HTTP library's own account.
-fn chain(e: &dyn std::error::Error) -> String {
-    let mut parts = vec![e.to_string()];
-    let mut source = e.source();
-    while let Some(s) = source {
-        let text = s.to_string();
-        if !parts.contains(&text) {
-            parts.push(text);
-        }
-        source = s.source();
-    }
-    parts.join(": ")
-}
-
 fn describe_send_error(e: &reqwest::Error, config: &Config) -> String {
     let url = &config.url;
     if e.is_timeout() {
@@ -374,7 +361,7 @@ fn describe_send_error(e: &reqwest::Error, config: &Config) -> String {
             config.timeout.as_secs_f64()
         );
     }
-    let chain = chain(e).to_lowercase();
+    let chain = error_chain(e).to_lowercase();
     if chain.contains("connection refused") {
         format!(
             "Could not connect to {url}: the connection was refused. Nothing listens on that \

@@ -317,13 +317,7 @@ fn describe(e: &reqwest::Error, url: &str, timeout: Duration) -> String {
             millis(timeout)
         );
     }
-    let mut chain = String::new();
-    let mut source: Option<&dyn std::error::Error> = Some(e);
-    while let Some(s) = source {
-        chain.push_str(&s.to_string().to_lowercase());
-        chain.push(' ');
-        source = s.source();
-    }
+    let chain = flowsim_core::text::error_chain(e).to_lowercase();
     if chain.contains("connection refused") {
         format!(
             "could not connect to {url}: connection refused. Is the receiver running, on that port?"

@@ -328,6 +328,13 @@ const LINK_ACTIONS: &[Allowed] = &[
 ];
 const NAV_ACTIONS: &[Allowed] = &[allow(Navigate, V_ANY), allow(DataExchange, V_ANY)];
 
+/// The size limit of an item picture (`image` of a data-source item, NavigationList
+/// `start.image`) in KB: 300 before Flow JSON 6.0, 100 from it (components.md §3.8). The
+/// client replaces a picture over it by a placeholder (§5.21).
+pub fn item_image_limit_kb(version: Version) -> usize {
+    if version >= v(6, 0) { 100 } else { 300 }
+}
+
 /// Members of a `data-source` item of CheckboxGroup, RadioButtonsGroup and Dropdown.
 pub const OPTION_ITEM: &[Prop] = &[
     p("id", Str)

@@ -19,7 +19,7 @@ use crate::flow::model::Flow;
 use crate::sim::checks::FileRules;
 use crate::sim::mock::is_subset;
 use crate::sim::{
-    AnswerFinding, Completion, Input, Level, Phase, Session, Start, Tap, strip_media_keys,
+    AnswerFinding, Completion, Input, Level, Phase, Session, Start, Tap, Walk, strip_media_keys,
 };
 
 /// A scenario file.
@@ -141,6 +141,8 @@ pub struct Outcome {
     pub trace: Vec<String>,
     /// What the client found in the endpoint's answers, by step.
     pub findings: Vec<StepFinding>,
+    /// What the flow did (the engine's journal), for coverage.
+    pub walked: Vec<Walk>,
     /// What the business receives, when the flow completed (for `--webhook`).
     pub completion: Option<Completion>,
 }
@@ -214,6 +216,7 @@ pub async fn run<E: Endpoint>(
         trail: runner.trail,
         trace: runner.trace,
         findings: runner.findings,
+        walked: runner.session.walked,
         completion,
     }
 }

@@ -170,6 +170,9 @@ impl Session {
                 response: params.clone(),
             };
             self.note("endpoint answered SUCCESS: the flow is complete");
+            self.walked.push(super::Walk::Completed {
+                screen: completion.screen.clone(),
+            });
             self.phase = Phase::Completed(completion.clone());
             effects.push(Effect::Complete(completion));
             return Ok(());

@@ -207,6 +207,21 @@ pub struct Event {
     pub message: String,
 }
 
+/// What the flow did, in Flow JSON's terms: the journal that `flowsim test --coverage` and the
+/// preview's map read. It is kept across live reloads and starts again with the flow.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Walk {
+    /// Screen `to` was shown, reached from `from` (`None`: the flow opened on it).
+    Screen { from: Option<String>, to: String },
+    /// The user set input `name` on `screen`.
+    Input { screen: String, name: String },
+    /// An action written in the flow ran: the JSON path of the action object
+    /// (`screens[0].layout.children[3].on-click-action`).
+    Action { screen: String, path: String },
+    /// The flow completed on `screen` (a `complete` action or a `SUCCESS` answer).
+    Completed { screen: String },
+}
+
 /// A running flow.
 #[derive(Debug, Clone)]
 pub struct Session {
@@ -227,6 +242,8 @@ pub struct Session {
     /// it reject the answer (endpoint.md §5.1).
     pub findings: Vec<AnswerFinding>,
     pub events: Vec<Event>,
+    /// What the flow did since it started.
+    pub walked: Vec<Walk>,
 }
 
 impl Session {
@@ -242,6 +259,7 @@ impl Session {
             client_error: None,
             findings: Vec::new(),
             events: Vec::new(),
+            walked: Vec::new(),
         }
     }
 
@@ -363,6 +381,7 @@ impl Session {
         self.snackbar = None;
         self.client_error = None;
         self.findings.clear();
+        self.walked.clear();
         self.phase = Phase::Running;
         match start {
             Start::Navigate { screen, data } => {
@@ -391,6 +410,10 @@ impl Session {
 
     /// Pushes screen `id` with `data` as a fresh instance.
     fn enter(&mut self, id: &str, data: Map<String, Value>, effects: &mut Vec<Effect>) {
+        self.walked.push(Walk::Screen {
+            from: self.current().map(str::to_string),
+            to: id.to_string(),
+        });
         self.stores.insert(
             id.to_string(),
             ScreenStore {
@@ -471,7 +494,7 @@ impl Session {
                 && item.value.is_some()
             {
                 let action = action.clone();
-                self.run(&action, effects);
+                self.run(&format!("{}.on-select-action", item.key), &action, effects);
             }
         }
     }
@@ -544,6 +567,12 @@ impl Session {
             store.errors.remove(name);
             store.edited.insert(name.to_string());
         }
+        if let Some(screen) = self.current().map(str::to_string) {
+            self.walked.push(Walk::Input {
+                screen,
+                name: name.to_string(),
+            });
+        }
         self.snackbar = None;
         if matches!(
             kind,
@@ -561,7 +590,7 @@ impl Session {
                 (Kind::OptIn, _) => false,
                 (_, v) => v.is_some(),
             };
-            self.select_action(&item.actions, selected, effects);
+            self.select_action(&item, selected, effects);
         }
     }
 
@@ -623,11 +652,11 @@ impl Session {
         let added: Vec<&String> = after.iter().filter(|id| !before.contains(id)).collect();
         let removed: Vec<&String> = before.iter().filter(|id| !after.contains(id)).collect();
         if !added.is_empty() {
-            self.select_action(&item.actions, true, effects);
+            self.select_action(item, true, effects);
         } else if !removed.is_empty() {
-            self.select_action(&item.actions, false, effects);
+            self.select_action(item, false, effects);
         }
-        for option in item.list("data-source") {
+        for (i, option) in item.list("data-source").into_iter().enumerate() {
             let Some(id) = option.get("id").map(crate::flow::expr::display) else {
                 continue;
             };
@@ -640,27 +669,24 @@ impl Session {
             };
             if let Some(action) = option.get(key) {
                 let action = action.clone();
-                self.run(&action, effects);
+                self.run(
+                    &format!("{}.data-source[{i}].{key}", item.key),
+                    &action,
+                    effects,
+                );
             }
         }
     }
 
     /// `on-select-action` handles unselection too unless `on-unselect-action` is given.
-    fn select_action(
-        &mut self,
-        actions: &Map<String, Value>,
-        selected: bool,
-        effects: &mut Vec<Effect>,
-    ) {
-        let action = if selected {
-            actions.get("on-select-action")
+    fn select_action(&mut self, item: &Item, selected: bool, effects: &mut Vec<Effect>) {
+        let key = if selected || !item.actions.contains_key("on-unselect-action") {
+            "on-select-action"
         } else {
-            actions
-                .get("on-unselect-action")
-                .or_else(|| actions.get("on-select-action"))
+            "on-unselect-action"
         };
-        if let Some(action) = action.cloned() {
-            self.run(&action, effects);
+        if let Some(action) = item.actions.get(key).cloned() {
+            self.run(&format!("{}.{key}", item.key), &action, effects);
         }
     }
 
@@ -700,7 +726,7 @@ impl Session {
                     return;
                 }
                 if let Some(action) = footer.actions.get("on-click-action").cloned() {
-                    self.run(&action, effects);
+                    self.run(&format!("{}.on-click-action", footer.key), &action, effects);
                 }
             }
             Tap::Link(key) => {
@@ -710,16 +736,17 @@ impl Session {
                     .find(|i| i.key == key && i.kind == Kind::EmbeddedLink)
                     .and_then(|i| i.actions.get("on-click-action").cloned());
                 match action {
-                    Some(action) => self.run(&action, effects),
+                    Some(action) => self.run(&format!("{key}.on-click-action"), &action, effects),
                     None => self.note("ignored: no such link on the screen"),
                 }
             }
             Tap::ReadMore(name) => {
-                let action = view
-                    .item_named(&name)
-                    .and_then(|i| i.actions.get("on-click-action").cloned());
+                let action = view.item_named(&name).and_then(|i| {
+                    let action = i.actions.get("on-click-action")?;
+                    Some((format!("{}.on-click-action", i.key), action.clone()))
+                });
                 match action {
-                    Some(action) => self.run(&action, effects),
+                    Some((at, action)) => self.run(&at, &action, effects),
                     None => self.note(format!("ignored: `{name}` has no \"Read more\" link")),
                 }
             }
@@ -731,15 +758,25 @@ impl Session {
                 let action = list
                     .list("list-items")
                     .into_iter()
-                    .find(|i| i.get("id").and_then(Value::as_str) == Some(id.as_str()))
-                    .and_then(|i| i.get("on-click-action").cloned())
-                    .or_else(|| list.actions.get("on-click-action").cloned());
+                    .enumerate()
+                    .find(|(_, i)| i.get("id").and_then(Value::as_str) == Some(id.as_str()))
+                    .and_then(|(n, i)| {
+                        let action = i.get("on-click-action")?;
+                        Some((
+                            format!("{}.list-items[{n}].on-click-action", list.key),
+                            action.clone(),
+                        ))
+                    })
+                    .or_else(|| {
+                        let action = list.actions.get("on-click-action")?;
+                        Some((format!("{}.on-click-action", list.key), action.clone()))
+                    });
                 let list = list.clone();
                 if let Some(store) = self.store_mut() {
                     store.form.insert(name.clone(), Value::String(id.clone()));
                 }
                 match action {
-                    Some(action) => self.run(&action, effects),
+                    Some((at, action)) => self.run(&at, &action, effects),
                     None => self.note(format!(
                         "ignored: item `{id}` of `{}` has no action",
                         list.key
@@ -749,11 +786,15 @@ impl Session {
         }
     }
 
-    /// Runs an action object from the current screen.
-    fn run(&mut self, action: &Value, effects: &mut Vec<Effect>) {
+    /// Runs an action object from the current screen; `at` is its JSON path in the flow.
+    fn run(&mut self, at: &str, action: &Value, effects: &mut Vec<Effect>) {
         let Some(on) = self.current().map(str::to_string) else {
             return;
         };
+        self.walked.push(Walk::Action {
+            screen: on.clone(),
+            path: at.to_string(),
+        });
         let name = action
             .get("name")
             .and_then(Value::as_str)
@@ -785,6 +826,7 @@ impl Session {
                     response,
                 };
                 self.note(format!("complete on {on}"));
+                self.walked.push(Walk::Completed { screen: on.clone() });
                 self.phase = Phase::Completed(completion.clone());
                 effects.push(Effect::Complete(completion));
             }

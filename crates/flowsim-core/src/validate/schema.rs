@@ -749,11 +749,7 @@ fn data_source(ctx: &mut Ctx, c: &Component) {
             ),
         ));
     }
-    let limit_kb = if ctx.flow.version >= v(6, 0) {
-        100
-    } else {
-        300
-    };
+    let limit_kb = spec::item_image_limit_kb(ctx.flow.version);
     for (i, item) in items.iter().enumerate() {
         if let Some(img) = item.get("image").and_then(Node::as_str)
             && matches!(expr::classify(img), PropText::Literal)
