@@ -1,6 +1,7 @@
-//! Criterion benchmarks: load+validate, drawing, one engine step, expressions, the endpoint
-//! encryption round trip, and the previewer's first frame and reload on a flow at Meta's
-//! limits. `cargo bench --bench flowsim`; figures and how to read them are in BENCHMARKS.md.
+//! Criterion benchmarks: parsing (against a bare `serde_json` parse), load+validate, drawing,
+//! one engine step, expressions, the endpoint encryption round trip, and the previewer's
+//! first frame and reload on a flow at Meta's limits. `cargo bench --bench flowsim`; figures
+//! and how to read them are in BENCHMARKS.md.
 //!
 //! The big flow (100 screens × 50 components, ~2 MB) comes from `gen.rs`; it is also written
 //! to `target/bench-flow.json` so that the CLI can be timed on the same file.
@@ -102,6 +103,20 @@ fn draw(terminal: &mut Terminal<TestBackend>, app: &mut App) {
 
 fn key(code: KeyCode) -> Event {
     Event::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+/// The spanned parse the validator starts from, next to the floor: `serde_json` parsing the
+/// same text into a `Value`, without positions.
+fn parse(c: &mut Criterion, big: &str) {
+    let mut g = c.benchmark_group("parse");
+    g.sample_size(20);
+    g.bench_function("big-flow json::parse (spans)", |b| {
+        b.iter(|| flowsim_core::flow::json::parse(black_box(big)).expect("JSON"))
+    });
+    g.bench_function("big-flow serde_json::from_str::<Value>", |b| {
+        b.iter(|| serde_json::from_str::<Value>(black_box(big)).expect("JSON"))
+    });
+    g.finish();
 }
 
 fn validate(c: &mut Criterion, big: &str) {
@@ -328,6 +343,7 @@ fn all(c: &mut Criterion) {
     let text = bigflow::big_flow();
     write_big_flow(&text);
     let big = load("bench-flow.json", &text);
+    parse(c, &text);
     validate(c, &text);
     render(c, &big);
     engine(c, &big);
