@@ -459,7 +459,7 @@ fn alt_text(screen: &Screen, out: &mut Vec<Diagnostic>) {
                                 format!(
                                     "the picture of option {} of a {}",
                                     i + 1,
-                                    c.type_name.as_deref().unwrap_or("component")
+                                    c.type_name().unwrap_or("component")
                                 ),
                             );
                         }

@@ -9,8 +9,6 @@
 
 use std::sync::{Arc, OnceLock};
 
-use compact_str::CompactString;
-
 use super::json::{Member, Node, Span, Value};
 use super::path::Path;
 use super::spec::Kind;
@@ -77,14 +75,13 @@ pub struct Layout {
 pub struct Component {
     /// `None` when `type` is missing or not a known component.
     pub kind: Option<Kind>,
-    pub type_name: Option<CompactString>,
     pub path: Path,
     pub span: Span,
     /// Members other than the component lists moved into `children`.
     pub props: Vec<Member>,
     pub children: Children,
     /// Keys of the members moved into `children`, with their spans.
-    pub moved: Vec<(String, Span)>,
+    pub moved: Vec<(&'static str, Span)>,
     /// [`Component::key`], written out the first time a view shows the component.
     key: OnceLock<Arc<str>>,
 }
@@ -411,19 +408,18 @@ impl Component {
             Value::Object(members) => members.into_vec(),
             _ => Vec::new(),
         };
-        let type_name = props
+        let kind = props
             .iter()
             .find(|m| m.key == "type")
             .and_then(|m| m.value.as_str())
-            .map(CompactString::from);
-        let kind = type_name.as_deref().and_then(Kind::parse);
+            .and_then(Kind::parse);
         let mut moved = Vec::new();
-        let mut take_list = |key: &str| -> Option<Vec<Component>> {
+        let mut take_list = |key: &'static str| -> Option<Vec<Component>> {
             let pos = props
                 .iter()
                 .position(|m| m.key == key && m.value.is_array())?;
             let member = props.remove(pos);
-            moved.push((key.to_string(), member.key_span.clone()));
+            moved.push((key, member.key_span.clone()));
             Some(components(path.key(key), member.value))
         };
         let children = match kind {
@@ -443,7 +439,7 @@ impl Component {
                     Some(pos) => {
                         let cases_path = path.key("cases");
                         let member = props.remove(pos);
-                        moved.push(("cases".to_string(), member.key_span.clone()));
+                        moved.push(("cases", member.key_span.clone()));
                         let Value::Object(cases) = member.value.value else {
                             unreachable!("checked is_object above")
                         };
@@ -466,7 +462,6 @@ impl Component {
         };
         Component {
             kind,
-            type_name,
             path,
             span,
             props,
@@ -484,6 +479,11 @@ impl Component {
 
     pub fn member(&self, key: &str) -> Option<&Member> {
         self.props.iter().find(|m| m.key == key)
+    }
+
+    /// The `type` as written, when it is a string (a known component or not).
+    pub fn type_name(&self) -> Option<&str> {
+        self.member("type").and_then(|m| m.value.as_str())
     }
 
     /// Where to point at the component as a whole: its `"type"` value (or the object).
@@ -504,7 +504,7 @@ impl Component {
         self.member(key).map(|m| m.key_span.clone()).or_else(|| {
             self.moved
                 .iter()
-                .find(|(k, _)| k == key)
+                .find(|(k, _)| *k == key)
                 .map(|(_, s)| s.clone())
         })
     }

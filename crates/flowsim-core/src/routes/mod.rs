@@ -140,7 +140,7 @@ pub fn triggers(screen: &Screen) -> Vec<Trigger> {
 
 /// `Footer "Continue"`, `RadioButtonsGroup "plan" option "pro"`: what fires an action.
 fn describe(c: &Component, action_path: &str) -> String {
-    let kind = c.type_name.as_deref().unwrap_or("component");
+    let kind = c.type_name().unwrap_or("component");
     let text = |key: &str| c.prop(key).map(static_text);
     let mut s = kind.to_string();
     if let Some(t) = text("label").or_else(|| text("text")) {

@@ -799,7 +799,7 @@ fn bound_items(
                     format!(
                         "data model schema is invalid: items of `{}` bound to {} `{}` are missing schema for `{}`",
                         r.path.join("."),
-                        c.type_name.as_deref().unwrap_or("the component"),
+                        c.type_name().unwrap_or("the component"),
                         m.key,
                         f.name
                     ),

@@ -25,7 +25,7 @@ fn component(ctx: &mut Ctx, c: &Component, in_form: bool) {
         .member("type")
         .map_or(c.span.clone(), |m| m.value.span.clone());
     let Some(kind) = c.kind else {
-        match (&c.type_name, c.member("type")) {
+        match (c.type_name(), c.member("type")) {
             (_, None) if c.props.is_empty() && !matches!(c.children, Children::None) => {}
             (_, None) => ctx.push(if c.props.is_empty() {
                 Diagnostic::error(

@@ -606,7 +606,7 @@ fn check_forms(ctx: &mut Ctx, screen: &Screen) {
                         format!(
                             "`{}` is a {}; pickers cannot be initialised",
                             m.key,
-                            t.type_name.as_deref().unwrap_or("picker")
+                            t.type_name().unwrap_or("picker")
                         ),
                     )),
                     Some(_) => {}
