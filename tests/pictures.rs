@@ -376,8 +376,8 @@ fn graphics(protocol: ProtocolType) -> Paint {
     let mut picker = Picker::halfblocks();
     picker.set_protocol_type(protocol);
     Paint {
-        theme: Theme::DARK,
         graphics: Graphics::new(picker, (0x0b, 0x14, 0x1a)),
+        ..Theme::DARK.into()
     }
 }
 

@@ -95,8 +95,25 @@ fn type_text(app: &mut App, text: &str) {
     }
 }
 
+thread_local! {
+    /// One `Paint` for every frame a test thread draws, as the runtime keeps one for the
+    /// session: its layouts of earlier frames (`ui::body::Layouts`) are reused.
+    static KEPT: Paint = Theme::DARK.into();
+}
+
+/// Draws a frame with the paint kept across frames, and checks that it is exactly the frame a
+/// fresh paint draws: what earlier frames laid out is reused only where nothing changed.
 fn draw(app: &mut App, width: u16, height: u16) -> Terminal<TestBackend> {
-    paint(app, &Theme::DARK.into(), width, height)
+    let kept = KEPT.with(|kept| paint(app, kept, width, height));
+    let kept_drawn = app.drawn.clone();
+    let fresh = paint(app, &Theme::DARK.into(), width, height);
+    assert_eq!(
+        kept.backend().buffer(),
+        fresh.backend().buffer(),
+        "a frame drawn with kept layouts differs from one laid out afresh"
+    );
+    assert_eq!(kept_drawn, app.drawn);
+    kept
 }
 
 fn paint(app: &mut App, paint: &Paint, width: u16, height: u16) -> Terminal<TestBackend> {
@@ -603,8 +620,8 @@ fn pictures_use_the_terminal_graphics_protocol_when_there_is_one() {
     };
     assert!(!kitty(&without), "half-blocks only without a protocol");
     let graphics = Paint {
-        theme: Theme::DARK,
         graphics: flowsim::ui::image::Graphics::new(picker, (0, 0, 0)),
+        ..Theme::DARK.into()
     };
     assert!(graphics.graphics.is_some());
     let with = paint(&mut app, &graphics, 70, 50);
@@ -765,4 +782,58 @@ fn the_map_key_shows_the_flow_with_this_screen_and_the_path_walked() {
         Some("INTERESTS"),
         "Esc closes the map, it does not go back"
     );
+}
+
+#[test]
+fn kept_layouts_draw_what_a_fresh_layout_draws_frame_after_frame() {
+    // Each frame after each key, with the paint kept across them: moving the focus, typing,
+    // ticking, turning a carousel, scrolling, another width and the next screen all change
+    // some components and not others. `draw` checks each frame against a fresh layout.
+    use KeyCode::{Backspace, Down, Left, Right};
+    let mut turned = false;
+    for s in flowsim::samples::SAMPLES {
+        let path = sample(s.file);
+        let (flow, _) = flowsim::tui::read_flow(&path).unwrap();
+        for screen in &flow.screens {
+            let mut app = open_at(
+                &path,
+                Start::Navigate {
+                    screen: Some(screen.id.clone()),
+                    data: None,
+                },
+            );
+            draw(&mut app, 60, 30);
+            // Up to the first thing that takes the focus (a carousel on the coffee screen),
+            // then turn it.
+            for code in [BackTab; 8].into_iter().chain([Right, Right, Left]) {
+                key(&mut app, code);
+                draw(&mut app, 60, 30);
+                turned |= app.carousel.values().any(|&i| i > 0);
+            }
+            for round in 0..10 {
+                let keys = [
+                    Tab,
+                    Right,
+                    Right,
+                    Char('7'),
+                    Left,
+                    Char('a'),
+                    Char(' '),
+                    Backspace,
+                    Down,
+                ];
+                for code in keys {
+                    key(&mut app, code);
+                    draw(&mut app, 60, 30);
+                    turned |= app.carousel.values().any(|&i| i > 0);
+                }
+                if round == 4 {
+                    draw(&mut app, 36, 30);
+                }
+            }
+            key(&mut app, Enter);
+            draw(&mut app, 60, 30);
+        }
+    }
+    assert!(turned, "a carousel was turned on the way");
 }

@@ -64,6 +64,17 @@ pub enum Target {
     Footer,
 }
 
+impl Target {
+    /// The key of the component it belongs to (none for the Footer, which has no key).
+    pub fn key(&self) -> Option<&Arc<str>> {
+        match self {
+            Target::Field(key) | Target::ReadMore(key) | Target::Link(key) => Some(key),
+            Target::Option { key, .. } | Target::ListItem { key, .. } => Some(key),
+            Target::Footer => None,
+        }
+    }
+}
+
 /// Overlays drawn over the phone's body.
 #[derive(Debug, Clone)]
 pub enum Overlay {

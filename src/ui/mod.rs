@@ -61,6 +61,8 @@ use phone::footer_height;
 pub struct Paint {
     pub theme: Theme,
     pub graphics: Option<image::Graphics>,
+    /// The phone's components as earlier frames laid them out, for the next frame to reuse.
+    pub layouts: body::Layouts,
 }
 
 impl From<Theme> for Paint {
@@ -69,6 +71,7 @@ impl From<Theme> for Paint {
         Paint {
             theme,
             graphics: None,
+            layouts: body::Layouts::default(),
         }
     }
 }
@@ -157,6 +160,7 @@ pub fn draw(frame: &mut Frame, app: &App, paint: &Paint) -> Drawn {
             follow: app.follow,
             plain: false,
             graphics: paint.graphics.as_ref(),
+            layouts: &paint.layouts,
             layout: app.look.layout,
             draft: app.look.draft,
         };
@@ -261,6 +265,7 @@ pub fn render_screen(
     let view = session.view();
     let overlay = Overlay::None;
     let carousel = BTreeMap::new();
+    let layouts = body::Layouts::default();
     let p = Phone {
         session,
         view: &view,
@@ -273,6 +278,7 @@ pub fn render_screen(
         follow: false,
         plain,
         graphics: None,
+        layouts: &layouts,
         layout: look.layout,
         draft: look.draft,
     };
@@ -294,7 +300,7 @@ pub fn render_screen(
                     .map_or(0, |s| s.lines().count())
                     + 8
             }
-            _ => body::body(&view, &ctx).lines.len(),
+            _ => body::body(&view, &ctx, &layouts).height(),
         };
         // A screen taller than a buffer can be is cut at the largest height, not wrapped.
         u16::try_from(rows)
