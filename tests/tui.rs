@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use flowsim::app::input::{KeyCode, KeyEvent, KeyModifiers};
+use flowsim::app::keymap::Mode;
 use flowsim::app::{App, Command, Event, Finding};
 use flowsim::ui::{self, Paint, theme::Theme};
 use flowsim_core::drive::Driver;
@@ -253,6 +254,47 @@ fn text_fields_take_q_and_question_marks_while_typing() {
     key(&mut app, KeyCode::Backspace);
     assert!(screen_text(&mut app).contains("│ q "));
     key(&mut app, BackTab);
+}
+
+#[test]
+fn typing_leaves_the_view_the_engine_makes() {
+    // Typing patches the view rather than making it again: it must be the view the engine
+    // makes, here where texts and `visible` read the field being typed into.
+    let mut app = open_at(
+        &sample("survey.json"),
+        Start::Navigate {
+            screen: Some("DETAILS".into()),
+            data: None,
+        },
+    );
+    for _ in 0..20 {
+        if app.mode() == Mode::Text {
+            break;
+        }
+        key(&mut app, Tab);
+    }
+    assert_eq!(app.mode(), Mode::Text, "the score field has the focus");
+    use KeyCode::{Backspace, Delete, Home};
+    for code in [
+        Char('9'),
+        Char('5'),
+        Backspace,
+        Backspace,
+        Char('3'),
+        Home,
+        Delete,
+    ] {
+        key(&mut app, code);
+        assert_eq!(*app.view(), app.session().view(), "after {code:?}");
+    }
+    let commands = app.handle(Event::Paste("7".into()));
+    run(&mut app, commands, None);
+    assert_eq!(*app.view(), app.session().view(), "after a paste");
+    let texts = app.view().texts();
+    assert!(
+        texts.iter().any(|t| t.starts_with("Just 3 points")),
+        "{texts:?}"
+    );
 }
 
 #[test]

@@ -236,7 +236,7 @@ pub struct WebhookStatus {
 pub struct App {
     pub name: String,
     /// Read through [`App::session`]; changed only through [`App::session_mut`], which
-    /// forgets the view made of it.
+    /// forgets the view made of it, or [`App::set`], which brings that view up to date.
     session: Session,
     /// [`App::view`], made once per state of the session: a keystroke and its frame ask for
     /// it several times.
@@ -411,12 +411,10 @@ impl App {
             Event::Key(key) => self.key(key),
             Event::Mouse(m) => self.mouse(m),
             Event::Paste(text) => {
-                // Typing changes only the editor, not the session: one view serves it all.
-                let view = self.view();
                 for c in text.chars().filter(|c| !c.is_control() || *c == '\n') {
-                    self.type_char(c, &view);
+                    self.type_char(c);
                 }
-                self.commit_text(&view)
+                self.commit_text()
             }
             Event::Reload(result) => {
                 self.reload(result);
@@ -581,11 +579,20 @@ impl App {
         commands
     }
 
+    /// Sets an input. When that changes only the input (typing into a field), the view made
+    /// before is patched rather than made again ([`Session::patch_view`]); that needs the
+    /// only handle on it, so callers hold none.
     fn set(&mut self, name: &str, value: Value) -> Vec<Command> {
-        let effects = self.session_mut().update(Input::Set {
+        let before = self.view.take();
+        let effects = self.session.update(Input::Set {
             name: name.into(),
             value,
         });
+        if let Some(mut view) = before
+            && Arc::get_mut(&mut view).is_some_and(|v| self.session.patch_view(v, name))
+        {
+            self.view = OnceLock::from(view);
+        }
         self.effects(effects)
     }
 
