@@ -16,7 +16,7 @@ use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use flowsim::app::input::{KeyCode, KeyEvent, KeyModifiers};
 use flowsim::app::keymap::Mode;
 use flowsim::app::{App, Event};
-use flowsim::ui::{self, theme::Theme};
+use flowsim::ui::{self, Paint, theme::Theme};
 use flowsim_core::flow::model::Flow;
 use flowsim_core::flow::source::Source;
 use flowsim_core::sim::{Input, Session, Start};
@@ -73,10 +73,11 @@ fn load(name: &str, text: &str) -> Arc<Flow> {
     Arc::new(checked.flow.expect("a flow"))
 }
 
-fn draw(terminal: &mut Terminal<TestBackend>, app: &mut App) {
+/// Draws a frame with `paint`, kept for the whole session as the runtime keeps it.
+fn draw(terminal: &mut Terminal<TestBackend>, app: &mut App, paint: &Paint) {
     let mut drawn = None;
     terminal
-        .draw(|frame| drawn = Some(ui::draw(frame, app, &Theme::DARK.into())))
+        .draw(|frame| drawn = Some(ui::draw(frame, app, paint)))
         .expect("drawing to a TestBackend cannot fail");
     if let Some(d) = drawn {
         app.drawn = d;
@@ -102,14 +103,15 @@ fn keystroke(flow: &Arc<Flow>) -> [(u64, u64); 2] {
     );
     app.boot();
     let mut terminal = Terminal::new(TestBackend::new(100, 40)).expect("a test terminal");
-    draw(&mut terminal, &mut app);
+    let paint: Paint = Theme::DARK.into();
+    draw(&mut terminal, &mut app, &paint);
     assert_eq!(app.mode(), Mode::Text, "a text field has the focus");
     app.handle(key('a'));
-    draw(&mut terminal, &mut app);
+    draw(&mut terminal, &mut app, &paint);
     let handle = count(|| {
         app.handle(key('b'));
     });
-    let frame = count(|| draw(&mut terminal, &mut app));
+    let frame = count(|| draw(&mut terminal, &mut app, &paint));
     [handle, frame]
 }
 

@@ -1,6 +1,7 @@
-//! Criterion benchmarks: load+validate, drawing, one engine step, expressions, the endpoint
-//! encryption round trip, and the previewer's first frame and reload on a flow at Meta's
-//! limits. `cargo bench --bench flowsim`; figures and how to read them are in BENCHMARKS.md.
+//! Criterion benchmarks: parsing (against a bare `serde_json` parse), load+validate, drawing,
+//! one engine step, expressions, the endpoint encryption round trip, and the previewer's
+//! first frame and reload on a flow at Meta's limits. `cargo bench --bench flowsim`; figures
+//! and how to read them are in BENCHMARKS.md.
 //!
 //! The big flow (100 screens × 50 components, ~2 MB) comes from `gen.rs`; it is also written
 //! to `target/bench-flow.json` so that the CLI can be timed on the same file.
@@ -18,7 +19,7 @@ use flowsim::app::input::{KeyCode, KeyEvent, KeyModifiers};
 use flowsim::app::keymap::Mode;
 use flowsim::app::{App, Event, Finding};
 use flowsim::samples::SAMPLES;
-use flowsim::ui::{self, theme::Theme};
+use flowsim::ui::{self, Paint, theme::Theme};
 use flowsim_core::flow::expr;
 use flowsim_core::flow::model::Flow;
 use flowsim_core::flow::source::Source;
@@ -90,10 +91,12 @@ fn terminal() -> Terminal<TestBackend> {
     Terminal::new(TestBackend::new(100, 40)).expect("a test terminal")
 }
 
-fn draw(terminal: &mut Terminal<TestBackend>, app: &mut App) {
+/// Draws a frame with `paint`, which the runtime keeps for a whole session: components that
+/// did not change since the frame before are not laid out again.
+fn draw(terminal: &mut Terminal<TestBackend>, app: &mut App, paint: &Paint) {
     let mut drawn = None;
     terminal
-        .draw(|frame| drawn = Some(ui::draw(frame, app, &Theme::DARK.into())))
+        .draw(|frame| drawn = Some(ui::draw(frame, app, paint)))
         .expect("drawing to a TestBackend cannot fail");
     if let Some(d) = drawn {
         app.drawn = d;
@@ -102,6 +105,20 @@ fn draw(terminal: &mut Terminal<TestBackend>, app: &mut App) {
 
 fn key(code: KeyCode) -> Event {
     Event::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+/// The spanned parse the validator starts from, next to the floor: `serde_json` parsing the
+/// same text into a `Value`, without positions.
+fn parse(c: &mut Criterion, big: &str) {
+    let mut g = c.benchmark_group("parse");
+    g.sample_size(20);
+    g.bench_function("big-flow json::parse (spans)", |b| {
+        b.iter(|| flowsim_core::flow::json::parse(black_box(big)).expect("JSON"))
+    });
+    g.bench_function("big-flow serde_json::from_str::<Value>", |b| {
+        b.iter(|| serde_json::from_str::<Value>(black_box(big)).expect("JSON"))
+    });
+    g.finish();
 }
 
 fn validate(c: &mut Criterion, big: &str) {
@@ -156,7 +173,10 @@ fn render(c: &mut Criterion, big: &Arc<Flow>) {
     ] {
         let mut app = new_app(flow, Vec::new(), screen);
         let mut t = terminal();
-        g.bench_function(name, |b| b.iter(|| draw(&mut t, &mut app)));
+        // Laid out afresh each time, as the first frame of a screen is.
+        g.bench_function(name, |b| {
+            b.iter(|| draw(&mut t, &mut app, &Theme::DARK.into()))
+        });
     }
     g.finish();
 }
@@ -280,7 +300,7 @@ fn preview(c: &mut Criterion, big: &Arc<Flow>) {
         b.iter(|| {
             let mut app = new_app(big, findings.clone(), None);
             let mut t = terminal();
-            draw(&mut t, &mut app);
+            draw(&mut t, &mut app, &Theme::DARK.into());
             app
         })
     });
@@ -289,18 +309,19 @@ fn preview(c: &mut Criterion, big: &Arc<Flow>) {
             let (flow, findings) = flowsim::tui::read_flow(&path).expect("loads");
             let mut app = new_app(&flow, findings, None);
             let mut t = terminal();
-            draw(&mut t, &mut app);
+            draw(&mut t, &mut app, &Theme::DARK.into());
             app
         })
     });
     let mut app = new_app(&flow, findings, None);
     let mut t = terminal();
-    draw(&mut t, &mut app);
+    let paint: Paint = Theme::DARK.into();
+    draw(&mut t, &mut app, &paint);
     g.bench_function("big-flow reload (read_flow+Reload+draw)", |b| {
         b.iter(|| {
             let loaded = flowsim::tui::read_flow(&path);
             app.handle(Event::Reload(loaded));
-            draw(&mut t, &mut app);
+            draw(&mut t, &mut app, &paint);
         })
     });
     g.sample_size(100);
@@ -310,14 +331,15 @@ fn preview(c: &mut Criterion, big: &Arc<Flow>) {
     ] {
         let mut app = new_app(&flow, Vec::new(), None);
         let mut t = terminal();
-        draw(&mut t, &mut app);
+        let paint: Paint = Theme::DARK.into();
+        draw(&mut t, &mut app, &paint);
         assert_eq!(app.mode(), Mode::Text, "a text field has the focus");
         g.bench_function(format!("keystroke+draw pair {name}"), |b| {
             b.iter(|| {
                 app.handle(key(KeyCode::Char('x')));
-                draw(&mut t, &mut app);
+                draw(&mut t, &mut app, &paint);
                 app.handle(key(KeyCode::Backspace));
-                draw(&mut t, &mut app);
+                draw(&mut t, &mut app, &paint);
             })
         });
     }
@@ -328,6 +350,7 @@ fn all(c: &mut Criterion) {
     let text = bigflow::big_flow();
     write_big_flow(&text);
     let big = load("bench-flow.json", &text);
+    parse(c, &text);
     validate(c, &text);
     render(c, &big);
     engine(c, &big);

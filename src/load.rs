@@ -24,7 +24,7 @@ pub enum LoadError {
 pub fn read(path: &Path) -> Result<Source, LoadError> {
     let name = path.display().to_string();
     let (bytes, too_large) = if name == "-" {
-        read_limited(std::io::stdin().lock())
+        read_limited(std::io::stdin().lock(), 0)
             .map_err(|e| LoadError::Io(format!("cannot read standard input: {e}")))?
     } else {
         let meta = std::fs::metadata(path).map_err(|e| LoadError::Io(io_message(&name, &e)))?;
@@ -34,7 +34,7 @@ pub fn read(path: &Path) -> Result<Source, LoadError> {
             )));
         }
         let file = std::fs::File::open(path).map_err(|e| LoadError::Io(io_message(&name, &e)))?;
-        read_limited(file).map_err(|e| LoadError::Io(io_message(&name, &e)))?
+        read_limited(file, meta.len()).map_err(|e| LoadError::Io(io_message(&name, &e)))?
     };
     if too_large {
         let source = Source::new(name, String::new());
@@ -79,7 +79,7 @@ pub fn read_text(path: &Path) -> Result<String, String> {
         return Err(format!("{name}: is a directory, not a file"));
     }
     let file = std::fs::File::open(path).map_err(|e| io_message(&name, &e))?;
-    let (bytes, too_large) = read_limited(file).map_err(|e| io_message(&name, &e))?;
+    let (bytes, too_large) = read_limited(file, meta.len()).map_err(|e| io_message(&name, &e))?;
     if too_large {
         return Err(format!(
             "{name}: the file is larger than the limit of {} MB",
@@ -163,8 +163,10 @@ pub fn checked(path: &Path) -> Result<(Source, Flow, Vec<Diagnostic>), u8> {
 }
 
 /// Reads at most the size limit plus one byte; the flag says whether the limit was passed.
-fn read_limited(reader: impl Read) -> std::io::Result<(Vec<u8>, bool)> {
-    let mut bytes = Vec::new();
+/// `expected` is the size the file says it has: room for it (and the byte that shows the end)
+/// is made up front, rather than doubling the buffer as it fills.
+fn read_limited(reader: impl Read, expected: u64) -> std::io::Result<(Vec<u8>, bool)> {
+    let mut bytes = Vec::with_capacity(expected.min(MAX_FLOW_BYTES) as usize + 1);
     reader.take(MAX_FLOW_BYTES + 1).read_to_end(&mut bytes)?;
     let too_large = bytes.len() as u64 > MAX_FLOW_BYTES;
     Ok((bytes, too_large))

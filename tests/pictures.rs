@@ -279,7 +279,7 @@ fn pictures_that_cannot_be_drawn_say_why() {
     assert!((x - 7..x - 1).all(|cx| buf[(cx, y)].bg == Theme::DARK.bar));
 
     // Plain output prints what a screen reader reads.
-    let session = open(&items_flow()).session;
+    let session = open(&items_flow()).session().clone();
     let plain = ui::to_text(&ui::render_screen(
         &session,
         &Theme::DARK,
@@ -376,8 +376,8 @@ fn graphics(protocol: ProtocolType) -> Paint {
     let mut picker = Picker::halfblocks();
     picker.set_protocol_type(protocol);
     Paint {
-        theme: Theme::DARK,
         graphics: Graphics::new(picker, (0x0b, 0x14, 0x1a)),
+        ..Theme::DARK.into()
     }
 }
 
@@ -681,7 +681,7 @@ fn every_protocol_clears_old_pictures_and_draws_whole_new_ones() {
             "{}",
             what("its picture in the field")
         );
-        let form = &app.session.store().expect("a screen").form;
+        let form = &app.session().store().expect("a screen").form;
         assert_eq!(form.get("milk"), Some(&json!("oat")));
 
         // Scrolled: the carousel partly out (half-blocks), the drinks moved.

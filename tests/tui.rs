@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use flowsim::app::input::{KeyCode, KeyEvent, KeyModifiers};
+use flowsim::app::keymap::Mode;
 use flowsim::app::{App, Command, Event, Finding};
 use flowsim::ui::{self, Paint, theme::Theme};
 use flowsim_core::drive::Driver;
@@ -95,8 +96,25 @@ fn type_text(app: &mut App, text: &str) {
     }
 }
 
+thread_local! {
+    /// One `Paint` for every frame a test thread draws, as the runtime keeps one for the
+    /// session: its layouts of earlier frames (`ui::body::Layouts`) are reused.
+    static KEPT: Paint = Theme::DARK.into();
+}
+
+/// Draws a frame with the paint kept across frames, and checks that it is exactly the frame a
+/// fresh paint draws: what earlier frames laid out is reused only where nothing changed.
 fn draw(app: &mut App, width: u16, height: u16) -> Terminal<TestBackend> {
-    paint(app, &Theme::DARK.into(), width, height)
+    let kept = KEPT.with(|kept| paint(app, kept, width, height));
+    let kept_drawn = app.drawn.clone();
+    let fresh = paint(app, &Theme::DARK.into(), width, height);
+    assert_eq!(
+        kept.backend().buffer(),
+        fresh.backend().buffer(),
+        "a frame drawn with kept layouts differs from one laid out afresh"
+    );
+    assert_eq!(kept_drawn, app.drawn);
+    kept
 }
 
 fn paint(app: &mut App, paint: &Paint, width: u16, height: u16) -> Terminal<TestBackend> {
@@ -180,13 +198,13 @@ fn fill_navigate_back_and_complete() {
         key(&mut app, Tab);
     }
     key(&mut app, Enter);
-    assert_eq!(app.session.current(), Some("INTERESTS"));
+    assert_eq!(app.session().current(), Some("INTERESTS"));
     insta::assert_snapshot!(
         "welcome_interests_focused",
         draw(&mut app, 60, 30).backend()
     );
     key(&mut app, Esc);
-    assert_eq!(app.session.current(), Some("WELCOME"));
+    assert_eq!(app.session().current(), Some("WELCOME"));
     let text = screen_text(&mut app);
     assert!(
         text.contains("│ Ada"),
@@ -213,7 +231,7 @@ fn fill_navigate_back_and_complete() {
         "the side panel opens on completion with the payload"
     );
     key(&mut app, Char('r'));
-    assert_eq!(app.session.current(), Some("WELCOME"));
+    assert_eq!(app.session().current(), Some("WELCOME"));
 }
 
 #[test]
@@ -223,7 +241,7 @@ fn disabled_footer_does_nothing_and_says_why() {
         key(&mut app, Tab);
     }
     key(&mut app, Enter);
-    assert_eq!(app.session.current(), Some("WELCOME"));
+    assert_eq!(app.session().current(), Some("WELCOME"));
     assert!(app.notice.as_deref().unwrap_or("").contains("disabled"));
 }
 
@@ -236,6 +254,47 @@ fn text_fields_take_q_and_question_marks_while_typing() {
     key(&mut app, KeyCode::Backspace);
     assert!(screen_text(&mut app).contains("│ q "));
     key(&mut app, BackTab);
+}
+
+#[test]
+fn typing_leaves_the_view_the_engine_makes() {
+    // Typing patches the view rather than making it again: it must be the view the engine
+    // makes, here where texts and `visible` read the field being typed into.
+    let mut app = open_at(
+        &sample("survey.json"),
+        Start::Navigate {
+            screen: Some("DETAILS".into()),
+            data: None,
+        },
+    );
+    for _ in 0..20 {
+        if app.mode() == Mode::Text {
+            break;
+        }
+        key(&mut app, Tab);
+    }
+    assert_eq!(app.mode(), Mode::Text, "the score field has the focus");
+    use KeyCode::{Backspace, Delete, Home};
+    for code in [
+        Char('9'),
+        Char('5'),
+        Backspace,
+        Backspace,
+        Char('3'),
+        Home,
+        Delete,
+    ] {
+        key(&mut app, code);
+        assert_eq!(*app.view(), app.session().view(), "after {code:?}");
+    }
+    let commands = app.handle(Event::Paste("7".into()));
+    run(&mut app, commands, None);
+    assert_eq!(*app.view(), app.session().view(), "after a paste");
+    let texts = app.view().texts();
+    assert!(
+        texts.iter().any(|t| t.starts_with("Just 3 points")),
+        "{texts:?}"
+    );
 }
 
 #[test]
@@ -281,7 +340,7 @@ fn dropdown_and_date_pickers_open_full_screen() {
     let text = screen_text(&mut app);
     assert!(text.contains("Number of guests"), "{text}");
     keys(&mut app, &[KeyCode::Down, Enter]);
-    let guests = app.session.store().unwrap().form.get("guests").cloned();
+    let guests = app.session().store().unwrap().form.get("guests").cloned();
     assert!(guests.is_some(), "a dropdown option was chosen");
     key(&mut app, Tab);
     key(&mut app, Enter);
@@ -365,7 +424,7 @@ fn endpoint_flow_runs_from_a_mock() {
     let mut app = App::new("loan", flow, findings, Start::DataExchange, "t-1");
     let commands = app.boot();
     run(&mut app, commands, Some(&mock));
-    assert_eq!(app.session.current(), Some("LOAN"));
+    assert_eq!(app.session().current(), Some("LOAN"));
     let text = screen_text(&mut app);
     assert!(text.contains("LOAN"), "{text}");
 }
@@ -418,7 +477,7 @@ fn mouse_click_focuses_and_presses() {
     app.handle(Event::Mouse(click));
     assert_eq!(app.focus, Some(target));
     assert!(
-        app.session.store().unwrap().form.contains_key("role"),
+        app.session().store().unwrap().form.contains_key("role"),
         "the click selected the option"
     );
 }
@@ -528,9 +587,9 @@ fn step_mode_holds_requests_and_answers_and_the_inspector_shows_them() {
         text.contains("the answer arrived") && text.contains("Welcome aboard"),
         "{text}"
     );
-    assert_eq!(app.session.current(), Some("ASK"));
+    assert_eq!(app.session().current(), Some("ASK"));
     press(&mut app, Enter, KeyModifiers::NONE, &mock);
-    assert_eq!(app.session.current(), Some("DONE"));
+    assert_eq!(app.session().current(), Some("DONE"));
     assert!(screen_text(&mut app).contains("Welcome aboard"));
 
     press(&mut app, Char('i'), KeyModifiers::NONE, &mock);
@@ -565,7 +624,7 @@ fn step_mode_answers_by_hand_and_cancels() {
     assert!(app.stepping.is_some());
     press(&mut app, Esc, KeyModifiers::NONE, &mock);
     assert!(
-        app.session
+        app.session()
             .snackbar
             .as_deref()
             .unwrap_or("")
@@ -577,7 +636,7 @@ fn step_mode_answers_by_hand_and_cancels() {
     // The template answers with the current screen; use it: a refresh of ASK.
     press(&mut app, Char('s'), KeyModifiers::CONTROL, &mock);
     assert!(app.stepping.is_none());
-    assert_eq!(app.session.current(), Some("ASK"));
+    assert_eq!(app.session().current(), Some("ASK"));
     assert_eq!(app.exchanges.len(), 1, "the hand-made answer is listed");
 }
 
@@ -603,8 +662,8 @@ fn pictures_use_the_terminal_graphics_protocol_when_there_is_one() {
     };
     assert!(!kitty(&without), "half-blocks only without a protocol");
     let graphics = Paint {
-        theme: Theme::DARK,
         graphics: flowsim::ui::image::Graphics::new(picker, (0, 0, 0)),
+        ..Theme::DARK.into()
     };
     assert!(graphics.graphics.is_some());
     let with = paint(&mut app, &graphics, 70, 50);
@@ -644,7 +703,7 @@ fn page_down_stops_at_the_end_of_the_help_and_the_inspector() {
 
     // The inspector's details too, with a short exchange.
     press(&mut app, Enter, KeyModifiers::NONE, &mock);
-    assert_eq!(app.session.current(), Some("DONE"));
+    assert_eq!(app.session().current(), Some("DONE"));
     let first = press_and_draw(&mut app, Char('i'), &mock);
     assert!(first.contains("endpoint inspector"), "{first}");
     for _ in 0..30 {
@@ -679,7 +738,7 @@ fn findings_about_an_answer_show_in_the_status_line_panel_and_inspector() {
     type_text(&mut app, "42");
     key(&mut app, Tab);
     press(&mut app, Enter, KeyModifiers::NONE, &mock);
-    assert_eq!(app.session.current(), Some("DONE"));
+    assert_eq!(app.session().current(), Some("DONE"));
     let text = screen_text(&mut app);
     let status = text.lines().next().unwrap();
     assert!(status.contains("⚠ 1 finding about the answer"), "{status}");
@@ -703,7 +762,7 @@ fn after_a_live_reload_requests_follow_the_reloaded_data_api_version() {
     let (mut app, _) = endpoint_app();
     type_text(&mut app, "7");
     // The file now says Data API 4.0: the next request is a 4.0 one, signed.
-    let mut flow = (*app.session.flow).clone();
+    let mut flow = (*app.session().flow).clone();
     flow.data_api_version = Some("4.0".into());
     app.handle(Event::Reload(Ok((std::sync::Arc::new(flow), Vec::new()))));
     key(&mut app, Tab);
@@ -726,7 +785,7 @@ fn the_map_key_shows_the_flow_with_this_screen_and_the_path_walked() {
         key(&mut app, Tab);
     }
     key(&mut app, Enter);
-    assert_eq!(app.session.current(), Some("INTERESTS"));
+    assert_eq!(app.session().current(), Some("INTERESTS"));
     key(&mut app, Char('m'));
     let terminal = draw(&mut app, 100, 30);
     let buf = terminal.backend().buffer();
@@ -761,8 +820,62 @@ fn the_map_key_shows_the_flow_with_this_screen_and_the_path_walked() {
     key(&mut app, Esc);
     assert!(!screen_text(&mut app).contains("map of the flow"));
     assert_eq!(
-        app.session.current(),
+        app.session().current(),
         Some("INTERESTS"),
         "Esc closes the map, it does not go back"
     );
+}
+
+#[test]
+fn kept_layouts_draw_what_a_fresh_layout_draws_frame_after_frame() {
+    // Each frame after each key, with the paint kept across them: moving the focus, typing,
+    // ticking, turning a carousel, scrolling, another width and the next screen all change
+    // some components and not others. `draw` checks each frame against a fresh layout.
+    use KeyCode::{Backspace, Down, Left, Right};
+    let mut turned = false;
+    for s in flowsim::samples::SAMPLES {
+        let path = sample(s.file);
+        let (flow, _) = flowsim::tui::read_flow(&path).unwrap();
+        for screen in &flow.screens {
+            let mut app = open_at(
+                &path,
+                Start::Navigate {
+                    screen: Some(screen.id.clone()),
+                    data: None,
+                },
+            );
+            draw(&mut app, 60, 30);
+            // Up to the first thing that takes the focus (a carousel on the coffee screen),
+            // then turn it.
+            for code in [BackTab; 8].into_iter().chain([Right, Right, Left]) {
+                key(&mut app, code);
+                draw(&mut app, 60, 30);
+                turned |= app.carousel.values().any(|&i| i > 0);
+            }
+            for round in 0..10 {
+                let keys = [
+                    Tab,
+                    Right,
+                    Right,
+                    Char('7'),
+                    Left,
+                    Char('a'),
+                    Char(' '),
+                    Backspace,
+                    Down,
+                ];
+                for code in keys {
+                    key(&mut app, code);
+                    draw(&mut app, 60, 30);
+                    turned |= app.carousel.values().any(|&i| i > 0);
+                }
+                if round == 4 {
+                    draw(&mut app, 36, 30);
+                }
+            }
+            key(&mut app, Enter);
+            draw(&mut app, 60, 30);
+        }
+    }
+    assert!(turned, "a carousel was turned on the way");
 }

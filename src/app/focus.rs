@@ -7,49 +7,67 @@ impl App {
     pub fn targets(view: &ScreenView) -> Vec<Target> {
         let mut out = Vec::new();
         for item in &view.items {
-            let key = item.key.clone();
-            match item.kind {
-                Kind::RadioButtonsGroup | Kind::CheckboxGroup | Kind::ChipsSelector
-                    if item.enabled =>
-                {
-                    for option in item.list("data-source") {
-                        if option.get("enabled") != Some(&Value::Bool(false))
-                            && let Some(id) =
-                                option.get("id").map(flowsim_core::flow::expr::display)
-                        {
-                            out.push(Target::Option {
-                                key: key.clone(),
-                                id,
-                            });
-                        }
-                    }
-                }
-                Kind::OptIn => {
-                    out.push(Target::Field(key.clone()));
-                    if item.actions.contains_key("on-click-action") {
-                        out.push(Target::ReadMore(key));
-                    }
-                }
-                Kind::EmbeddedLink => out.push(Target::Link(key)),
-                Kind::NavigationList => {
-                    for li in item.list("list-items").into_iter().take(20) {
-                        if let Some(id) = li.get("id").map(flowsim_core::flow::expr::display) {
-                            out.push(Target::ListItem {
-                                key: key.clone(),
-                                id,
-                            });
-                        }
-                    }
-                }
-                Kind::ImageCarousel => out.push(Target::Field(key)),
-                k if k.is_input() && item.enabled => out.push(Target::Field(key)),
-                _ => {}
-            }
+            Self::item_targets(item, &mut out);
         }
         if view.footer.is_some() {
             out.push(Target::Footer);
         }
         out
+    }
+
+    /// The focusable things of one item.
+    fn item_targets(item: &Item, out: &mut Vec<Target>) {
+        let key = item.key.clone();
+        match item.kind {
+            Kind::RadioButtonsGroup | Kind::CheckboxGroup | Kind::ChipsSelector if item.enabled => {
+                for option in item.list("data-source") {
+                    if option.get("enabled") != Some(&Value::Bool(false))
+                        && let Some(id) = option.get("id").map(flowsim_core::flow::expr::display)
+                    {
+                        out.push(Target::Option {
+                            key: key.clone(),
+                            id,
+                        });
+                    }
+                }
+            }
+            Kind::OptIn => {
+                out.push(Target::Field(key.clone()));
+                if item.actions.contains_key("on-click-action") {
+                    out.push(Target::ReadMore(key));
+                }
+            }
+            Kind::EmbeddedLink => out.push(Target::Link(key)),
+            Kind::NavigationList => {
+                for li in item.list("list-items").into_iter().take(20) {
+                    if let Some(id) = li.get("id").map(flowsim_core::flow::expr::display) {
+                        out.push(Target::ListItem {
+                            key: key.clone(),
+                            id,
+                        });
+                    }
+                }
+            }
+            Kind::ImageCarousel => out.push(Target::Field(key)),
+            k if k.is_input() && item.enabled => out.push(Target::Field(key)),
+            _ => {}
+        }
+    }
+
+    /// Whether `target` is one of [`App::targets`], found from its own item alone: every
+    /// keystroke asks, and the options of every list on the screen need not be listed.
+    fn is_target(view: &ScreenView, target: &Target) -> bool {
+        let Some(key) = Self::target_key(target) else {
+            return view.footer.is_some();
+        };
+        view.items
+            .iter()
+            .find(|i| *i.key == *key)
+            .is_some_and(|item| {
+                let mut own = Vec::new();
+                Self::item_targets(item, &mut own);
+                own.contains(target)
+            })
     }
 
     fn target_key(t: &Target) -> Option<&str> {
@@ -72,7 +90,7 @@ impl App {
             Target::Footer => view.footer.as_ref(),
             t => {
                 let key = Self::target_key(t)?;
-                view.items.iter().find(|i| i.key == key)
+                view.items.iter().find(|i| *i.key == *key)
             }
         }
     }
@@ -81,7 +99,7 @@ impl App {
     /// where the phone puts it on a new screen.
     pub(super) fn settle_focus_in(&mut self, view: &ScreenView) {
         if let Some(f) = &self.focus
-            && Self::targets(view).contains(f)
+            && Self::is_target(view, f)
         {
             return;
         }

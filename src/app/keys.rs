@@ -8,6 +8,13 @@ impl App {
     pub(super) fn key(&mut self, key: KeyEvent) -> Vec<Command> {
         let view = self.view();
         let mode = self.mode_in(&view);
+        let newline = mode == Mode::Text
+            && key.code == KeyCode::Enter
+            && self
+                .focused_in(&view)
+                .is_some_and(|i| i.kind == Kind::TextArea);
+        // Typing sets the field's text, which patches the view when nothing else holds it.
+        drop(view);
         self.notice = None;
         if mode == Mode::Editor && self.keymap.lookup(&key, mode).is_none() {
             if let Some(Stepping::Edit { editor, .. }) = &mut self.stepping {
@@ -15,14 +22,9 @@ impl App {
             }
             return Vec::new();
         }
-        if mode == Mode::Text
-            && key.code == KeyCode::Enter
-            && self
-                .focused_in(&view)
-                .is_some_and(|i| i.kind == Kind::TextArea)
-        {
-            self.type_char('\n', &view);
-            return self.commit_text(&view);
+        if newline {
+            self.type_char('\n');
+            return self.commit_text();
         }
         match self.keymap.lookup(&key, mode) {
             Some(action) => self.action(action, mode),
@@ -32,8 +34,8 @@ impl App {
                     .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
                 match key.code {
                     KeyCode::Char(c) if plain && mode == Mode::Text => {
-                        self.type_char(c, &view);
-                        self.commit_text(&view)
+                        self.type_char(c);
+                        self.commit_text()
                     }
                     KeyCode::Char(c) if plain && mode == Mode::Path => {
                         if let Overlay::Path { input, .. } = &mut self.overlay {
@@ -179,7 +181,7 @@ impl App {
             }
             (Action::Back, _) => {
                 self.editor = None;
-                let effects = self.session.update(Input::Back);
+                let effects = self.session_mut().update(Input::Back);
                 self.scroll = 0;
                 self.follow = true;
                 self.effects(effects)
@@ -211,9 +213,8 @@ impl App {
                 | Action::Delete,
                 Mode::Text,
             ) => {
-                let view = self.view();
-                self.edit(action, &view);
-                self.commit_text(&view)
+                self.edit(action);
+                self.commit_text()
             }
             _ => Vec::new(),
         }

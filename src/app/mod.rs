@@ -19,7 +19,7 @@ mod step;
 mod text;
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use jiff::civil::Date;
 use serde_json::{Value, json};
@@ -48,20 +48,31 @@ const MAX_DOWNLOADS: usize = 1000;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Target {
     /// An input field, OptIn check box, picker or carousel, by component key.
-    Field(String),
+    Field(Arc<str>),
     /// One option of a radio, checkbox or chips group.
     Option {
-        key: String,
+        key: Arc<str>,
         id: String,
     },
     /// An OptIn's "Read more" link.
-    ReadMore(String),
-    Link(String),
+    ReadMore(Arc<str>),
+    Link(Arc<str>),
     ListItem {
-        key: String,
+        key: Arc<str>,
         id: String,
     },
     Footer,
+}
+
+impl Target {
+    /// The key of the component it belongs to (none for the Footer, which has no key).
+    pub fn key(&self) -> Option<&Arc<str>> {
+        match self {
+            Target::Field(key) | Target::ReadMore(key) | Target::Link(key) => Some(key),
+            Target::Option { key, .. } | Target::ListItem { key, .. } => Some(key),
+            Target::Footer => None,
+        }
+    }
 }
 
 /// Overlays drawn over the phone's body.
@@ -77,18 +88,18 @@ pub enum Overlay {
     },
     /// A Dropdown's options, full screen as on the phone.
     List {
-        key: String,
+        key: Arc<str>,
         cursor: usize,
     },
     /// A DatePicker or CalendarPicker month grid.
     Calendar {
-        key: String,
+        key: Arc<str>,
         cursor: Date,
         start: Option<Date>,
     },
     /// A file path for a photo or document picker.
     Path {
-        key: String,
+        key: Arc<str>,
         input: LineInput,
     },
     /// The endpoint inspector: the selected exchange and the details' scroll.
@@ -224,7 +235,12 @@ pub struct WebhookStatus {
 
 pub struct App {
     pub name: String,
-    pub session: Session,
+    /// Read through [`App::session`]; changed only through [`App::session_mut`], which
+    /// forgets the view made of it, or [`App::set`], which brings that view up to date.
+    session: Session,
+    /// [`App::view`], made once per state of the session: a keystroke and its frame ask for
+    /// it several times.
+    view: OnceLock<Arc<ScreenView>>,
     pub start: Start,
     /// Findings of the flow being shown.
     pub findings: Vec<Finding>,
@@ -238,10 +254,10 @@ pub struct App {
     pub panel: bool,
     /// The text field being edited: its key, and its text and cursor (tui-input's `Input`,
     /// plain state with no terminal IO).
-    pub editor: Option<(String, LineInput)>,
+    pub editor: Option<(Arc<str>, LineInput)>,
     /// A one-line message in the status bar.
     pub notice: Option<String>,
-    pub carousel: BTreeMap<String, usize>,
+    pub carousel: BTreeMap<Arc<str>, usize>,
     /// Every endpoint exchange of the session, oldest first.
     pub exchanges: Vec<Exchange>,
     /// What the local CDN served (the latest [`MAX_DOWNLOADS`]), oldest first.
@@ -277,6 +293,7 @@ impl App {
         let mut app = App {
             name: name.into(),
             session,
+            view: OnceLock::new(),
             start,
             findings,
             broken: Vec::new(),
@@ -305,7 +322,8 @@ impl App {
     }
 
     fn commands_from_start(&mut self) -> Vec<Command> {
-        let effects = self.session.update(Input::Start(self.start.clone()));
+        let start = self.start.clone();
+        let effects = self.session_mut().update(Input::Start(start));
         self.focus = None;
         self.scroll = 0;
         self.follow = true;
@@ -325,8 +343,21 @@ impl App {
         self.commands_from_start()
     }
 
-    pub fn view(&self) -> ScreenView {
-        self.session.view()
+    /// The session: the engine's state of the flow being previewed.
+    pub fn session(&self) -> &Session {
+        &self.session
+    }
+
+    /// The session, to change it: the next [`App::view`] is made afresh.
+    fn session_mut(&mut self) -> &mut Session {
+        self.view.take();
+        &mut self.session
+    }
+
+    /// The view of the current screen (see [`Session::view`]), shared until the session
+    /// changes.
+    pub fn view(&self) -> Arc<ScreenView> {
+        Arc::clone(self.view.get_or_init(|| Arc::new(self.session.view())))
     }
 
     /// The mode deciding which keys apply.
@@ -380,12 +411,10 @@ impl App {
             Event::Key(key) => self.key(key),
             Event::Mouse(m) => self.mouse(m),
             Event::Paste(text) => {
-                // Typing changes only the editor, not the session: one view serves it all.
-                let view = self.view();
                 for c in text.chars().filter(|c| !c.is_control() || *c == '\n') {
-                    self.type_char(c, &view);
+                    self.type_char(c);
                 }
-                self.commit_text(&view)
+                self.commit_text()
             }
             Event::Reload(result) => {
                 self.reload(result);
@@ -404,7 +433,7 @@ impl App {
                 Vec::new()
             }
             Event::File { name, file } => {
-                let effects = self.session.update(Input::Attach { name, file });
+                let effects = self.session_mut().update(Input::Attach { name, file });
                 self.effects(effects)
             }
             Event::Download(d) => {
@@ -479,6 +508,7 @@ impl App {
     /// Applies an answer through the driver, which notes on its exchange what the client
     /// found in it.
     fn receive(&mut self, exchange: usize, answer: Result<Value, ReplyError>) -> Vec<Command> {
+        self.view.take();
         let effects = match self.exchanges.get_mut(exchange) {
             Some(x) => drive::receive(&mut self.session, x, answer),
             None => self.session.update(Input::Answer(answer)),
@@ -499,7 +529,7 @@ impl App {
         };
         match result {
             Ok((flow, findings)) => {
-                self.session = self.session.rebase(flow);
+                *self.session_mut() = self.session.rebase(flow);
                 self.findings = findings;
                 self.broken.clear();
                 self.notice = Some("reloaded".into());
@@ -549,18 +579,27 @@ impl App {
         commands
     }
 
+    /// Sets an input. When that changes only the input (typing into a field), the view made
+    /// before is patched rather than made again ([`Session::patch_view`]); that needs the
+    /// only handle on it, so callers hold none.
     fn set(&mut self, name: &str, value: Value) -> Vec<Command> {
+        let before = self.view.take();
         let effects = self.session.update(Input::Set {
             name: name.into(),
             value,
         });
+        if let Some(mut view) = before
+            && Arc::get_mut(&mut view).is_some_and(|v| self.session.patch_view(v, name))
+        {
+            self.view = OnceLock::from(view);
+        }
         self.effects(effects)
     }
 
     fn tap(&mut self, tap: Tap) -> Vec<Command> {
         self.editor = None;
         let before = self.shown();
-        let effects = self.session.update(Input::Tap(tap));
+        let effects = self.session_mut().update(Input::Tap(tap));
         let commands = self.effects(effects);
         // A new screen gets its focus in `handle`; here only what did not happen is said.
         if self.shown() == before
@@ -632,7 +671,7 @@ impl App {
     }
 
     fn item(&self, key: &str) -> Option<Item> {
-        self.view().items.into_iter().find(|i| i.key == key)
+        self.view().items.iter().find(|i| *i.key == *key).cloned()
     }
 
     fn toggle(&mut self) -> Vec<Command> {

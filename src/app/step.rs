@@ -39,7 +39,7 @@ impl App {
                 Vec::new()
             }
             (Stepping::Request(_), Action::Back) => {
-                let effects = self.session.update(Input::Answer(Err(
+                let effects = self.session_mut().update(Input::Answer(Err(
                     "The request was cancelled in step mode.".into(),
                 )));
                 self.effects(effects)

@@ -1,11 +1,13 @@
 //! Text fields: the line being edited, typing into it and handing the text to the engine.
-//! Editing changes only the app's editor, so one view serves a whole keystroke or paste.
+//! Editing changes only the app's editor, so one view serves a whole keystroke or paste;
+//! handing the text over patches that view (see `App::set`).
 
 use super::*;
 
 impl App {
-    pub(super) fn editor(&mut self, view: &ScreenView) -> Option<&mut LineInput> {
-        let item = self.focused_in(view).filter(|i| is_text(i))?;
+    pub(super) fn editor(&mut self) -> Option<&mut LineInput> {
+        let view = self.view();
+        let item = self.focused_in(&view).filter(|i| is_text(i))?;
         let fresh = !matches!(&self.editor, Some((k, _)) if *k == item.key);
         if fresh {
             let text = item
@@ -18,23 +20,24 @@ impl App {
         self.editor.as_mut().map(|(_, input)| input)
     }
 
-    pub(super) fn type_char(&mut self, c: char, view: &ScreenView) {
-        if let Some(input) = self.editor(view) {
+    pub(super) fn type_char(&mut self, c: char) {
+        if let Some(input) = self.editor() {
             input.handle(InputRequest::InsertChar(c));
         }
     }
 
-    pub(super) fn edit(&mut self, action: Action, view: &ScreenView) {
+    pub(super) fn edit(&mut self, action: Action) {
         if let Some(request) = line_edit(action)
-            && let Some(input) = self.editor(view)
+            && let Some(input) = self.editor()
         {
             input.handle(request);
         }
     }
 
     /// Hands the edited text to the engine.
-    pub(super) fn commit_text(&mut self, view: &ScreenView) -> Vec<Command> {
-        let Some(item) = self.focused_in(view).filter(|i| is_text(i)) else {
+    pub(super) fn commit_text(&mut self) -> Vec<Command> {
+        let view = self.view();
+        let Some(item) = self.focused_in(&view).filter(|i| is_text(i)) else {
             return Vec::new();
         };
         let Some((_, input)) = &self.editor else {
@@ -50,6 +53,7 @@ impl App {
             return Vec::new();
         }
         let name = item.name.clone().unwrap_or_default();
+        drop(view);
         self.set(&name, Value::String(text))
     }
 }

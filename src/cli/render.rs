@@ -94,6 +94,9 @@ pub fn run(args: &Args) -> u8 {
         eprint!("{}", report::human(&source, &checked.diagnostics, false));
         return exit::INVALID;
     };
+    // The text and the findings are not needed any more: give their memory back before the
+    // screen is drawn.
+    drop((source, checked.diagnostics));
     if let Some(screen) = &args.screen
         && flow.screen(screen).is_none()
     {

@@ -300,6 +300,7 @@ async fn run_app(
         theme: options.theme,
         graphics: picker
             .and_then(|p| crate::ui::image::Graphics::new(p, crate::ui::body::bg(&options.theme))),
+        layouts: Default::default(),
     };
     let webhook = options.endpoint.webhook()?;
     app.webhook = webhook.as_ref().map(|w| crate::app::WebhookStatus {

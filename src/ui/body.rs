@@ -8,8 +8,10 @@
 //! controls, chips, list items) are built left to right as a [`Row`] and mirrored whole on a
 //! right-to-left phone (`--dir rtl`), their text pieces kept in reading order.
 
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::ops::Range;
+use std::sync::Arc;
 
 use ratatui::buffer::Buffer;
 use ratatui::style::{Modifier, Style};
@@ -36,7 +38,7 @@ pub struct Ctx<'a> {
     pub focus: Option<&'a Target>,
     /// The text field being edited: key and cursor state.
     pub editor: Option<(&'a str, &'a LineInput)>,
-    pub carousel: &'a BTreeMap<String, usize>,
+    pub carousel: &'a BTreeMap<std::sync::Arc<str>, usize>,
     /// No colours: draw pictures as `[image: alt]` and buttons with brackets.
     pub plain: bool,
     /// The phone's language direction and who orders right-to-left text.
@@ -325,16 +327,186 @@ fn beside(
     }
 }
 
-/// Lays out every visible component of the view (the Footer is drawn by the frame).
-pub fn body(view: &ScreenView, ctx: &Ctx) -> Body {
-    let mut b = Body::default();
-    for (i, item) in view.items.iter().enumerate() {
-        if i > 0 {
-            b.push(Line::raw(""));
-        }
-        component(&mut b, item, ctx);
+/// The body of one frame: every visible component laid out on its own (lines, regions and
+/// pictures counted from its first line), one blank line between them.
+#[derive(Debug, Default)]
+pub struct Laid {
+    /// Each component with the body line it starts at, top to bottom.
+    blocks: Vec<(usize, Arc<Body>)>,
+    len: usize,
+}
+
+impl Laid {
+    /// Lines in all, the blank lines between components included.
+    pub fn height(&self) -> usize {
+        self.len
     }
-    b
+
+    /// The lines of `rows` with their body line; the blank lines between components have
+    /// nothing to paint and are left out.
+    pub fn lines(&self, rows: Range<usize>) -> impl Iterator<Item = (usize, &Line<'static>)> {
+        let first = self
+            .blocks
+            .partition_point(|(top, b)| top + b.lines.len() <= rows.start);
+        self.blocks[first..]
+            .iter()
+            .take_while(move |(top, _)| *top < rows.end)
+            .flat_map(|(top, b)| (*top..).zip(&b.lines))
+            .filter(move |(n, _)| rows.contains(n))
+    }
+
+    /// Every focusable region with the body line it starts at.
+    pub fn regions(&self) -> impl Iterator<Item = (usize, &Region)> {
+        self.blocks
+            .iter()
+            .flat_map(|(top, b)| b.regions.iter().map(move |r| (top + r.top, r)))
+    }
+
+    /// Every picture with the body line it starts at.
+    pub fn pictures(&self) -> impl Iterator<Item = (usize, &Picture)> {
+        self.blocks
+            .iter()
+            .flat_map(|(top, b)| b.pictures.iter().map(move |p| (top + p.top, p)))
+    }
+
+    /// The focused region's lines.
+    pub fn focus_lines(&self, focus: Option<&Target>) -> Option<(usize, usize)> {
+        let f = focus?;
+        self.blocks.iter().find_map(|(top, b)| {
+            b.focus_lines(Some(f))
+                .map(|(from, to)| (top + from, top + to))
+        })
+    }
+
+    /// The text cursor: column and body line.
+    pub fn cursor(&self) -> Option<(u16, usize)> {
+        self.blocks
+            .iter()
+            .find_map(|(top, b)| b.cursor.map(|(col, line)| (col, top + line)))
+    }
+}
+
+/// Components laid out by earlier frames, kept while a component would be laid out the same:
+/// resolved alike, with the same focus, editor and carousel picture on it, on a phone of the
+/// same width and look. Typing into one field then lays out that field alone, not the screen.
+/// What is kept is exactly what would be laid out again, so the drawing stays a function of
+/// the state; a fresh `Layouts` only costs the time to fill it.
+#[derive(Debug, Default)]
+pub struct Layouts(RefCell<Kept>);
+
+#[derive(Debug, Default)]
+struct Kept {
+    frame: Option<Frame>,
+    /// The components of the last frame, in its order.
+    items: Vec<KeptItem>,
+}
+
+/// What every component's look reads besides the component and the state on it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Frame {
+    theme: Theme,
+    width: u16,
+    plain: bool,
+    layout: Layout,
+    item_image_kb: usize,
+}
+
+impl Frame {
+    fn of(ctx: &Ctx) -> Frame {
+        Frame {
+            theme: *ctx.theme,
+            width: ctx.width,
+            plain: ctx.plain,
+            layout: ctx.layout,
+            item_image_kb: ctx.item_image_kb,
+        }
+    }
+}
+
+#[derive(Debug)]
+struct KeptItem {
+    item: Item,
+    /// The focus when it is on this component.
+    focus: Option<Target>,
+    /// The editor's text and cursor when it edits this component.
+    editor: Option<(String, usize)>,
+    /// The carousel's picture when this component is a carousel that has moved.
+    carousel: Option<usize>,
+    body: Arc<Body>,
+}
+
+impl KeptItem {
+    /// Whether `item` with `ctx`'s state on it is laid out as this was.
+    fn serves(&self, item: &Item, ctx: &Ctx) -> bool {
+        self.item.key == item.key
+            && self.focus.as_ref() == focus_on(item, ctx)
+            && self.editor.as_ref().map(|(text, at)| (text.as_str(), *at))
+                == editor_on(item, ctx).map(|i| (i.value(), i.cursor()))
+            && self.carousel == ctx.carousel.get(&item.key).copied()
+            && self.item == *item
+    }
+}
+
+fn focus_on<'a>(item: &Item, ctx: &Ctx<'a>) -> Option<&'a Target> {
+    ctx.focus.filter(|t| t.key() == Some(&item.key))
+}
+
+fn editor_on<'a>(item: &Item, ctx: &Ctx<'a>) -> Option<&'a LineInput> {
+    ctx.editor
+        .filter(|(key, _)| *key == &*item.key)
+        .map(|(_, input)| input)
+}
+
+/// One component laid out anew.
+fn lay_out(item: &Item, ctx: &Ctx) -> KeptItem {
+    let mut body = Body::default();
+    component(&mut body, item, ctx);
+    KeptItem {
+        item: item.clone(),
+        focus: focus_on(item, ctx).cloned(),
+        editor: editor_on(item, ctx).map(|i| (i.value().to_string(), i.cursor())),
+        carousel: ctx.carousel.get(&item.key).copied(),
+        body: Arc::new(body),
+    }
+}
+
+/// Lays out every visible component of the view (the Footer is drawn by the frame), reusing
+/// what `layouts` kept of components that did not change.
+pub fn body(view: &ScreenView, ctx: &Ctx, layouts: &Layouts) -> Laid {
+    let mut kept = layouts.0.borrow_mut();
+    let frame = Frame::of(ctx);
+    if kept.frame != Some(frame) {
+        kept.frame = Some(frame);
+        kept.items.clear();
+    }
+    let mut old = std::mem::take(&mut kept.items).into_iter().peekable();
+    let mut laid = Laid {
+        blocks: Vec::with_capacity(view.items.len()),
+        len: 0,
+    };
+    for item in &view.items {
+        // Components keep their order: skip what went away, up to this one.
+        let mut reused = None;
+        while let Some(k) = old.peek() {
+            if k.serves(item, ctx) {
+                reused = old.next();
+                break;
+            }
+            if k.item.key != item.key && view.items.iter().any(|i| i.key == k.item.key) {
+                // A component further down: this one is new.
+                break;
+            }
+            old.next();
+        }
+        let k = reused.unwrap_or_else(|| lay_out(item, ctx));
+        if !laid.blocks.is_empty() {
+            laid.len += 1;
+        }
+        laid.blocks.push((laid.len, Arc::clone(&k.body)));
+        laid.len += k.body.lines.len();
+        kept.items.push(k);
+    }
+    laid
 }
 
 /// A paragraph wrapped to `width`: each line in display order and aligned as Android aligns
@@ -747,7 +919,7 @@ fn text_field(b: &mut Body, item: &Item, ctx: &Ctx) {
         item.text("input-type").as_deref(),
         Some("password" | "passcode")
     );
-    let editing = ctx.editor.filter(|(k, _)| *k == item.key).map(|(_, i)| i);
+    let editing = ctx.editor.filter(|(k, _)| *k == &*item.key).map(|(_, i)| i);
     let value = match editing {
         Some(input) => input.value().to_string(),
         None => item.value.as_ref().map(display).unwrap_or_default(),

@@ -61,6 +61,8 @@ use phone::footer_height;
 pub struct Paint {
     pub theme: Theme,
     pub graphics: Option<image::Graphics>,
+    /// The phone's components as earlier frames laid them out, for the next frame to reuse.
+    pub layouts: body::Layouts,
 }
 
 impl From<Theme> for Paint {
@@ -69,6 +71,7 @@ impl From<Theme> for Paint {
         Paint {
             theme,
             graphics: None,
+            layouts: body::Layouts::default(),
         }
     }
 }
@@ -146,17 +149,18 @@ pub fn draw(frame: &mut Frame, app: &App, paint: &Paint) -> Drawn {
     let mut pictures = Vec::new();
     if phone_area.width > 0 {
         let p = Phone {
-            session: &app.session,
+            session: app.session(),
             view: &view,
             theme: t,
             focus: app.focus.as_ref(),
-            editor: app.editor.as_ref().map(|(k, i)| (k.as_str(), i)),
+            editor: app.editor.as_ref().map(|(k, i)| (&**k, i)),
             carousel: &app.carousel,
             overlay: &app.overlay,
             scroll: app.scroll,
             follow: app.follow,
             plain: false,
             graphics: paint.graphics.as_ref(),
+            layouts: &paint.layouts,
             layout: app.look.layout,
             draft: app.look.draft,
         };
@@ -175,7 +179,7 @@ pub fn draw(frame: &mut Frame, app: &App, paint: &Paint) -> Drawn {
         drawn.overlay_max = help(t, &app.keymap, *scroll, area, buf);
     }
     if let Overlay::Map { scroll } = &app.overlay {
-        drawn.overlay_max = map::map(t, &app.session, *scroll, area, buf);
+        drawn.overlay_max = map::map(t, app.session(), *scroll, area, buf);
     }
     if let Overlay::Inspector { selected, scroll } = &app.overlay {
         drawn.overlay_max = inspector(
@@ -261,6 +265,7 @@ pub fn render_screen(
     let view = session.view();
     let overlay = Overlay::None;
     let carousel = BTreeMap::new();
+    let layouts = body::Layouts::default();
     let p = Phone {
         session,
         view: &view,
@@ -273,6 +278,7 @@ pub fn render_screen(
         follow: false,
         plain,
         graphics: None,
+        layouts: &layouts,
         layout: look.layout,
         draft: look.draft,
     };
@@ -294,7 +300,7 @@ pub fn render_screen(
                     .map_or(0, |s| s.lines().count())
                     + 8
             }
-            _ => body::body(&view, &ctx).lines.len(),
+            _ => body::body(&view, &ctx, &layouts).height(),
         };
         // A screen taller than a buffer can be is cut at the largest height, not wrapped.
         u16::try_from(rows)

@@ -22,7 +22,7 @@ pub(super) fn list_overlay(
     buf: &mut Buffer,
 ) -> Vec<body::Picture> {
     let t = p.theme;
-    let Some(item) = p.view.items.iter().find(|i| i.key == key) else {
+    let Some(item) = p.view.items.iter().find(|i| *i.key == *key) else {
         return Vec::new();
     };
     let mut lines = vec![
@@ -81,7 +81,7 @@ pub(super) fn calendar_overlay(
     buf: &mut Buffer,
 ) {
     let t = p.theme;
-    let Some(item) = p.view.items.iter().find(|i| i.key == key) else {
+    let Some(item) = p.view.items.iter().find(|i| *i.key == *key) else {
         return;
     };
     let label = match item.props.get("label") {
@@ -156,7 +156,7 @@ pub(super) fn calendar_overlay(
 
 pub(super) fn path_overlay(p: &Phone, key: &str, input: &LineInput, area: Rect, buf: &mut Buffer) {
     let t = p.theme;
-    let Some(item) = p.view.items.iter().find(|i| i.key == key) else {
+    let Some(item) = p.view.items.iter().find(|i| *i.key == *key) else {
         return;
     };
     let what = if item.kind == Kind::PhotoPicker {

@@ -5,7 +5,7 @@ use super::endpoint::finding_lines;
 use super::*;
 
 pub(super) fn status_line(app: &App, t: &Theme) -> Line<'static> {
-    let screen = app.session.current().unwrap_or("-").to_string();
+    let screen = app.session().current().unwrap_or("-").to_string();
     let errors = app
         .findings
         .iter()
@@ -132,7 +132,7 @@ pub(super) fn panel(app: &App, t: &Theme, view: &ScreenView, area: Rect, buf: &m
         .title(Span::styled(" side panel ", t.bold()));
     let inner = block.inner(area);
     block.render(area, buf);
-    let s = &app.session;
+    let s = app.session();
     let mut lines: Vec<Line<'static>> = Vec::new();
     let heading = |lines: &mut Vec<Line<'static>>, text: &str| {
         if !lines.is_empty() {

@@ -15,7 +15,7 @@ pub struct Phone<'a> {
     pub theme: &'a Theme,
     pub focus: Option<&'a Target>,
     pub editor: Option<(&'a str, &'a LineInput)>,
-    pub carousel: &'a BTreeMap<String, usize>,
+    pub carousel: &'a BTreeMap<std::sync::Arc<str>, usize>,
     pub overlay: &'a Overlay,
     /// Requested scroll offset and whether to follow the focus.
     pub scroll: u16,
@@ -24,6 +24,8 @@ pub struct Phone<'a> {
     /// Real pictures through the terminal's graphics protocol, when it has one: encoded as
     /// their half-blocks are painted, drawn by [`image::Graphics::draw`] after everything else.
     pub graphics: Option<&'a image::Graphics>,
+    /// Components laid out by earlier frames (see [`body::Layouts`]).
+    pub layouts: &'a body::Layouts,
     /// The phone's language direction and who orders right-to-left text.
     pub layout: Layout,
     /// The flow is a draft: its messages carry a warning banner.
@@ -41,12 +43,19 @@ fn progress(session: &Session) -> Option<(usize, usize)> {
         return None;
     }
     let current = session.current()?;
-    let edges = flow.edges();
+    // The edges by the screen they leave (a stable sort: each screen's edges keep their
+    // order), so a screen's way on is a binary search, not a pass over every edge.
+    let mut edges: Vec<(&str, &str)> = flow
+        .edges()
+        .iter()
+        .map(|(from, to)| (from.as_str(), to.as_str()))
+        .collect();
+    edges.sort_by_key(|&(from, _)| from);
     // The longest path (in screens) from `id` to a screen with no way on, memoised (a flow
     // can branch at every screen); loops are invalid flows, cut by not revisiting a screen.
     fn longest<'a>(
         id: &'a str,
-        edges: &'a [(String, String)],
+        edges: &[(&'a str, &'a str)],
         seen: &mut Vec<&'a str>,
         memo: &mut std::collections::HashMap<&'a str, usize>,
     ) -> usize {
@@ -57,10 +66,11 @@ fn progress(session: &Session) -> Option<(usize, usize)> {
             return 0;
         }
         seen.push(id);
-        let best = edges
+        let first = edges.partition_point(|&(from, _)| from < id);
+        let best = edges[first..]
             .iter()
-            .filter(|(from, _)| from == id)
-            .map(|(_, to)| longest(to, edges, seen, memo))
+            .take_while(|&&(from, _)| from == id)
+            .map(|&(_, to)| longest(to, edges, seen, memo))
             .max()
             .unwrap_or(0);
         seen.pop();
@@ -225,6 +235,7 @@ pub fn phone(p: &Phone, area: Rect, buf: &mut Buffer) -> (Drawn, Vec<Placed>) {
         }
         (_, Overlay::List { key, cursor }) => {
             let pictures = list_overlay(p, &ctx, key, *cursor, body_area, buf);
+            let pictures = pictures.iter().map(|pic| (pic.top, pic));
             paint_pictures(p, pictures, body_area, 0, buf, &mut placed);
         }
         (_, Overlay::Calendar { key, cursor, start }) => {
@@ -232,9 +243,9 @@ pub fn phone(p: &Phone, area: Rect, buf: &mut Buffer) -> (Drawn, Vec<Placed>) {
         }
         (_, Overlay::Path { key, input }) => path_overlay(p, key, input, body_area, buf),
         _ => {
-            let mut laid = body::body(p.view, &ctx);
+            let laid = body::body(p.view, &ctx, p.layouts);
             let rows = body_area.height as usize;
-            let max_scroll = laid.lines.len().saturating_sub(rows);
+            let max_scroll = laid.height().saturating_sub(rows);
             let mut scroll = (p.scroll as usize).min(max_scroll);
             if p.follow
                 && let Some((top, bottom)) = laid.focus_lines(p.focus)
@@ -246,15 +257,15 @@ pub fn phone(p: &Phone, area: Rect, buf: &mut Buffer) -> (Drawn, Vec<Placed>) {
                     scroll = top;
                 }
             }
-            for (i, line) in laid.lines.iter().skip(scroll).take(rows).enumerate() {
-                buf.set_line(body_area.x, body_area.y + i as u16, line, body_area.width);
+            for (n, line) in laid.lines(scroll..scroll + rows) {
+                let y = body_area.y + (n - scroll) as u16;
+                buf.set_line(body_area.x, y, line, body_area.width);
             }
-            let pictures = std::mem::take(&mut laid.pictures);
-            paint_pictures(p, pictures, body_area, scroll, buf, &mut placed);
-            for r in &laid.regions {
+            paint_pictures(p, laid.pictures(), body_area, scroll, buf, &mut placed);
+            for (r_top, r) in laid.regions() {
                 let (top, bottom) = (
-                    r.top as i64 - scroll as i64,
-                    (r.top + r.height) as i64 - scroll as i64,
+                    r_top as i64 - scroll as i64,
+                    (r_top + r.height) as i64 - scroll as i64,
                 );
                 if bottom <= 0 || top >= rows as i64 {
                     continue;
@@ -265,10 +276,10 @@ pub fn phone(p: &Phone, area: Rect, buf: &mut Buffer) -> (Drawn, Vec<Placed>) {
                 let w = r.width.min(body_area.width - r.x.min(body_area.width));
                 drawn.hits.push(((x, y, w, h), r.target.clone()));
             }
-            if laid.lines.len() > rows && rows > 0 && !p.plain {
+            if laid.height() > rows && rows > 0 && !p.plain {
                 // A thin scroll indicator on the frame's right edge.
                 let track = body_area.height as usize;
-                let thumb = (track * rows / laid.lines.len()).max(1);
+                let thumb = (track * rows / laid.height()).max(1);
                 let pos = (track - thumb) * scroll / max_scroll.max(1);
                 let edge = match p.layout.ui {
                     Dir::Ltr => area.x + area.width - 1,
@@ -285,8 +296,8 @@ pub fn phone(p: &Phone, area: Rect, buf: &mut Buffer) -> (Drawn, Vec<Placed>) {
             }
             drawn.scroll = scroll as u16;
             drawn.body_rows = rows as u16;
-            drawn.body_len = laid.lines.len() as u16;
-            drawn.cursor = laid.cursor.and_then(|(col, line)| {
+            drawn.body_len = laid.height() as u16;
+            drawn.cursor = laid.cursor().and_then(|(col, line)| {
                 let row = line.checked_sub(scroll)?;
                 (row < rows).then_some((body_area.x + col, body_area.y + row as u16))
             });
@@ -335,23 +346,23 @@ pub fn phone(p: &Phone, area: Rect, buf: &mut Buffer) -> (Drawn, Vec<Placed>) {
 /// Paints the pictures of lines `scroll..` laid out for `area`; those wholly shown are noted
 /// in `placed` when the terminal draws real pictures. A picture partly scrolled out stays in
 /// half-blocks: a graphics protocol would draw all of it.
-fn paint_pictures(
+fn paint_pictures<'a>(
     p: &Phone,
-    pictures: Vec<Picture>,
+    pictures: impl Iterator<Item = (usize, &'a Picture)>,
     area: Rect,
     scroll: usize,
     buf: &mut Buffer,
     placed: &mut Vec<Placed>,
 ) {
     let rows = usize::from(area.height);
-    for pic in pictures {
-        let start = pic.top.max(scroll);
-        let end = (pic.top + pic.height).min(scroll + rows);
+    for (top, pic) in pictures {
+        let start = top.max(scroll);
+        let end = (top + pic.height).min(scroll + rows);
         if start >= end || pic.x >= area.width {
             continue;
         }
         let at = (area.x + pic.x, area.y + (start - scroll) as u16);
-        let painted = pic.paint(p.theme, at, start - pic.top..end - pic.top, buf);
+        let painted = pic.paint(p.theme, at, start - top..end - top, buf);
         if let Some(g) = p.graphics
             && painted
             && end - start == pic.height
@@ -364,7 +375,7 @@ fn paint_pictures(
             );
             let cover = pic.fit.cover.is_some();
             g.prepare(&pic.src, shown.as_size(), cover);
-            placed.push(Placed::new(pic.src, shown, cover, buf));
+            placed.push(Placed::new(pic.src.clone(), shown, cover, buf));
         }
     }
 }

@@ -5,7 +5,6 @@ use std::fmt;
 use std::sync::{Mutex, OnceLock};
 
 use crate::flow::json::Span;
-use crate::flow::path::Path;
 
 /// Meta's error codes that flowsim reports, printed as Meta names them
 /// (`DUPLICATE_SCREEN_IDS`, …) so tools built for the Flows API's answers can read ours.
@@ -183,7 +182,14 @@ pub struct Related {
 }
 
 impl Diagnostic {
-    pub fn error(code: Code, span: Span, path: &Path, message: impl Into<String>) -> Self {
+    /// `path`: a [`Path`](crate::flow::path::Path), or a place not made yet
+    /// ([`At`](crate::flow::path::At)).
+    pub fn error(
+        code: Code,
+        span: Span,
+        path: &dyn std::fmt::Display,
+        message: impl Into<String>,
+    ) -> Self {
         Diagnostic {
             code,
             severity: Severity::Error,
@@ -195,7 +201,12 @@ impl Diagnostic {
         }
     }
 
-    pub fn warning(code: Code, span: Span, path: &Path, message: impl Into<String>) -> Self {
+    pub fn warning(
+        code: Code,
+        span: Span,
+        path: &dyn std::fmt::Display,
+        message: impl Into<String>,
+    ) -> Self {
         Diagnostic {
             severity: Severity::Warning,
             ..Diagnostic::error(code, span, path, message)
@@ -207,7 +218,12 @@ impl Diagnostic {
         self
     }
 
-    pub fn related(mut self, span: Span, path: &Path, message: impl Into<String>) -> Self {
+    pub fn related(
+        mut self,
+        span: Span,
+        path: &dyn std::fmt::Display,
+        message: impl Into<String>,
+    ) -> Self {
         self.related.push(Related {
             span,
             path: path.to_string(),

@@ -172,7 +172,7 @@ fn versions(old: &Flow, new: &Flow, out: &mut Vec<Change>) {
 
 /// A component as a person names it: `TextInput "email"` for an input, else its type.
 fn label(c: &Component) -> String {
-    let kind = c.type_name.as_deref().unwrap_or("component");
+    let kind = c.type_name().unwrap_or("component");
     match c.name() {
         Some(n) => format!("{kind} \"{n}\""),
         None => kind.to_string(),
@@ -197,7 +197,7 @@ fn place(screen: &Screen, c: &Component) -> String {
 fn props(c: &Component) -> serde_json::Map<String, Value> {
     c.props
         .iter()
-        .map(|m| (m.key.clone(), m.value.to_json()))
+        .map(|m| (m.key.to_string(), m.value.to_json()))
         .collect()
 }
 
@@ -341,7 +341,7 @@ fn components(old: &Screen, new: &Screen, out: &mut Vec<Change>) {
     let mut at_place: HashMap<(Option<&str>, &str), usize> = HashMap::new();
     for (i, c) in b.items.iter().enumerate() {
         if named(c).is_none() {
-            let ty = c.type_name.as_deref();
+            let ty = c.type_name();
             exact.entry((ty, &b.texts[i])).or_default().push_back(i);
             at_place.entry((ty, &b.places[i])).or_insert(i);
         }
@@ -350,7 +350,7 @@ fn components(old: &Screen, new: &Screen, out: &mut Vec<Change>) {
     let mut removed: Vec<usize> = Vec::new();
     let moved = moved(&a, &b, &new_names);
     for (oi, o) in a.items.iter().enumerate() {
-        let ty = o.type_name.as_deref();
+        let ty = o.type_name();
         let found = match named(o) {
             Some(n) => new_names.get(n).copied().filter(|i| !matched_new[*i]),
             None => {
@@ -409,7 +409,7 @@ fn components(old: &Screen, new: &Screen, out: &mut Vec<Change>) {
     let mut by_place: HashMap<(Option<&str>, &str), usize> = HashMap::new();
     for (i, c) in b.items.iter().enumerate() {
         if !matched_new[i] && named(c).is_some() {
-            let ty = c.type_name.as_deref();
+            let ty = c.type_name();
             by_label.entry((ty, label_of(c))).or_default().push_back(i);
             by_place.entry((ty, &b.places[i])).or_insert(i);
         }
@@ -428,7 +428,7 @@ fn components(old: &Screen, new: &Screen, out: &mut Vec<Change>) {
         };
         // An input of the same type with the same label, or in the same place, under
         // another name: a rename.
-        let ty = o.type_name.as_deref();
+        let ty = o.type_name();
         let mut rename = None;
         if let Some(queue) = by_label.get_mut(&(ty, label_of(o))) {
             while let Some(i) = queue.pop_front() {

@@ -172,7 +172,7 @@ fn unused_inputs(flow: &Flow, out: &mut Vec<Diagnostic>) {
                             (Some(to), "navigate" | "update_data") => {
                                 into.entry(from)
                                     .or_default()
-                                    .insert(Slot::Data(to.clone(), m.key.clone()));
+                                    .insert(Slot::Data(to.clone(), m.key.to_string()));
                             }
                             (_, "complete" | "data_exchange") => {
                                 sent.insert(from);
@@ -459,7 +459,7 @@ fn alt_text(screen: &Screen, out: &mut Vec<Diagnostic>) {
                                 format!(
                                     "the picture of option {} of a {}",
                                     i + 1,
-                                    c.type_name.as_deref().unwrap_or("component")
+                                    c.type_name().unwrap_or("component")
                                 ),
                             );
                         }
@@ -505,7 +505,7 @@ fn layout(flow: &Arc<Flow>, screen: &Screen, phone: &dyn Phone, out: &mut Vec<Di
         let Some(label) = item.text("label") else {
             continue;
         };
-        let Some(c) = components.get(&item.key) else {
+        let Some(c) = components.get(&*item.key) else {
             continue;
         };
         let Some(m) = c.member("label") else { continue };

@@ -1,15 +1,21 @@
 //! A JSON tree that remembers where every value came from.
 //!
-//! Parsing is done by `jsonc-parser` in strict JSON mode (no comments, trailing commas,
-//! single quotes or other JSON5 extensions), then the borrowed AST is converted once into
-//! the owned [`Node`] tree used by the model, the validator and the engine. Every node keeps
-//! its byte span, and every object member the span of its key, so diagnostics can point at
-//! either.
+//! The rules are `jsonc-parser`'s in strict JSON mode (no comments, trailing commas, single
+//! quotes or other JSON5 extensions), and the result is the owned [`Node`] tree used by the
+//! model, the validator and the engine. Every node keeps its byte span, and every object
+//! member the span of its key, so diagnostics can point at either.
+//!
+//! Well-formed JSON, nearly all there is, is read by [`direct`] straight into that tree;
+//! anything else goes through `jsonc-parser`'s AST, converted once, which decides what is
+//! wrong and says so.
 
 use std::ops::Range;
 
+use compact_str::CompactString;
 use jsonc_parser::ast;
 use jsonc_parser::{CollectOptions, ParseOptions};
+
+mod direct;
 
 /// Byte range into the source text.
 pub type Span = Range<usize>;
@@ -27,15 +33,17 @@ pub enum Value {
     Null,
     Bool(bool),
     Number(serde_json::Number),
-    String(String),
-    Array(Vec<Node>),
-    Object(Vec<Member>),
+    /// Strings of up to 24 bytes, nearly all of a flow's, are kept inline.
+    String(CompactString),
+    /// Boxed slices rather than vectors: a value then takes 24 bytes, not 32.
+    Array(Box<[Node]>),
+    Object(Box<[Member]>),
 }
 
 /// One `"key": value` pair of an object, in source order.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Member {
-    pub key: String,
+    pub key: CompactString,
     pub key_span: Span,
     pub value: Node,
 }
@@ -49,6 +57,11 @@ pub struct SyntaxError {
 
 /// Parses strict JSON text into a [`Node`] tree.
 pub fn parse(text: &str) -> Result<Node, SyntaxError> {
+    direct::parse(text).map_or_else(|| parse_with_ast(text), Ok)
+}
+
+/// [`parse`] by `jsonc-parser`'s AST: the reference, and the messages for broken JSON.
+fn parse_with_ast(text: &str) -> Result<Node, SyntaxError> {
     let options = ParseOptions {
         allow_comments: false,
         allow_loose_object_property_names: false,
@@ -82,7 +95,7 @@ fn convert(value: ast::Value<'_>) -> Result<Node, SyntaxError> {
     Ok(match value {
         ast::Value::StringLit(s) => Node {
             span: s.range.start..s.range.end,
-            value: Value::String(s.value.into_owned()),
+            value: Value::String(s.value.as_ref().into()),
         },
         ast::Value::NumberLit(n) => {
             let span = n.range.start..n.range.end;
@@ -121,11 +134,9 @@ fn convert(value: ast::Value<'_>) -> Result<Node, SyntaxError> {
             for prop in o.properties {
                 let (key, key_span) = match prop.name {
                     ast::ObjectPropName::String(s) => {
-                        (s.value.into_owned(), s.range.start..s.range.end)
+                        (s.value.as_ref().into(), s.range.start..s.range.end)
                     }
-                    ast::ObjectPropName::Word(w) => {
-                        (w.value.to_string(), w.range.start..w.range.end)
-                    }
+                    ast::ObjectPropName::Word(w) => (w.value.into(), w.range.start..w.range.end),
                 };
                 members.push(Member {
                     key,
@@ -135,7 +146,7 @@ fn convert(value: ast::Value<'_>) -> Result<Node, SyntaxError> {
             }
             Node {
                 span,
-                value: Value::Object(members),
+                value: Value::Object(members.into()),
             }
         }
     })
@@ -216,14 +227,14 @@ impl Node {
             Value::Null => serde_json::Value::Null,
             Value::Bool(b) => serde_json::Value::Bool(*b),
             Value::Number(n) => serde_json::Value::Number(n.clone()),
-            Value::String(s) => serde_json::Value::String(s.clone()),
+            Value::String(s) => serde_json::Value::String(s.to_string()),
             Value::Array(items) => {
                 serde_json::Value::Array(items.iter().map(Node::to_json).collect())
             }
             Value::Object(members) => serde_json::Value::Object(
                 members
                     .iter()
-                    .map(|m| (m.key.clone(), m.value.to_json()))
+                    .map(|m| (m.key.to_string(), m.value.to_json()))
                     .collect(),
             ),
         }
@@ -269,6 +280,178 @@ mod tests {
     #[test]
     fn empty_text_is_an_error() {
         assert!(parse("   ").unwrap_err().message.contains("empty"));
+    }
+
+    /// The fast path either gives up or builds exactly what the AST path builds.
+    fn agrees(text: &str) {
+        if let Some(direct) = direct::parse(text) {
+            assert_eq!(Ok(direct), parse_with_ast(text), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn the_fast_path_reads_every_bundled_and_test_flow_as_the_ast_does() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let mut dirs = vec![root.join("sample-flows")];
+        let mut read = 0;
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap().map(Result::unwrap) {
+                let path = entry.path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path.extension().is_some_and(|e| e == "json") {
+                    let text = std::fs::read_to_string(&path).unwrap();
+                    agrees(&text);
+                    read += usize::from(direct::parse(&text).is_some());
+                }
+            }
+            if dir.ends_with("sample-flows") {
+                dirs.push(root.join("tests/fixtures"));
+            }
+        }
+        assert!(read > 100, "{read} files read by the fast path");
+    }
+
+    #[test]
+    fn the_fast_path_gives_up_where_the_ast_path_decides() {
+        for text in [
+            "",
+            " ",
+            r#"{"a":1,}"#,
+            "[1,]",
+            "[01]",
+            "[1.]",
+            "[.5]",
+            "[-]",
+            "[1e]",
+            "[+1]",
+            "[1e400]",
+            "[truex]",
+            "[true_]",
+            "{\"a\" 1}",
+            "{a:1}",
+            "[1] [2]",
+            "\u{feff}[]",
+            "[\"\\x41\"]",
+            "[\"\\'\"]",
+            "[\"\\ud800\"]",
+            "[\"\\udc00\"]",
+            "[\"\\ud800\\u0041\"]",
+            "[\"open",
+            "[\u{0b}1]",
+            "// c\n[]",
+        ] {
+            assert_eq!(direct::parse(text), None, "{text:?}");
+            agrees(text);
+        }
+        let deep = format!("{}{}", "[".repeat(129), "]".repeat(129));
+        assert_eq!(direct::parse(&deep), None);
+        assert!(parse(&deep).is_ok(), "jsonc-parser reads 129 levels");
+    }
+
+    #[test]
+    fn the_fast_path_reads_escapes_and_raw_control_characters_as_the_ast_does() {
+        for text in [
+            r#"["a\"b\\c\/d\b\f\n\r\t", "\u00e9\uD83D\uDE00x", "é\u0041"]"#,
+            "[\"tab\tand\nnewline\u{1}\"]",
+            r#"{"k\u0065y": {"": [true, false, null, -0, 0.5e+3, 12E-2, 18446744073709551616]}}"#,
+            " \r\n\t{ } ",
+        ] {
+            assert!(direct::parse(text).is_some(), "{text:?}");
+            agrees(text);
+        }
+    }
+
+    /// JSON text with any whitespace and a few corruptions, from the characters that matter.
+    fn json_text() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let piece = prop_oneof![
+            4 => Just("{".to_string()),
+            4 => Just("}".to_string()),
+            4 => Just("[".to_string()),
+            4 => Just("]".to_string()),
+            6 => Just(",".to_string()),
+            4 => Just(":".to_string()),
+            2 => prop_oneof![Just(" "), Just("\n"), Just("\t"), Just("\r\n"), Just("\u{0b}"), Just("\u{a0}")]
+                .prop_map(str::to_string),
+            2 => prop_oneof![Just("true"), Just("false"), Just("null"), Just("tru"), Just("nul")]
+                .prop_map(str::to_string),
+            4 => "-?(0|[1-9][0-9]{0,25})(\\.[0-9]{0,3})?([eE][+-]?[0-9]{0,4})?",
+            6 => "\"([a-zé €\\\\\"/bfnrtu0-9A-Fa-fDd\u{1}\n'x]|\\\\u[dD][89aAbBcCdDeEfF][0-9a-fA-F]{2}){0,12}\"?",
+        ];
+        proptest::collection::vec(piece, 0..12).prop_map(|p| p.concat())
+    }
+
+    /// Well-formed documents, written compactly or pretty, from `serde_json` values.
+    fn json_document() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let leaf = prop_oneof![
+            Just(serde_json::Value::Null),
+            any::<bool>().prop_map(serde_json::Value::Bool),
+            any::<i64>().prop_map(serde_json::Value::from),
+            any::<f64>()
+                .prop_filter("finite", |f| f.is_finite())
+                .prop_map(serde_json::Value::from),
+            any::<String>().prop_map(serde_json::Value::String),
+        ];
+        let value = leaf.prop_recursive(6, 64, 8, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..8).prop_map(serde_json::Value::Array),
+                proptest::collection::vec((any::<String>(), inner), 0..8)
+                    .prop_map(|m| serde_json::Value::Object(m.into_iter().collect())),
+            ]
+        });
+        (value, any::<bool>()).prop_map(|(v, pretty)| {
+            if pretty {
+                serde_json::to_string_pretty(&v).unwrap()
+            } else {
+                v.to_string()
+            }
+        })
+    }
+
+    /// Well-formed documents with a few pieces inserted, removed or replaced.
+    fn damaged_document() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let edit = (any::<proptest::sample::Index>(), 0..3usize, json_text());
+        (json_document(), proptest::collection::vec(edit, 1..4)).prop_map(|(mut text, edits)| {
+            for (at, how, piece) in edits {
+                let mut i = at.index(text.len() + 1);
+                while !text.is_char_boundary(i) {
+                    i -= 1;
+                }
+                match how {
+                    0 => text.insert_str(i, &piece),
+                    1 => {
+                        let end = text[i..].chars().next().map_or(i, |c| i + c.len_utf8());
+                        text.replace_range(i..end, "");
+                    }
+                    _ => {
+                        let end = text[i..].chars().next().map_or(i, |c| i + c.len_utf8());
+                        text.replace_range(i..end, &piece);
+                    }
+                }
+            }
+            text
+        })
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_fast_path_agrees_on_fragments(text in json_text()) {
+            agrees(&text);
+        }
+
+        #[test]
+        fn the_fast_path_agrees_on_damaged_documents(text in damaged_document()) {
+            agrees(&text);
+        }
+
+        #[test]
+        fn the_fast_path_reads_documents_as_the_ast_does(text in json_document()) {
+            proptest::prop_assert!(direct::parse(&text).is_some(), "{text:?}");
+            agrees(&text);
+        }
     }
 
     #[test]

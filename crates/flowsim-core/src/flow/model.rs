@@ -7,6 +7,8 @@
 //! taken out of its parent's member list, and everything else stays there for the
 //! validator's schema checks.
 
+use std::sync::{Arc, OnceLock};
+
 use super::json::{Member, Node, Span, Value};
 use super::path::Path;
 use super::spec::Kind;
@@ -27,6 +29,9 @@ pub struct Flow {
     /// Span of the `screens` array (or of the whole document when it is missing).
     pub screens_span: Span,
     pub span: Span,
+    /// [`Flow::edges`], found on first use: the progress bar of every frame asks for them.
+    /// (A flow is not changed once built; a changed copy is a new flow to the app.)
+    edges: OnceLock<Vec<(String, String)>>,
 }
 
 #[derive(Debug, Clone)]
@@ -70,14 +75,15 @@ pub struct Layout {
 pub struct Component {
     /// `None` when `type` is missing or not a known component.
     pub kind: Option<Kind>,
-    pub type_name: Option<String>,
     pub path: Path,
     pub span: Span,
     /// Members other than the component lists moved into `children`.
     pub props: Vec<Member>,
     pub children: Children,
     /// Keys of the members moved into `children`, with their spans.
-    pub moved: Vec<(String, Span)>,
+    pub moved: Vec<(&'static str, Span)>,
+    /// [`Component::key`], written out the first time a view shows the component.
+    key: OnceLock<Arc<str>>,
 }
 
 /// Components nested in a container.
@@ -137,7 +143,7 @@ impl Flow {
     pub fn from_node(root: Node) -> Flow {
         let span = root.span.clone();
         let mut members = match root.value {
-            Value::Object(members) => members,
+            Value::Object(members) => members.into_vec(),
             _ => Vec::new(),
         };
         let declared_version = members
@@ -187,6 +193,7 @@ impl Flow {
             screens,
             screens_span,
             span,
+            edges: OnceLock::new(),
         }
     }
 
@@ -204,15 +211,15 @@ impl Flow {
 
     /// Forward edges between screens: the routing model when there is one, else the
     /// edges derived from `navigate` actions (flow-json.md §5.1).
-    pub fn edges(&self) -> Vec<(String, String)> {
-        match &self.routing_model {
+    pub fn edges(&self) -> &[(String, String)] {
+        self.edges.get_or_init(|| match &self.routing_model {
             Some(model) => model
                 .routes
                 .iter()
                 .flat_map(|r| r.to.iter().map(|(to, _)| (r.from.clone(), to.clone())))
                 .collect(),
             None => self.navigate_edges(),
-        }
+        })
     }
 
     /// `(from, to)` for every `navigate` action in the flow.
@@ -252,7 +259,7 @@ impl RoutingModel {
             .members()
             .iter()
             .map(|m| Route {
-                from: m.key.clone(),
+                from: m.key.to_string(),
                 from_span: m.key_span.clone(),
                 to: m
                     .value
@@ -273,7 +280,7 @@ impl Screen {
     fn from_node(index: usize, path: Path, node: Node) -> Screen {
         let span = node.span.clone();
         let mut members = match node.value {
-            Value::Object(members) => members,
+            Value::Object(members) => members.into_vec(),
             _ => Vec::new(),
         };
         let (id, id_span) = members
@@ -349,8 +356,8 @@ impl Screen {
 
     /// Calls `f` on every action object of the screen (including data-source items).
     pub fn for_each_action(&self, f: &mut dyn FnMut(&Node)) {
-        for c in self.all_components() {
-            c.for_each_action(&mut |_, action| f(action));
+        for c in self.children() {
+            c.walk(&mut |c| c.for_each_action(&mut |_, action| f(action)));
         }
     }
 }
@@ -359,7 +366,7 @@ impl Layout {
     fn from_node(path: Path, node: Node) -> Layout {
         let span = node.span.clone();
         let mut members = match node.value {
-            Value::Object(members) => members,
+            Value::Object(members) => members.into_vec(),
             _ => Vec::new(),
         };
         let mut children = Vec::new();
@@ -398,22 +405,21 @@ impl Component {
     fn from_node(path: Path, node: Node) -> Component {
         let span = node.span.clone();
         let mut props = match node.value {
-            Value::Object(members) => members,
+            Value::Object(members) => members.into_vec(),
             _ => Vec::new(),
         };
-        let type_name = props
+        let kind = props
             .iter()
             .find(|m| m.key == "type")
             .and_then(|m| m.value.as_str())
-            .map(str::to_string);
-        let kind = type_name.as_deref().and_then(Kind::parse);
+            .and_then(Kind::parse);
         let mut moved = Vec::new();
-        let mut take_list = |key: &str| -> Option<Vec<Component>> {
+        let mut take_list = |key: &'static str| -> Option<Vec<Component>> {
             let pos = props
                 .iter()
                 .position(|m| m.key == key && m.value.is_array())?;
             let member = props.remove(pos);
-            moved.push((key.to_string(), member.key_span.clone()));
+            moved.push((key, member.key_span.clone()));
             Some(components(path.key(key), member.value))
         };
         let children = match kind {
@@ -433,7 +439,7 @@ impl Component {
                     Some(pos) => {
                         let cases_path = path.key("cases");
                         let member = props.remove(pos);
-                        moved.push(("cases".to_string(), member.key_span.clone()));
+                        moved.push(("cases", member.key_span.clone()));
                         let Value::Object(cases) = member.value.value else {
                             unreachable!("checked is_object above")
                         };
@@ -443,7 +449,7 @@ impl Component {
                                 .map(|m| Case {
                                     path: cases_path.key(&m.key),
                                     children: components(cases_path.key(&m.key), m.value),
-                                    key: m.key,
+                                    key: m.key.into_string(),
                                     key_span: m.key_span,
                                 })
                                 .collect(),
@@ -456,17 +462,28 @@ impl Component {
         };
         Component {
             kind,
-            type_name,
             path,
             span,
             props,
             children,
             moved,
+            key: OnceLock::new(),
         }
+    }
+
+    /// The component's path as text (`screens[0].layout.children[2]`): its identity in a
+    /// screen's view, for focus and hit-testing. Shared, not copied, by every view.
+    pub fn key(&self) -> Arc<str> {
+        Arc::clone(self.key.get_or_init(|| self.path.to_string().into()))
     }
 
     pub fn member(&self, key: &str) -> Option<&Member> {
         self.props.iter().find(|m| m.key == key)
+    }
+
+    /// The `type` as written, when it is a string (a known component or not).
+    pub fn type_name(&self) -> Option<&str> {
+        self.member("type").and_then(|m| m.value.as_str())
     }
 
     /// Where to point at the component as a whole: its `"type"` value (or the object).
@@ -487,7 +504,7 @@ impl Component {
         self.member(key).map(|m| m.key_span.clone()).or_else(|| {
             self.moved
                 .iter()
-                .find(|(k, _)| k == key)
+                .find(|(k, _)| *k == key)
                 .map(|(_, s)| s.clone())
         })
     }
@@ -528,22 +545,58 @@ impl Component {
         }
     }
 
-    /// Calls `f(trigger_path, action)` on every action object of this component itself
-    /// (not of nested components), including actions on data-source and list items.
-    pub fn for_each_action(&self, f: &mut dyn FnMut(Path, &Node)) {
+    /// Calls `f(trigger, action)` on every action object of this component itself (not of
+    /// nested components), including actions on data-source and list items.
+    pub fn for_each_action<'a>(&'a self, f: &mut dyn FnMut(Trigger<'a>, &'a Node)) {
         for m in &self.props {
             if m.key.starts_with("on-") && m.value.is_object() {
-                f(self.path.key(&m.key), &m.value);
+                f(
+                    Trigger {
+                        component: &self.path,
+                        key: &m.key,
+                        item: None,
+                    },
+                    &m.value,
+                );
             }
             if matches!(m.key.as_str(), "data-source" | "list-items") {
                 for (i, item) in m.value.items().iter().enumerate() {
                     for im in item.members() {
                         if im.key.starts_with("on-") && im.value.is_object() {
-                            f(self.path.key(&m.key).index(i).key(&im.key), &im.value);
+                            f(
+                                Trigger {
+                                    component: &self.path,
+                                    key: &m.key,
+                                    item: Some((i, &im.key)),
+                                },
+                                &im.value,
+                            );
                         }
                     }
                 }
             }
+        }
+    }
+}
+
+/// Where an action stands: a component's `on-…` property, or one of an item's. Its
+/// [`Trigger::path`] is made only when asked for.
+#[derive(Debug, Clone, Copy)]
+pub struct Trigger<'a> {
+    component: &'a Path,
+    /// The component's property: `on-click-action`, or `data-source` for an item's action.
+    key: &'a str,
+    /// The item's index and its `on-…` property.
+    item: Option<(usize, &'a str)>,
+}
+
+impl Trigger<'_> {
+    /// The action's path (`…children[2].on-click-action`, `…data-source[1].on-click-action`).
+    pub fn path(&self) -> Path {
+        let path = self.component.key(self.key);
+        match self.item {
+            Some((i, key)) => path.index(i).key(key),
+            None => path,
         }
     }
 }
@@ -555,7 +608,7 @@ impl DataModel {
                 .members()
                 .iter()
                 .map(|m| DataField {
-                    name: m.key.clone(),
+                    name: m.key.to_string(),
                     key_span: m.key_span.clone(),
                     span: m.value.span.clone(),
                     schema: Schema::from_node(&m.value),
@@ -603,7 +656,7 @@ impl Schema {
                     .map(|p| {
                         p.members()
                             .iter()
-                            .map(|m| (m.key.clone(), Schema::from_node(&m.value)))
+                            .map(|m| (m.key.to_string(), Schema::from_node(&m.value)))
                             .collect()
                     })
                     .unwrap_or_default(),

@@ -4,6 +4,8 @@ use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
+use compact_str::CompactString;
+
 /// A path, shared with the paths it was extended from: [`Path::key`] and [`Path::index`]
 /// allocate one link and never copy the parent's segments (the validator makes a path for
 /// every value it visits).
@@ -19,7 +21,8 @@ struct Link {
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 enum Seg {
-    Key(String),
+    /// Keys are short: inline, not a second allocation.
+    Key(CompactString),
     Index(usize),
 }
 
@@ -30,7 +33,7 @@ impl Path {
 
     /// This path followed by an object key.
     pub fn key(&self, key: &str) -> Path {
-        self.push(Seg::Key(key.to_string()))
+        self.push(Seg::Key(key.into()))
     }
 
     /// This path followed by an array index.
@@ -106,9 +109,72 @@ impl fmt::Display for Path {
     }
 }
 
+/// A path not made yet: a place given as its parent's place and one more segment, borrowed
+/// on the stack. The validator visits every member of every component; only a finding
+/// writes the place out (the same text as the [`Path`] built the same way), and nothing is
+/// allocated before.
+#[derive(Clone, Copy)]
+pub enum At<'a> {
+    Path(&'a Path),
+    Key(&'a At<'a>, &'a str),
+    Index(&'a At<'a>, usize),
+}
+
+impl<'a> At<'a> {
+    /// This place followed by an object key.
+    pub fn key(&'a self, key: &'a str) -> At<'a> {
+        At::Key(self, key)
+    }
+
+    /// This place followed by an array index.
+    pub fn index(&'a self, index: usize) -> At<'a> {
+        At::Index(self, index)
+    }
+
+    /// The last object key on the path, as [`Path::last_key`].
+    pub fn last_key(&self) -> Option<&str> {
+        match self {
+            At::Path(path) => path.last_key(),
+            At::Key(_, key) => Some(key),
+            At::Index(parent, _) => parent.last_key(),
+        }
+    }
+
+    fn is_root(&self) -> bool {
+        matches!(self, At::Path(p) if p.0.is_none())
+    }
+}
+
+impl fmt::Display for At<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            At::Path(path) => fmt::Display::fmt(path, f),
+            At::Key(parent, k) if parent.is_root() => write!(f, "{k}"),
+            At::Key(parent, k) => write!(f, "{parent}.{k}"),
+            At::Index(parent, n) => write!(f, "{parent}[{n}]"),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_place_not_made_yet_displays_as_the_path() {
+        let root = Path::root();
+        let screens = Path::root().key("screens");
+        for (base, at) in [(&root, At::Path(&root)), (&screens, At::Path(&screens))] {
+            let item = at.key("children");
+            let item = item.index(2);
+            let item = item.key("on-click-action");
+            let path = base.key("children").index(2).key("on-click-action");
+            assert_eq!(item.to_string(), path.to_string());
+            let first = At::Path(base);
+            let first = first.index(0);
+            assert_eq!(first.to_string(), base.index(0).to_string());
+        }
+    }
 
     #[test]
     fn displays_like_the_flows_api() {

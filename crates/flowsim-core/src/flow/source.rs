@@ -1,13 +1,16 @@
 //! Source text and position arithmetic: byte offsets to 1-based lines and columns.
 
+use std::sync::OnceLock;
+
 use super::json::Span;
 
-/// A loaded source file: its display name, its text and an index of line starts.
+/// A loaded source file: its display name, its text and an index of line starts, made the
+/// first time a position is asked for (a valid flow never needs one).
 #[derive(Debug, Clone)]
 pub struct Source {
     pub name: String,
     pub text: String,
-    line_starts: Vec<usize>,
+    line_starts: OnceLock<Vec<usize>>,
 }
 
 /// A 1-based line and column. Columns count Unicode scalar values, not bytes.
@@ -19,15 +22,20 @@ pub struct Position {
 
 impl Source {
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> Self {
-        let text = text.into();
-        let line_starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
         Source {
             name: name.into(),
-            text,
-            line_starts,
+            text: text.into(),
+            line_starts: OnceLock::new(),
         }
+    }
+
+    /// Byte offsets where the lines start.
+    fn line_starts(&self) -> &[usize] {
+        self.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(memchr::memchr_iter(b'\n', self.text.as_bytes()).map(|i| i + 1))
+                .collect()
+        })
     }
 
     /// The position of a byte offset (clamped to the text and to a character boundary).
@@ -36,8 +44,9 @@ impl Source {
         while !self.text.is_char_boundary(offset) {
             offset -= 1;
         }
-        let line = self.line_starts.partition_point(|&start| start <= offset);
-        let start = self.line_starts[line - 1];
+        let line_starts = self.line_starts();
+        let line = line_starts.partition_point(|&start| start <= offset);
+        let start = line_starts[line - 1];
         Position {
             line,
             column: self.text[start..offset].chars().count() + 1,
@@ -52,21 +61,23 @@ impl Source {
 
     /// Number of lines in the text.
     pub fn line_count(&self) -> usize {
-        self.line_starts.len()
+        self.line_starts().len()
     }
 
     /// Byte offset where line `line` (1-based) starts; the text's length past the last line.
     pub fn line_start(&self, line: usize) -> usize {
+        let line_starts = self.line_starts();
         match line {
             0 => 0,
-            l if l > self.line_starts.len() => self.text.len(),
-            l => self.line_starts[l - 1],
+            l if l > line_starts.len() => self.text.len(),
+            l => line_starts[l - 1],
         }
     }
 
     /// The text of line `line` (1-based) without its line break.
     pub fn line_text(&self, line: usize) -> &str {
-        let start = self.line_starts[line.clamp(1, self.line_starts.len()) - 1];
+        let line_starts = self.line_starts();
+        let start = line_starts[line.clamp(1, line_starts.len()) - 1];
         let end = self.text[start..]
             .find('\n')
             .map_or(self.text.len(), |i| start + i);

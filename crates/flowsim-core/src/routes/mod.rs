@@ -115,8 +115,8 @@ impl Route {
 pub fn triggers(screen: &Screen) -> Vec<Trigger> {
     let mut out = Vec::new();
     for c in screen.all_components() {
-        c.for_each_action(&mut |path, action| {
-            let path = path.to_string();
+        c.for_each_action(&mut |trigger, action| {
+            let path = trigger.path().to_string();
             let target = action
                 .get("next")
                 .and_then(|n| n.get("name"))
@@ -140,7 +140,7 @@ pub fn triggers(screen: &Screen) -> Vec<Trigger> {
 
 /// `Footer "Continue"`, `RadioButtonsGroup "plan" option "pro"`: what fires an action.
 fn describe(c: &Component, action_path: &str) -> String {
-    let kind = c.type_name.as_deref().unwrap_or("component");
+    let kind = c.type_name().unwrap_or("component");
     let text = |key: &str| c.prop(key).map(static_text);
     let mut s = kind.to_string();
     if let Some(t) = text("label").or_else(|| text("text")) {

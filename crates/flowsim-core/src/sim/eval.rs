@@ -119,7 +119,7 @@ fn resolve_node_with(node: &Node, lookup: &dyn Fn(&Ref) -> Option<Value>) -> Val
         json::Value::String(s) => match expr::classify(s) {
             PropText::Binding(r) => lookup(&r).unwrap_or(Value::Null),
             PropText::Nested(e) => expr::eval(&e, lookup),
-            PropText::Literal | PropText::Invalid(_) => Value::String(s.clone()),
+            PropText::Literal | PropText::Invalid(_) => Value::String(s.to_string()),
         },
         json::Value::Array(items) => {
             Value::Array(items.iter().map(|n| resolve_node_with(n, lookup)).collect())
@@ -133,7 +133,7 @@ fn resolve_node_with(node: &Node, lookup: &dyn Fn(&Ref) -> Option<Value>) -> Val
                     } else {
                         resolve_node_with(&m.value, lookup)
                     };
-                    (m.key.clone(), v)
+                    (m.key.to_string(), v)
                 })
                 .collect(),
         ),

@@ -105,7 +105,7 @@ impl From<&str> for ReplyError {
 pub enum Tap {
     Footer,
     /// An EmbeddedLink, by the component key from the view.
-    Link(String),
+    Link(Arc<str>),
     /// The "Read more" link of the OptIn named so.
     ReadMore(String),
     /// A NavigationList item: the list's name and the item id.
@@ -548,8 +548,7 @@ impl Session {
     }
 
     fn set(&mut self, name: &str, value: Value, effects: &mut Vec<Effect>) {
-        let view = self.view();
-        let Some(item) = view.item_named(name) else {
+        let Some(item) = self.item_named(name) else {
             self.note(format!("ignored: no visible input named `{name}`"));
             return;
         };
@@ -559,7 +558,6 @@ impl Session {
         }
         let before = item.selected();
         let kind = item.kind;
-        let item = item.clone();
         if let Some(store) = self.store_mut() {
             if is_empty(&value) {
                 store.form.remove(name);
@@ -581,9 +579,8 @@ impl Session {
             Kind::RadioButtonsGroup | Kind::Dropdown | Kind::CheckboxGroup | Kind::ChipsSelector
         ) {
             let after = self
-                .view()
                 .item_named(name)
-                .map(Item::selected)
+                .map(|i| i.selected())
                 .unwrap_or_default();
             self.selection_actions(&item, &before, &after, effects);
         } else if matches!(kind, Kind::OptIn | Kind::DatePicker | Kind::CalendarPicker) {
@@ -598,8 +595,7 @@ impl Session {
     }
 
     fn attach(&mut self, name: &str, file: Result<Value, String>) {
-        let view = self.view();
-        let Some(item) = view.item_named(name).filter(|i| i.kind.is_picker()) else {
+        let Some(item) = self.item_named(name).filter(|i| i.kind.is_picker()) else {
             self.note(format!(
                 "ignored: no visible photo or document picker named `{name}`"
             ));
@@ -612,7 +608,7 @@ impl Session {
         self.snackbar = None;
         let refusal = match &file {
             Err(e) => Some(e.clone()),
-            Ok(f) => checks::FileRules::of(item).refuse_descriptor(f),
+            Ok(f) => checks::FileRules::of(&item).refuse_descriptor(f),
         };
         let file = match (refusal, file) {
             (None, Ok(file)) => file,

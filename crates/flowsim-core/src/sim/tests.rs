@@ -967,3 +967,254 @@ fn requests_follow_the_flow_after_a_rebase() {
     assert_eq!((r.version.as_str(), r.sign_flow_token), ("4.0", true));
     assert_eq!(r.payload()["version"], "4.0");
 }
+
+#[test]
+fn an_input_found_by_name_is_the_one_the_view_shows() {
+    // Every input of every screen of the bundled samples, with If branches both ways.
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../sample-flows");
+    let mut checked = 0;
+    for entry in std::fs::read_dir(dir).unwrap().map(Result::unwrap) {
+        let name = entry.file_name().to_string_lossy().to_string();
+        if !name.ends_with(".json") || name.matches('.').count() > 1 {
+            continue;
+        }
+        let text = std::fs::read_to_string(entry.path()).unwrap();
+        let flow = Arc::new(Flow::from_node(json::parse(&text).unwrap()));
+        for screen in &flow.screens {
+            let mut s = Session::new(Arc::clone(&flow), "tok");
+            s.update(Input::Start(Start::Navigate {
+                screen: Some(screen.id.clone()),
+                data: None,
+            }));
+            let names: Vec<&str> = screen
+                .all_components()
+                .iter()
+                .filter_map(|c| c.name())
+                .collect();
+            for ticked in [false, true] {
+                for name in &names {
+                    assert_eq!(
+                        s.item_named(name).as_ref(),
+                        s.view().item_named(name),
+                        "{name} on {} of {}",
+                        screen.id,
+                        entry.path().display()
+                    );
+                    checked += 1;
+                }
+                // Tick every OptIn, pick every first option: conditions change.
+                for item in s.view().items {
+                    if let Some(name) = &item.name {
+                        let value = match item.kind {
+                            Kind::OptIn => json!(ticked),
+                            _ => continue,
+                        };
+                        set(&mut s, name, value);
+                    }
+                }
+            }
+        }
+    }
+    assert!(checked > 50, "{checked} inputs checked");
+}
+
+/// Values the user could give an input of this kind: each one changes it, clears it, or
+/// drives an `If` or `visible` that reads it.
+fn values_for(item: &Item) -> Vec<Value> {
+    let ids: Vec<Value> = item
+        .list("data-source")
+        .iter()
+        .filter_map(|o| o.get("id").cloned())
+        .collect();
+    match item.kind {
+        Kind::TextInput | Kind::TextArea => {
+            vec![
+                json!("A"),
+                json!("Ada"),
+                json!("17"),
+                json!("18"),
+                json!(""),
+            ]
+        }
+        Kind::OptIn => vec![json!(true), json!(false)],
+        Kind::RadioButtonsGroup | Kind::Dropdown => {
+            let mut v = ids;
+            v.push(Value::Null);
+            v
+        }
+        Kind::CheckboxGroup | Kind::ChipsSelector => {
+            let mut v: Vec<Value> = (1..=ids.len()).map(|n| json!(ids[..n])).collect();
+            v.push(json!([]));
+            v
+        }
+        Kind::DatePicker => vec![json!("2025-03-14"), Value::Null],
+        Kind::CalendarPicker => vec![
+            json!("2025-03-14"),
+            json!({ "start-date": "2025-03-14", "end-date": "2025-03-16" }),
+            Value::Null,
+        ],
+        Kind::PhotoPicker | Kind::DocumentPicker => vec![json!([]), Value::Null],
+        _ => vec![json!("x")],
+    }
+}
+
+#[test]
+fn a_patched_view_is_the_view_made_afresh() {
+    // Every input of every screen of the bundled samples, given each of a few values in turn
+    // (so If branches, Switch cases and `visible` go both ways), after a submit's errors.
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../sample-flows");
+    let (mut patched, mut refused) = (0, 0);
+    for entry in std::fs::read_dir(dir).unwrap().map(Result::unwrap) {
+        let file = entry.file_name().to_string_lossy().to_string();
+        if !file.ends_with(".json") || file.matches('.').count() > 1 {
+            continue;
+        }
+        let text = std::fs::read_to_string(entry.path()).unwrap();
+        let flow = Arc::new(Flow::from_node(json::parse(&text).unwrap()));
+        for screen in &flow.screens {
+            let mut s = Session::new(Arc::clone(&flow), "tok");
+            s.update(Input::Start(Start::Navigate {
+                screen: Some(screen.id.clone()),
+                data: None,
+            }));
+            let names: Vec<&str> = screen
+                .all_components()
+                .iter()
+                .filter(|c| c.kind.is_some_and(Kind::is_input))
+                .filter_map(|c| c.name())
+                .collect();
+            if let Some(store) = s.stores.get_mut(&screen.id) {
+                for name in &names {
+                    store.errors.insert(name.to_string(), "Not valid".into());
+                }
+            }
+            for name in &names {
+                let shown = s.view().item_named(name).cloned();
+                let acts = shown.as_ref().is_some_and(|i| {
+                    !i.actions.is_empty()
+                        || (i.list("data-source").iter())
+                            .any(|o| o.keys().any(|k| k.starts_with("on-")))
+                });
+                for value in shown.as_ref().map_or(vec![json!("x")], values_for) {
+                    let mut view = s.view();
+                    set(&mut s, name, value.clone());
+                    let at = format!("{name} = {value} on {} of {file}", screen.id);
+                    if s.patch_view(&mut view, name) {
+                        assert_eq!(view, s.view(), "{at}");
+                        patched += 1;
+                    } else {
+                        assert!(acts || s.current() != Some(&screen.id), "{at}: refused");
+                        refused += 1;
+                    }
+                }
+            }
+        }
+    }
+    assert!(patched > 300, "{patched} patched, {refused} refused");
+}
+
+/// A screen whose texts, `If`, `visible`, Form messages, Footer and title read input `x`.
+fn reads_x() -> Value {
+    json!({
+        "version": "7.3",
+        "screens": [{
+            "id": "A", "title": "`'About ' ${form.x}`", "terminal": true,
+            "layout": { "type": "SingleColumnLayout", "children": [
+                { "type": "Form", "name": "f",
+                  "error-messages": { "y": "`'Not with ' ${form.x}`" },
+                  "children": [
+                    { "type": "TextInput", "name": "x", "label": "X", "error-message": "Required" },
+                    { "type": "TextInput", "name": "y", "label": "Y", "init-value": "Bo" }
+                  ] },
+                { "type": "TextBody", "text": "`'Hi ' ${form.x}`" },
+                { "type": "TextBody", "text": "${screen.A.form.x}" },
+                { "type": "TextCaption", "text": "${form.y}" },
+                { "type": "If", "condition": "${form.x} == 'more'",
+                  "then": [{ "type": "TextBody", "text": "More" }],
+                  "else": [{ "type": "TextBody", "text": "Less" }] },
+                { "type": "TextBody", "text": "Gone", "visible": "`${form.x} != 'hide'`" },
+                { "type": "Footer", "label": "`'Send ' ${form.x}`",
+                  "on-click-action": { "name": "complete", "payload": { "x": "${form.x}" } } }
+            ] }
+        }]
+    })
+}
+
+#[test]
+fn patching_remakes_what_reads_the_input() {
+    let mut s = started(reads_x());
+    s.stores
+        .get_mut("A")
+        .unwrap()
+        .errors
+        .insert("x".into(), "Too short".into());
+    for x in ["Ada", "more", "hide", "", "Ada"] {
+        let mut view = s.view();
+        set(&mut s, "x", json!(x));
+        assert!(s.patch_view(&mut view, "x"), "{x}");
+        assert_eq!(view, s.view(), "{x}");
+    }
+    let view = s.view();
+    let texts = view.texts();
+    for shown in [
+        "About Ada",
+        "Not with Ada",
+        "Hi Ada",
+        "Bo",
+        "Less",
+        "Gone",
+        "Send Ada",
+    ] {
+        assert!(texts.iter().any(|t| t == shown), "{shown} in {texts:?}");
+    }
+    assert_eq!(texts.iter().filter(|t| *t == "Ada").count(), 2, "{texts:?}");
+    let x = view.item_named("x").unwrap();
+    assert_eq!(
+        (x.value.clone(), x.error.clone()),
+        (Some(json!("Ada")), None)
+    );
+}
+
+#[test]
+fn a_set_that_runs_an_action_is_not_patched() {
+    let mut s = started(json!({
+        "version": "7.3",
+        "screens": [{
+            "id": "A", "terminal": true,
+            "data": { "picked": { "type": "string", "__example__": "none" } },
+            "layout": { "type": "SingleColumnLayout", "children": [
+                { "type": "TextBody", "text": "${data.picked}" },
+                { "type": "RadioButtonsGroup", "name": "r", "label": "R",
+                  "data-source": [{ "id": "a", "title": "A" }],
+                  "on-select-action": { "name": "update_data", "payload": { "picked": "${form.r}" } } },
+                { "type": "Dropdown", "name": "d", "label": "D",
+                  "data-source": [{ "id": "a", "title": "A",
+                    "on-select-action": { "name": "update_data", "payload": { "picked": "d" } } }] },
+                footer(json!({ "name": "complete", "payload": {} }))
+            ] }
+        }]
+    }));
+    for name in ["r", "d"] {
+        let mut view = s.view();
+        set(&mut s, name, json!("a"));
+        assert!(!s.patch_view(&mut view, name), "{name}");
+    }
+    assert_eq!(s.view().items[0].text("text").as_deref(), Some("d"));
+}
+
+#[test]
+fn a_view_of_another_screen_is_not_patched() {
+    let mut s = started(two_screens(
+        vec![
+            json!({ "type": "TextInput", "name": "x", "label": "X" }),
+            footer(nav("B", json!({}))),
+        ],
+        vec![json!({ "type": "TextInput", "name": "x", "label": "X" })],
+        json!({}),
+    ));
+    let mut view = s.view();
+    s.update(Input::Tap(Tap::Footer));
+    set(&mut s, "x", json!("Ada"));
+    assert!(!s.patch_view(&mut view, "x"));
+    assert_eq!(view.screen, "A");
+}

@@ -8,12 +8,12 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::flow::expr::{self, PropText, Ref, Scope, Store, Type};
 use crate::flow::json::{Node, Value};
 use crate::flow::model::Screen;
-use crate::flow::path::Path;
+use crate::flow::path::{At, Path};
 use crate::flow::spec::{ActionName, Allowed, Kind, NEXT_TYPES, Prop, Ty, URL_SCHEMES};
 
 pub(super) fn check(ctx: &mut Ctx) {
     for screen in &ctx.flow.screens {
-        for c in screen.all_components() {
+        for &c in ctx.components(screen) {
             let Some(kind) = c.kind else { continue };
             let spec = kind.spec();
             for m in &c.props {
@@ -268,7 +268,7 @@ fn payload_references(ctx: &mut Ctx, screen: &Screen, node: &Node, path: &Path) 
             }
         }
         Value::String(_) => {
-            references(ctx, screen, node, path, Place::Payload);
+            references(ctx, screen, node, &At::Path(path), Place::Payload);
         }
         _ => {}
     }
@@ -284,7 +284,7 @@ fn picker_ref<'a>(ctx: &Ctx<'a>, screen: &'a Screen, r: &Ref) -> bool {
         Scope::Screen(id) => ctx.flow.screen(id),
     };
     target.is_some_and(|s| {
-        s.all_components()
+        ctx.components(s)
             .iter()
             .any(|c| c.kind.is_some_and(Kind::is_picker) && c.name() == Some(r.path[0].as_str()))
     })
@@ -558,11 +558,12 @@ fn navigate_payload(ctx: &mut Ctx, screen: &Screen, target: &Screen, node: &Node
                 let t = references(
                     &mut Ctx {
                         flow: ctx.flow,
+                        components: ctx.components,
                         diags: Vec::new(),
                     },
                     screen,
                     &m.value,
-                    &p,
+                    &At::Path(&p),
                     Place::Payload,
                 );
                 let expected = schema_type(&field.schema);

@@ -9,7 +9,7 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::flow::expr::{self, PropText, Ref, Scope, Store, Type};
 use crate::flow::json::{Member, Node, Value};
 use crate::flow::model::{Component, Schema, Screen};
-use crate::flow::path::Path;
+use crate::flow::path::{At, Path};
 use crate::flow::spec::{Kind, Ty};
 use crate::flow::version::{Version, v};
 
@@ -23,11 +23,11 @@ pub(super) fn check(ctx: &mut Ctx) {
                 ctx,
                 screen,
                 title,
-                &screen.path.key("title"),
+                &At::Path(&screen.path.key("title")),
                 Place::Property(&[Type::String]),
             );
         }
-        for c in screen.all_components() {
+        for &c in ctx.components(screen) {
             component(ctx, screen, c);
         }
     }
@@ -38,7 +38,9 @@ pub(super) fn check(ctx: &mut Ctx) {
 
 fn data_model(ctx: &mut Ctx, screen: &Screen, data: &Node) {
     let path = screen.path.key("data");
-    for m in data.members() {
+    // The model's fields were made from these members, one each, in order: their schemas
+    // and examples are not made again here.
+    for (m, field) in data.members().iter().zip(&screen.data.fields) {
         let fpath = path.key(&m.key);
         if m.key == "required" {
             if !m.value.is_array() {
@@ -91,8 +93,8 @@ fn data_model(ctx: &mut Ctx, screen: &Screen, data: &Node) {
                     .help("add an `__example__` value: previews (and flowsim) show it when no real data is given"),
                 ),
                 Some(ex) => {
-                    let schema = Schema::from_node(&m.value);
-                    if !schema.accepts(&ex.value.to_json()) {
+                    let example = field.example.as_ref().expect("the model keeps examples");
+                    if !field.schema.accepts(example) {
                         ctx.push(Diagnostic::error(
                             Code::InvalidScreenData,
                             ex.value.span.clone(),
@@ -100,7 +102,7 @@ fn data_model(ctx: &mut Ctx, screen: &Screen, data: &Node) {
                             format!(
                                 "the `__example__` of `{}` does not match its declared type `{}`",
                                 m.key,
-                                schema.type_name()
+                                field.schema.type_name()
                             ),
                         ));
                     }
@@ -246,7 +248,7 @@ pub(super) fn resolve(
     screen: &Screen,
     r: &Ref,
     span: std::ops::Range<usize>,
-    path: &Path,
+    path: &At,
 ) -> Result<Type, Diagnostic> {
     let flow = ctx.flow;
     let target = match &r.scope {
@@ -367,7 +369,7 @@ pub(super) fn resolve(
         }
         Store::Form => {
             let name = &r.path[0];
-            let comps = target.all_components();
+            let comps = ctx.components(target);
             match comps
                 .iter()
                 .find(|c| c.kind.is_some_and(Kind::is_input) && c.name() == Some(name.as_str()))
@@ -456,7 +458,7 @@ pub(super) fn references(
     ctx: &mut Ctx,
     screen: &Screen,
     node: &Node,
-    path: &Path,
+    path: &At,
     place: Place,
 ) -> Option<Type> {
     let text = node.as_str()?;
@@ -584,7 +586,7 @@ fn with_store(ctx: &Ctx, screen: &Screen, text: &str) -> Option<String> {
     ["form", "data"].into_iter().find_map(|store| {
         let fixed = format!("${{screen.{id}.{store}.{rest}");
         let r = expr::parse_binding(&fixed)?;
-        resolve(ctx, screen, &r, 0..0, &Path::root())
+        resolve(ctx, screen, &r, 0..0, &At::Path(&Path::root()))
             .is_ok()
             .then_some(fixed)
     })
@@ -598,7 +600,7 @@ fn nested_type(
     node: &Node,
     text: &str,
     e: &expr::Expr,
-    path: &Path,
+    path: &At,
 ) -> (Type, Vec<Diagnostic>) {
     let found: Vec<Diagnostic> = expr::refs(e)
         .into_iter()
@@ -623,7 +625,7 @@ fn nested_type(
 }
 
 /// Literal text mixed with a `${…}` reference.
-fn mixed(ctx: &mut Ctx, node: &Node, path: &Path, place: Place) {
+fn mixed(ctx: &mut Ctx, node: &Node, path: &At, place: Place) {
     let version = ctx.flow.version;
     let combine = if version >= v(6, 0) {
         "a value is either all literal or one binding; to combine them write a backtick expression: `` `'Hello ' ${data.name}` ``"
@@ -679,7 +681,8 @@ fn component(ctx: &mut Ctx, screen: &Screen, c: &Component) {
         let Some(prop) = spec.prop(&m.key) else {
             continue;
         };
-        let path = c.path.key(&m.key);
+        let base = At::Path(&c.path);
+        let path = base.key(&m.key);
         match (kind, m.key.as_str()) {
             (Kind::If, "condition") => condition(ctx, screen, m, &path),
             (Kind::Switch, "value") => switch_value(ctx, screen, m, &path),
@@ -700,7 +703,7 @@ fn component(ctx: &mut Ctx, screen: &Screen, c: &Component) {
 
 /// `text` of TextBody, TextCaption and RichText: a string, or an array checked line by
 /// line (markdown lines may hold references; RichText lines must be static).
-fn text(ctx: &mut Ctx, screen: &Screen, kind: Kind, node: &Node, path: &Path) {
+fn text(ctx: &mut Ctx, screen: &Screen, kind: Kind, node: &Node, path: &At) {
     let rich = kind == Kind::RichText;
     match &node.value {
         Value::Array(lines) => {
@@ -726,7 +729,7 @@ fn text(ctx: &mut Ctx, screen: &Screen, kind: Kind, node: &Node, path: &Path) {
 
 /// References inside array and object literals (data-source items, list items, range
 /// objects, `init-values`), at any depth.
-fn nested_values(ctx: &mut Ctx, screen: &Screen, node: &Node, path: &Path) {
+fn nested_values(ctx: &mut Ctx, screen: &Screen, node: &Node, path: &At) {
     match &node.value {
         Value::Array(items) => {
             for (i, item) in items.iter().enumerate() {
@@ -756,7 +759,7 @@ fn bound_items(
     c: &Component,
     m: &Member,
     prop: &crate::flow::spec::Prop,
-    path: &Path,
+    path: &At,
 ) {
     let Some(text) = m.value.as_str() else { return };
     let PropText::Binding(r) = expr::classify(text) else {
@@ -796,7 +799,7 @@ fn bound_items(
                     format!(
                         "data model schema is invalid: items of `{}` bound to {} `{}` are missing schema for `{}`",
                         r.path.join("."),
-                        c.type_name.as_deref().unwrap_or("the component"),
+                        c.type_name().unwrap_or("the component"),
                         m.key,
                         f.name
                     ),
@@ -807,7 +810,7 @@ fn bound_items(
     }
 }
 
-fn condition(ctx: &mut Ctx, screen: &Screen, m: &Member, path: &Path) {
+fn condition(ctx: &mut Ctx, screen: &Screen, m: &Member, path: &At) {
     let Some(text) = m.value.as_str() else { return };
     let node = &m.value;
     if text.trim().starts_with('`') {
@@ -855,7 +858,7 @@ fn condition(ctx: &mut Ctx, screen: &Screen, m: &Member, path: &Path) {
     }
 }
 
-fn switch_value(ctx: &mut Ctx, screen: &Screen, m: &Member, path: &Path) {
+fn switch_value(ctx: &mut Ctx, screen: &Screen, m: &Member, path: &At) {
     let Some(text) = m.value.as_str() else { return };
     if let PropText::Binding(_) | PropText::Invalid(_) = expr::classify(text) {
         references(ctx, screen, &m.value, path, Place::Property(&[]));

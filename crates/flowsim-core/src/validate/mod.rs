@@ -13,7 +13,7 @@ mod screens;
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::flow::json;
-use crate::flow::model::Flow;
+use crate::flow::model::{Component, Flow, Screen};
 use crate::flow::path::Path;
 use crate::flow::source::Source;
 
@@ -108,8 +108,11 @@ pub fn check(source: &Source) -> Checked {
 /// Runs every rule family over a flow. Errors come first, then warnings, each in source
 /// order.
 pub fn validate(flow: &Flow) -> Vec<Diagnostic> {
+    let components: Vec<Vec<&Component>> =
+        flow.screens.iter().map(Screen::all_components).collect();
     let mut ctx = Ctx {
         flow,
+        components: &components,
         diags: Vec::new(),
     };
     document::check(&mut ctx);
@@ -133,12 +136,20 @@ pub fn validate(flow: &Flow) -> Vec<Diagnostic> {
 /// Shared state of one validation run.
 pub(crate) struct Ctx<'a> {
     pub flow: &'a Flow,
+    /// Every screen's components, nested ones included ([`Screen::all_components`]), by
+    /// screen index: the rules ask for them often, so the tree is walked once.
+    components: &'a [Vec<&'a Component>],
     pub diags: Vec<Diagnostic>,
 }
 
-impl Ctx<'_> {
+impl<'a> Ctx<'a> {
     pub fn push(&mut self, d: Diagnostic) {
         self.diags.push(d);
+    }
+
+    /// The components of a screen of this flow, depth first, including all branches.
+    pub fn components(&self, screen: &Screen) -> &'a [&'a Component] {
+        &self.components[screen.index]
     }
 }
 

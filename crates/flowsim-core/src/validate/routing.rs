@@ -131,8 +131,9 @@ pub(super) fn check(ctx: &mut Ctx) {
             }
             let forward: Vec<(String, String)> = flow
                 .edges()
-                .into_iter()
+                .iter()
                 .filter(|(a, b)| !backward(flow, model, a, b))
+                .cloned()
                 .collect();
             if let Some(cycle) = find_cycle(&forward) {
                 ctx.push(
@@ -159,8 +160,9 @@ pub(super) fn check(ctx: &mut Ctx) {
 
     let edges: Vec<(String, String)> = flow
         .edges()
-        .into_iter()
+        .iter()
         .filter(|(a, b)| a != b && ids.contains(a.as_str()) && ids.contains(b.as_str()))
+        .cloned()
         .collect();
     let entries = flow.entry_screens();
     if entries.is_empty() {
@@ -234,8 +236,8 @@ pub(super) fn check(ctx: &mut Ctx) {
 fn navigate_branches(ctx: &mut Ctx, screen: &Screen) {
     let mut targets: Vec<String> = Vec::new();
     let mut first_over: Option<(Span, Path)> = None;
-    for c in screen.all_components() {
-        c.for_each_action(&mut |path, action| {
+    for c in ctx.components(screen) {
+        c.for_each_action(&mut |trigger, action| {
             if action.get("name").and_then(Node::as_str) != Some("navigate") {
                 return;
             }
@@ -248,7 +250,7 @@ fn navigate_branches(ctx: &mut Ctx, screen: &Screen) {
             }
             targets.push(to.to_string());
             if targets.len() == MAX_BRANCHES + 1 {
-                first_over = Some((name.span.clone(), path.key("next").key("name")));
+                first_over = Some((name.span.clone(), trigger.path().key("next").key("name")));
             }
         });
     }

@@ -7,7 +7,7 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::flow::expr::{self, PropText};
 use crate::flow::json::{Member, Node, Span, Value};
 use crate::flow::model::{Children, Component};
-use crate::flow::path::Path;
+use crate::flow::path::{At, Path};
 use crate::flow::spec::{self, Kind, Prop, Ty};
 use crate::flow::version::v;
 
@@ -25,7 +25,7 @@ fn component(ctx: &mut Ctx, c: &Component, in_form: bool) {
         .member("type")
         .map_or(c.span.clone(), |m| m.value.span.clone());
     let Some(kind) = c.kind else {
-        match (&c.type_name, c.member("type")) {
+        match (c.type_name(), c.member("type")) {
             (_, None) if c.props.is_empty() && !matches!(c.children, Children::None) => {}
             (_, None) => ctx.push(if c.props.is_empty() {
                 Diagnostic::error(
@@ -80,7 +80,15 @@ fn component(ctx: &mut Ctx, c: &Component, in_form: bool) {
         );
     }
     let members: Vec<&Member> = c.props.iter().filter(|m| m.key != "type").collect();
-    props(ctx, spec.name, &members, spec.props, &c.path, None, in_form);
+    props(
+        ctx,
+        spec.name,
+        &members,
+        spec.props,
+        &At::Path(&c.path),
+        None,
+        in_form,
+    );
     for prop in spec.props.iter().filter(|p| p.is_required(version)) {
         if !c.has_member(prop.name) && !members.iter().any(|m| m.key == prop.name) {
             ctx.push(
@@ -112,7 +120,7 @@ fn props(
     owner: &str,
     members: &[&Member],
     table: &'static [Prop],
-    path: &Path,
+    path: &At,
     required_anchor: Option<&Span>,
     in_form: bool,
 ) {
@@ -180,7 +188,7 @@ fn props(
     }
 }
 
-fn value(ctx: &mut Ctx, owner: &str, prop: &Prop, node: &Node, path: &Path) {
+fn value(ctx: &mut Ctx, owner: &str, prop: &Prop, node: &Node, path: &At) {
     let version = ctx.flow.version;
     if prop.name == "condition" {
         if node.as_str().is_none() {
@@ -470,7 +478,7 @@ fn is_binding(node: &Node) -> bool {
         .is_some_and(|s| !matches!(expr::classify(s), PropText::Literal))
 }
 
-fn string(ctx: &mut Ctx, owner: &str, prop: &Prop, node: &Node, s: &str, path: &Path) {
+fn string(ctx: &mut Ctx, owner: &str, prop: &Prop, node: &Node, s: &str, path: &At) {
     let version = ctx.flow.version;
     let is_text = prop.name == "text";
     if s.is_empty() && (version >= v(6, 0) || is_text) {
@@ -501,7 +509,7 @@ fn string(ctx: &mut Ctx, owner: &str, prop: &Prop, node: &Node, s: &str, path: &
     }
 }
 
-fn blank(node: &Node, path: &Path) -> Diagnostic {
+fn blank(node: &Node, path: &dyn std::fmt::Display) -> Diagnostic {
     Diagnostic::error(
         Code::PatternMismatch,
         node.span.clone(),
@@ -515,7 +523,7 @@ fn too_long(
     owner: &str,
     prop: &Prop,
     node: &Node,
-    path: &Path,
+    path: &At,
     count: usize,
     max: usize,
 ) -> Diagnostic {

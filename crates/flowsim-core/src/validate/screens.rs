@@ -294,18 +294,10 @@ fn check_layout(ctx: &mut Ctx, screen: &Screen) {
     }
 }
 
-/// Footers of a screen, counting every branch.
-fn footers(screen: &Screen) -> Vec<&Component> {
-    screen
-        .all_components()
-        .into_iter()
-        .filter(|c| c.kind == Some(Kind::Footer))
-        .collect()
-}
-
 fn check_terminal(ctx: &mut Ctx, screen: &Screen) {
     let terminal = screen.is_terminal();
-    if terminal && footers(screen).is_empty() {
+    let all = ctx.components(screen);
+    if terminal && !all.iter().any(|c| c.kind == Some(Kind::Footer)) {
         ctx.push(
             Diagnostic::error(
                 Code::MissingFooterOnTerminalScreen,
@@ -343,12 +335,7 @@ fn check_terminal(ctx: &mut Ctx, screen: &Screen) {
             .help("remove it: without an endpoint, Back restores the previous screen as it was"),
         );
     }
-    if terminal
-        && screen
-            .all_components()
-            .iter()
-            .any(|c| c.kind == Some(Kind::NavigationList))
-    {
+    if terminal && all.iter().any(|c| c.kind == Some(Kind::NavigationList)) {
         ctx.push(Diagnostic::error(
             Code::InvalidComponentPlacement,
             screen.id_span.clone(),
@@ -391,7 +378,7 @@ fn check_flow_terminals(ctx: &mut Ctx) {
 }
 
 fn check_counts(ctx: &mut Ctx, screen: &Screen) {
-    let all = screen.all_components();
+    let all = ctx.components(screen);
     if all.len() > MAX_COMPONENTS {
         ctx.push(Diagnostic::error(
             Code::MaxAllowedComponentsPerScreen,
@@ -405,7 +392,7 @@ fn check_counts(ctx: &mut Ctx, screen: &Screen) {
         ).help("split the screen in two"));
     }
     let mut counts: Vec<(Kind, Vec<&Component>)> = Vec::new();
-    for c in &all {
+    for c in all {
         if let Some(kind) = c.kind {
             match counts.iter_mut().find(|(k, _)| *k == kind) {
                 Some((_, list)) => list.push(c),
@@ -492,7 +479,7 @@ fn check_carousels_per_flow(ctx: &mut Ctx) {
         .flow
         .screens
         .iter()
-        .flat_map(|s| s.all_components())
+        .flat_map(|s| ctx.components(s).iter().copied())
         .filter(|c| c.kind == Some(Kind::ImageCarousel))
         .collect();
     if carousels.len() > 3 {
@@ -510,7 +497,7 @@ fn check_carousels_per_flow(ctx: &mut Ctx) {
 
 fn check_names(ctx: &mut Ctx, screen: &Screen) {
     let mut seen: HashMap<&str, &Component> = HashMap::new();
-    for c in screen.all_components() {
+    for &c in ctx.components(screen) {
         let Some(kind) = c.kind else { continue };
         if !kind.is_input() && kind != Kind::NavigationList {
             continue;
@@ -542,10 +529,8 @@ fn check_names(ctx: &mut Ctx, screen: &Screen) {
 
 fn check_forms(ctx: &mut Ctx, screen: &Screen) {
     let version = ctx.flow.version;
-    let has_form = screen
-        .all_components()
-        .iter()
-        .any(|c| c.kind == Some(Kind::Form));
+    let all = ctx.components(screen);
+    let has_form = all.iter().any(|c| c.kind == Some(Kind::Form));
     // Inputs outside any Form.
     let mut outside = Vec::new();
     for c in screen.children() {
@@ -576,11 +561,7 @@ fn check_forms(ctx: &mut Ctx, screen: &Screen) {
         }
     }
     // Form-level checks.
-    for form in screen
-        .all_components()
-        .into_iter()
-        .filter(|c| c.kind == Some(Kind::Form))
-    {
+    for form in all.iter().filter(|c| c.kind == Some(Kind::Form)) {
         let mut inner = Vec::new();
         if let Children::List(list) = &form.children {
             for c in list {
@@ -625,7 +606,7 @@ fn check_forms(ctx: &mut Ctx, screen: &Screen) {
                         format!(
                             "`{}` is a {}; pickers cannot be initialised",
                             m.key,
-                            t.type_name.as_deref().unwrap_or("picker")
+                            t.type_name().unwrap_or("picker")
                         ),
                     )),
                     Some(_) => {}
@@ -793,7 +774,7 @@ fn check_containers(ctx: &mut Ctx, c: &Component, depth: usize) {
 
 fn check_placement(ctx: &mut Ctx, screen: &Screen) {
     let version = ctx.flow.version;
-    let all = screen.all_components();
+    let all = ctx.components(screen);
     let kinds: Vec<Kind> = all.iter().filter_map(|c| c.kind).collect();
     if let Some(rich) = all.iter().find(|c| c.kind == Some(Kind::RichText)) {
         let others = kinds
@@ -836,8 +817,8 @@ fn check_sensitive(ctx: &mut Ctx, screen: &Screen) {
     let Some(node) = screen.get("sensitive") else {
         return;
     };
-    let names: Vec<&str> = screen
-        .all_components()
+    let names: Vec<&str> = ctx
+        .components(screen)
         .iter()
         .filter_map(|c| c.name())
         .collect();
