@@ -968,24 +968,39 @@ fn requests_follow_the_flow_after_a_rebase() {
     assert_eq!(r.payload()["version"], "4.0");
 }
 
-#[test]
-fn an_input_found_by_name_is_the_one_the_view_shows() {
-    // Every input of every screen of the bundled samples, with If branches both ways.
+/// The bundled sample flows (not their scenarios or mocks), with their paths.
+fn sample_flows() -> Vec<(std::path::PathBuf, Arc<Flow>)> {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../sample-flows");
-    let mut checked = 0;
+    let mut flows = Vec::new();
     for entry in std::fs::read_dir(dir).unwrap().map(Result::unwrap) {
-        let name = entry.file_name().to_string_lossy().to_string();
-        if !name.ends_with(".json") || name.matches('.').count() > 1 {
+        let file = entry.file_name().to_string_lossy().to_string();
+        if !file.ends_with(".json") || file.matches('.').count() > 1 {
             continue;
         }
         let text = std::fs::read_to_string(entry.path()).unwrap();
         let flow = Arc::new(Flow::from_node(json::parse(&text).unwrap()));
+        flows.push((entry.path(), flow));
+    }
+    flows
+}
+
+/// A session started at `screen`.
+fn session_at(flow: &Arc<Flow>, screen: &str) -> Session {
+    let mut s = Session::new(Arc::clone(flow), "tok");
+    s.update(Input::Start(Start::Navigate {
+        screen: Some(screen.to_string()),
+        data: None,
+    }));
+    s
+}
+
+#[test]
+fn an_input_found_by_name_is_the_one_the_view_shows() {
+    // Every input of every screen of the bundled samples, with If branches both ways.
+    let mut checked = 0;
+    for (path, flow) in sample_flows() {
         for screen in &flow.screens {
-            let mut s = Session::new(Arc::clone(&flow), "tok");
-            s.update(Input::Start(Start::Navigate {
-                screen: Some(screen.id.clone()),
-                data: None,
-            }));
+            let mut s = session_at(&flow, &screen.id);
             let names: Vec<&str> = screen
                 .all_components()
                 .iter()
@@ -998,7 +1013,7 @@ fn an_input_found_by_name_is_the_one_the_view_shows() {
                         s.view().item_named(name),
                         "{name} on {} of {}",
                         screen.id,
-                        entry.path().display()
+                        path.display()
                     );
                     checked += 1;
                 }
@@ -1062,21 +1077,10 @@ fn values_for(item: &Item) -> Vec<Value> {
 fn a_patched_view_is_the_view_made_afresh() {
     // Every input of every screen of the bundled samples, given each of a few values in turn
     // (so If branches, Switch cases and `visible` go both ways), after a submit's errors.
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../sample-flows");
     let (mut patched, mut refused) = (0, 0);
-    for entry in std::fs::read_dir(dir).unwrap().map(Result::unwrap) {
-        let file = entry.file_name().to_string_lossy().to_string();
-        if !file.ends_with(".json") || file.matches('.').count() > 1 {
-            continue;
-        }
-        let text = std::fs::read_to_string(entry.path()).unwrap();
-        let flow = Arc::new(Flow::from_node(json::parse(&text).unwrap()));
+    for (path, flow) in sample_flows() {
         for screen in &flow.screens {
-            let mut s = Session::new(Arc::clone(&flow), "tok");
-            s.update(Input::Start(Start::Navigate {
-                screen: Some(screen.id.clone()),
-                data: None,
-            }));
+            let mut s = session_at(&flow, &screen.id);
             let names: Vec<&str> = screen
                 .all_components()
                 .iter()
@@ -1098,7 +1102,7 @@ fn a_patched_view_is_the_view_made_afresh() {
                 for value in shown.as_ref().map_or(vec![json!("x")], values_for) {
                     let mut view = s.view();
                     set(&mut s, name, value.clone());
-                    let at = format!("{name} = {value} on {} of {file}", screen.id);
+                    let at = format!("{name} = {value} on {} of {}", screen.id, path.display());
                     if s.patch_view(&mut view, name) {
                         assert_eq!(view, s.view(), "{at}");
                         patched += 1;
