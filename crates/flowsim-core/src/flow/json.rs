@@ -23,7 +23,7 @@ pub type Span = Range<usize>;
 /// A JSON value with its source span.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Node {
-    pub span: Span,
+    span: Span,
     pub value: Value,
 }
 
@@ -44,8 +44,24 @@ pub enum Value {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Member {
     pub key: CompactString,
-    pub key_span: Span,
+    key_span: Span,
     pub value: Node,
+}
+
+impl Member {
+    /// A member whose key, quotes included, is at `key_span`.
+    pub fn new(key: CompactString, key_span: Span, value: Node) -> Self {
+        Member {
+            key,
+            key_span,
+            value,
+        }
+    }
+
+    /// The span of the key, quotes included.
+    pub fn key_span(&self) -> Span {
+        self.key_span.clone()
+    }
 }
 
 /// A JSON syntax error.
@@ -93,10 +109,10 @@ fn parse_with_ast(text: &str) -> Result<Node, SyntaxError> {
 
 fn convert(value: ast::Value<'_>) -> Result<Node, SyntaxError> {
     Ok(match value {
-        ast::Value::StringLit(s) => Node {
-            span: s.range.start..s.range.end,
-            value: Value::String(s.value.as_ref().into()),
-        },
+        ast::Value::StringLit(s) => Node::new(
+            s.range.start..s.range.end,
+            Value::String(s.value.as_ref().into()),
+        ),
         ast::Value::NumberLit(n) => {
             let span = n.range.start..n.range.end;
             let number = n
@@ -106,28 +122,19 @@ fn convert(value: ast::Value<'_>) -> Result<Node, SyntaxError> {
                     span: span.clone(),
                     message: format!("`{}` is not a number JSON can represent", n.value),
                 })?;
-            Node {
-                span,
-                value: Value::Number(number),
-            }
+            Node::new(span, Value::Number(number))
         }
-        ast::Value::BooleanLit(b) => Node {
-            span: b.range.start..b.range.end,
-            value: Value::Bool(b.value),
-        },
-        ast::Value::NullKeyword(n) => Node {
-            span: n.range.start..n.range.end,
-            value: Value::Null,
-        },
-        ast::Value::Array(a) => Node {
-            span: a.range.start..a.range.end,
-            value: Value::Array(
+        ast::Value::BooleanLit(b) => Node::new(b.range.start..b.range.end, Value::Bool(b.value)),
+        ast::Value::NullKeyword(n) => Node::new(n.range.start..n.range.end, Value::Null),
+        ast::Value::Array(a) => Node::new(
+            a.range.start..a.range.end,
+            Value::Array(
                 a.elements
                     .into_iter()
                     .map(convert)
                     .collect::<Result<_, _>>()?,
             ),
-        },
+        ),
         ast::Value::Object(o) => {
             let span = o.range.start..o.range.end;
             let mut members = Vec::with_capacity(o.properties.len());
@@ -138,21 +145,24 @@ fn convert(value: ast::Value<'_>) -> Result<Node, SyntaxError> {
                     }
                     ast::ObjectPropName::Word(w) => (w.value.into(), w.range.start..w.range.end),
                 };
-                members.push(Member {
-                    key,
-                    key_span,
-                    value: convert(prop.value)?,
-                });
+                members.push(Member::new(key, key_span, convert(prop.value)?));
             }
-            Node {
-                span,
-                value: Value::Object(members.into()),
-            }
+            Node::new(span, Value::Object(members.into()))
         }
     })
 }
 
 impl Node {
+    /// A node for `value` found at `span`.
+    pub fn new(span: Span, value: Value) -> Self {
+        Node { span, value }
+    }
+
+    /// The byte range of the value in the source text.
+    pub fn span(&self) -> Span {
+        self.span.clone()
+    }
+
     /// The member `key` of an object node (the first one, if the key is repeated).
     pub fn get(&self, key: &str) -> Option<&Node> {
         self.member(key).map(|m| &m.value)
@@ -250,10 +260,19 @@ mod tests {
         let text = r#"{ "a": [1, "x"], "b": true }"#;
         let node = parse(text).unwrap();
         let a = node.member("a").unwrap();
-        assert_eq!(&text[a.key_span.clone()], "\"a\"");
-        assert_eq!(&text[a.value.span.clone()], "[1, \"x\"]");
-        assert_eq!(&text[a.value.items()[1].span.clone()], "\"x\"");
+        assert_eq!(&text[a.key_span()], "\"a\"");
+        assert_eq!(&text[a.value.span()], "[1, \"x\"]");
+        assert_eq!(&text[a.value.items()[1].span()], "\"x\"");
         assert_eq!(node.get("b").unwrap().as_bool(), Some(true));
+    }
+
+    #[test]
+    fn stored_spans_read_back_as_given() {
+        let node = Node::new(3..17, Value::Null);
+        assert_eq!(node.span(), 3..17);
+        assert_eq!(format!("{node:?}"), "Node { span: 3..17, value: Null }");
+        let member = Member::new("k".into(), 1..4, node);
+        assert_eq!(member.key_span(), 1..4);
     }
 
     #[test]
