@@ -20,12 +20,54 @@ mod direct;
 /// Byte range into the source text.
 pub type Span = Range<usize>;
 
+/// A [`Span`] as the tree stores it: two `u32` offsets, 8 bytes rather than 16, which
+/// makes a [`Node`] 32 bytes and a [`Member`] 64 — on a large flow the tree is most of the
+/// heap. Only [`Node`] and [`Member`] hold one; everything else sees a [`Span`].
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Offsets {
+    start: u32,
+    end: u32,
+}
+
+impl Offsets {
+    /// Offsets past `u32::MAX` saturate. The offsets are byte offsets into the text parsed,
+    /// and the texts flowsim parses are flow files read by its loader, which refuses any
+    /// over [`MAX_FLOW_BYTES`](crate::validate::MAX_FLOW_BYTES) (10 MiB) before reading it
+    /// whole, or small bundled samples: every offset fits in a `u32` with room to spare.
+    /// Should a text past 4 GiB ever be parsed anyway, its late spans would point at byte
+    /// 4 GiB: wrong, but still an in-bounds range with `start <= end` (both ends are
+    /// clipped alike), never a panic or a wrapped, out-of-order offset.
+    fn new(span: Span) -> Self {
+        let clip = |offset: usize| u32::try_from(offset).unwrap_or(u32::MAX);
+        Offsets {
+            start: clip(span.start),
+            end: clip(span.end),
+        }
+    }
+
+    fn get(self) -> Span {
+        // u32 to usize is lossless on every target flowsim builds for (32 and 64 bits).
+        self.start as usize..self.end as usize
+    }
+}
+
+/// Shown as the [`Span`] it stands for, `start..end`.
+impl std::fmt::Debug for Offsets {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.get().fmt(f)
+    }
+}
+
 /// A JSON value with its source span.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Node {
-    span: Span,
+    span: Offsets,
     pub value: Value,
 }
+
+// The sizes the compact spans are for; a change here shows on the heap of every large flow.
+const _: () = assert!(std::mem::size_of::<Node>() == 32);
+const _: () = assert!(std::mem::size_of::<Member>() == 64);
 
 /// The value of a [`Node`].
 #[derive(Debug, Clone, PartialEq)]
@@ -44,23 +86,24 @@ pub enum Value {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Member {
     pub key: CompactString,
-    key_span: Span,
+    key_span: Offsets,
     pub value: Node,
 }
 
 impl Member {
-    /// A member whose key, quotes included, is at `key_span`.
+    /// A member whose key, quotes included, is at `key_span`. Spans are stored as `u32`
+    /// offsets: any past 4 GiB, beyond what flowsim reads, are clipped there.
     pub fn new(key: CompactString, key_span: Span, value: Node) -> Self {
         Member {
             key,
-            key_span,
+            key_span: Offsets::new(key_span),
             value,
         }
     }
 
     /// The span of the key, quotes included.
     pub fn key_span(&self) -> Span {
-        self.key_span.clone()
+        self.key_span.get()
     }
 }
 
@@ -153,14 +196,18 @@ fn convert(value: ast::Value<'_>) -> Result<Node, SyntaxError> {
 }
 
 impl Node {
-    /// A node for `value` found at `span`.
+    /// A node for `value` found at `span`. Spans are stored as `u32` offsets: any past
+    /// 4 GiB, beyond what flowsim reads, are clipped there.
     pub fn new(span: Span, value: Value) -> Self {
-        Node { span, value }
+        Node {
+            span: Offsets::new(span),
+            value,
+        }
     }
 
     /// The byte range of the value in the source text.
     pub fn span(&self) -> Span {
-        self.span.clone()
+        self.span.get()
     }
 
     /// The member `key` of an object node (the first one, if the key is repeated).
@@ -267,12 +314,19 @@ mod tests {
     }
 
     #[test]
-    fn stored_spans_read_back_as_given() {
+    fn stored_spans_read_back_as_given_and_saturate_past_u32() {
         let node = Node::new(3..17, Value::Null);
         assert_eq!(node.span(), 3..17);
         assert_eq!(format!("{node:?}"), "Node { span: 3..17, value: Null }");
         let member = Member::new("k".into(), 1..4, node);
         assert_eq!(member.key_span(), 1..4);
+        #[cfg(target_pointer_width = "64")]
+        {
+            let far = u32::MAX as usize + 10;
+            assert_eq!(Node::new(5..far, Value::Null).span(), 5..u32::MAX as usize);
+            let clipped = Node::new(far..far + 1, Value::Null).span();
+            assert_eq!(clipped, u32::MAX as usize..u32::MAX as usize);
+        }
     }
 
     #[test]
