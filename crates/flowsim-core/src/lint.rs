@@ -212,7 +212,7 @@ fn unused_inputs(flow: &Flow, out: &mut Vec<Diagnostic>) {
             }
             let span = c
                 .member("name")
-                .map_or_else(|| c.anchor(), |m| m.value.span.clone());
+                .map_or_else(|| c.anchor(), |m| m.value.span());
             out.push(
                 Diagnostic::warning(
                     UNUSED_INPUT,
@@ -374,7 +374,7 @@ fn hidden_required(screen: &Screen, out: &mut Vec<Diagnostic>) {
         {
             let (span, path, how) = match visible {
                 Some(v) => (
-                    v.span.clone(),
+                    v.span(),
                     c.path.key("visible"),
                     "its `visible` can hide it".to_string(),
                 ),
@@ -441,7 +441,7 @@ fn alt_text(screen: &Screen, out: &mut Vec<Diagnostic>) {
                     for (i, img) in images.items().iter().enumerate() {
                         if img.is_object() && missing(img) {
                             push(
-                                img.span.clone(),
+                                img.span(),
                                 c.path.key("images").index(i),
                                 format!("picture {} of an ImageCarousel", i + 1),
                             );
@@ -454,7 +454,7 @@ fn alt_text(screen: &Screen, out: &mut Vec<Diagnostic>) {
                     for (i, item) in items.items().iter().enumerate() {
                         if item.get("image").is_some() && missing(item) {
                             push(
-                                item.span.clone(),
+                                item.span(),
                                 c.path.key("data-source").index(i),
                                 format!(
                                     "the picture of option {} of a {}",
@@ -491,7 +491,7 @@ fn layout(flow: &Arc<Flow>, screen: &Screen, phone: &dyn Phone, out: &mut Vec<Di
     if let Some(title) = screen.title() {
         texts.push((
             view.title.clone(),
-            title.span.clone(),
+            title.span(),
             screen.path.key("title"),
             "the title".into(),
         ));
@@ -511,7 +511,7 @@ fn layout(flow: &Arc<Flow>, screen: &Screen, phone: &dyn Phone, out: &mut Vec<Di
         let Some(m) = c.member("label") else { continue };
         texts.push((
             label,
-            m.value.span.clone(),
+            m.value.span(),
             c.path.key("label"),
             format!("the label of {}", item.kind.name()),
         ));
@@ -610,8 +610,8 @@ fn version(flow: &Flow, out: &mut Vec<Diagnostic>) {
         ),
     };
     out.push(
-        Diagnostic::warning(FROZEN_VERSION, member.value.span.clone(), &path, message).help(
-            format!("migrate to \"{NEWEST}\" (`flowsim diff` shows what the move changes)"),
-        ),
+        Diagnostic::warning(FROZEN_VERSION, member.value.span(), &path, message).help(format!(
+            "migrate to \"{NEWEST}\" (`flowsim diff` shows what the move changes)"
+        )),
     );
 }

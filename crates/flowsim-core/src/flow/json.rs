@@ -20,12 +20,54 @@ mod direct;
 /// Byte range into the source text.
 pub type Span = Range<usize>;
 
+/// A [`Span`] as the tree stores it: two `u32` offsets, 8 bytes rather than 16, which
+/// makes a [`Node`] 32 bytes and a [`Member`] 64 — on a large flow the tree is most of the
+/// heap. Only [`Node`] and [`Member`] hold one; everything else sees a [`Span`].
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Offsets {
+    start: u32,
+    end: u32,
+}
+
+impl Offsets {
+    /// Offsets past `u32::MAX` saturate. The offsets are byte offsets into the text parsed,
+    /// and the texts flowsim parses are flow files read by its loader, which refuses any
+    /// over [`MAX_FLOW_BYTES`](crate::validate::MAX_FLOW_BYTES) (10 MiB) before reading it
+    /// whole, or small bundled samples: every offset fits in a `u32` with room to spare.
+    /// Should a text past 4 GiB ever be parsed anyway, its late spans would point at byte
+    /// 4 GiB: wrong, but still an in-bounds range with `start <= end` (both ends are
+    /// clipped alike), never a panic or a wrapped, out-of-order offset.
+    fn new(span: Span) -> Self {
+        let clip = |offset: usize| u32::try_from(offset).unwrap_or(u32::MAX);
+        Offsets {
+            start: clip(span.start),
+            end: clip(span.end),
+        }
+    }
+
+    fn get(self) -> Span {
+        // u32 to usize is lossless on every target flowsim builds for (32 and 64 bits).
+        self.start as usize..self.end as usize
+    }
+}
+
+/// Shown as the [`Span`] it stands for, `start..end`.
+impl std::fmt::Debug for Offsets {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.get().fmt(f)
+    }
+}
+
 /// A JSON value with its source span.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Node {
-    pub span: Span,
+    span: Offsets,
     pub value: Value,
 }
+
+// The sizes the compact spans are for; a change here shows on the heap of every large flow.
+const _: () = assert!(std::mem::size_of::<Node>() == 32);
+const _: () = assert!(std::mem::size_of::<Member>() == 64);
 
 /// The value of a [`Node`].
 #[derive(Debug, Clone, PartialEq)]
@@ -44,8 +86,25 @@ pub enum Value {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Member {
     pub key: CompactString,
-    pub key_span: Span,
+    key_span: Offsets,
     pub value: Node,
+}
+
+impl Member {
+    /// A member whose key, quotes included, is at `key_span`. Spans are stored as `u32`
+    /// offsets: any past 4 GiB, beyond what flowsim reads, are clipped there.
+    pub fn new(key: CompactString, key_span: Span, value: Node) -> Self {
+        Member {
+            key,
+            key_span: Offsets::new(key_span),
+            value,
+        }
+    }
+
+    /// The span of the key, quotes included.
+    pub fn key_span(&self) -> Span {
+        self.key_span.get()
+    }
 }
 
 /// A JSON syntax error.
@@ -93,10 +152,10 @@ fn parse_with_ast(text: &str) -> Result<Node, SyntaxError> {
 
 fn convert(value: ast::Value<'_>) -> Result<Node, SyntaxError> {
     Ok(match value {
-        ast::Value::StringLit(s) => Node {
-            span: s.range.start..s.range.end,
-            value: Value::String(s.value.as_ref().into()),
-        },
+        ast::Value::StringLit(s) => Node::new(
+            s.range.start..s.range.end,
+            Value::String(s.value.as_ref().into()),
+        ),
         ast::Value::NumberLit(n) => {
             let span = n.range.start..n.range.end;
             let number = n
@@ -106,28 +165,19 @@ fn convert(value: ast::Value<'_>) -> Result<Node, SyntaxError> {
                     span: span.clone(),
                     message: format!("`{}` is not a number JSON can represent", n.value),
                 })?;
-            Node {
-                span,
-                value: Value::Number(number),
-            }
+            Node::new(span, Value::Number(number))
         }
-        ast::Value::BooleanLit(b) => Node {
-            span: b.range.start..b.range.end,
-            value: Value::Bool(b.value),
-        },
-        ast::Value::NullKeyword(n) => Node {
-            span: n.range.start..n.range.end,
-            value: Value::Null,
-        },
-        ast::Value::Array(a) => Node {
-            span: a.range.start..a.range.end,
-            value: Value::Array(
+        ast::Value::BooleanLit(b) => Node::new(b.range.start..b.range.end, Value::Bool(b.value)),
+        ast::Value::NullKeyword(n) => Node::new(n.range.start..n.range.end, Value::Null),
+        ast::Value::Array(a) => Node::new(
+            a.range.start..a.range.end,
+            Value::Array(
                 a.elements
                     .into_iter()
                     .map(convert)
                     .collect::<Result<_, _>>()?,
             ),
-        },
+        ),
         ast::Value::Object(o) => {
             let span = o.range.start..o.range.end;
             let mut members = Vec::with_capacity(o.properties.len());
@@ -138,21 +188,28 @@ fn convert(value: ast::Value<'_>) -> Result<Node, SyntaxError> {
                     }
                     ast::ObjectPropName::Word(w) => (w.value.into(), w.range.start..w.range.end),
                 };
-                members.push(Member {
-                    key,
-                    key_span,
-                    value: convert(prop.value)?,
-                });
+                members.push(Member::new(key, key_span, convert(prop.value)?));
             }
-            Node {
-                span,
-                value: Value::Object(members.into()),
-            }
+            Node::new(span, Value::Object(members.into()))
         }
     })
 }
 
 impl Node {
+    /// A node for `value` found at `span`. Spans are stored as `u32` offsets: any past
+    /// 4 GiB, beyond what flowsim reads, are clipped there.
+    pub fn new(span: Span, value: Value) -> Self {
+        Node {
+            span: Offsets::new(span),
+            value,
+        }
+    }
+
+    /// The byte range of the value in the source text.
+    pub fn span(&self) -> Span {
+        self.span.get()
+    }
+
     /// The member `key` of an object node (the first one, if the key is repeated).
     pub fn get(&self, key: &str) -> Option<&Node> {
         self.member(key).map(|m| &m.value)
@@ -250,10 +307,26 @@ mod tests {
         let text = r#"{ "a": [1, "x"], "b": true }"#;
         let node = parse(text).unwrap();
         let a = node.member("a").unwrap();
-        assert_eq!(&text[a.key_span.clone()], "\"a\"");
-        assert_eq!(&text[a.value.span.clone()], "[1, \"x\"]");
-        assert_eq!(&text[a.value.items()[1].span.clone()], "\"x\"");
+        assert_eq!(&text[a.key_span()], "\"a\"");
+        assert_eq!(&text[a.value.span()], "[1, \"x\"]");
+        assert_eq!(&text[a.value.items()[1].span()], "\"x\"");
         assert_eq!(node.get("b").unwrap().as_bool(), Some(true));
+    }
+
+    #[test]
+    fn stored_spans_read_back_as_given_and_saturate_past_u32() {
+        let node = Node::new(3..17, Value::Null);
+        assert_eq!(node.span(), 3..17);
+        assert_eq!(format!("{node:?}"), "Node { span: 3..17, value: Null }");
+        let member = Member::new("k".into(), 1..4, node);
+        assert_eq!(member.key_span(), 1..4);
+        #[cfg(target_pointer_width = "64")]
+        {
+            let far = u32::MAX as usize + 10;
+            assert_eq!(Node::new(5..far, Value::Null).span(), 5..u32::MAX as usize);
+            let clipped = Node::new(far..far + 1, Value::Null).span();
+            assert_eq!(clipped, u32::MAX as usize..u32::MAX as usize);
+        }
     }
 
     #[test]

@@ -141,7 +141,7 @@ pub enum Schema {
 impl Flow {
     /// Builds the model from a parsed document. Never fails: see the module docs.
     pub fn from_node(root: Node) -> Flow {
-        let span = root.span.clone();
+        let span = root.span();
         let mut members = match root.value {
             Value::Object(members) => members.into_vec(),
             _ => Vec::new(),
@@ -174,7 +174,7 @@ impl Flow {
             .position(|m| m.key == "screens" && m.value.is_array())
         {
             let member = members.remove(pos);
-            screens_span = member.value.span.clone();
+            screens_span = member.value.span();
             let path = Path::root().key("screens");
             if let Value::Array(items) = member.value.value {
                 screens = items
@@ -260,17 +260,17 @@ impl RoutingModel {
             .iter()
             .map(|m| Route {
                 from: m.key.to_string(),
-                from_span: m.key_span.clone(),
+                from_span: m.key_span(),
                 to: m
                     .value
                     .items()
                     .iter()
-                    .filter_map(|n| n.as_str().map(|s| (s.to_string(), n.span.clone())))
+                    .filter_map(|n| n.as_str().map(|s| (s.to_string(), n.span())))
                     .collect(),
             })
             .collect();
         RoutingModel {
-            span: node.span.clone(),
+            span: node.span(),
             routes,
         }
     }
@@ -278,7 +278,7 @@ impl RoutingModel {
 
 impl Screen {
     fn from_node(index: usize, path: Path, node: Node) -> Screen {
-        let span = node.span.clone();
+        let span = node.span();
         let mut members = match node.value {
             Value::Object(members) => members.into_vec(),
             _ => Vec::new(),
@@ -286,11 +286,7 @@ impl Screen {
         let (id, id_span) = members
             .iter()
             .find(|m| m.key == "id")
-            .and_then(|m| {
-                m.value
-                    .as_str()
-                    .map(|s| (s.to_string(), m.value.span.clone()))
-            })
+            .and_then(|m| m.value.as_str().map(|s| (s.to_string(), m.value.span())))
             .unwrap_or_else(|| (String::new(), span.start..span.start));
         let data = members
             .iter()
@@ -364,7 +360,7 @@ impl Screen {
 
 impl Layout {
     fn from_node(path: Path, node: Node) -> Layout {
-        let span = node.span.clone();
+        let span = node.span();
         let mut members = match node.value {
             Value::Object(members) => members.into_vec(),
             _ => Vec::new(),
@@ -376,7 +372,7 @@ impl Layout {
             .position(|m| m.key == "children" && m.value.is_array())
         {
             let member = members.remove(pos);
-            children_span = Some(member.value.span.clone());
+            children_span = Some(member.value.span());
             children = components(path.key("children"), member.value);
         }
         Layout {
@@ -403,7 +399,7 @@ fn components(path: Path, node: Node) -> Vec<Component> {
 
 impl Component {
     fn from_node(path: Path, node: Node) -> Component {
-        let span = node.span.clone();
+        let span = node.span();
         let mut props = match node.value {
             Value::Object(members) => members.into_vec(),
             _ => Vec::new(),
@@ -419,7 +415,7 @@ impl Component {
                 .iter()
                 .position(|m| m.key == key && m.value.is_array())?;
             let member = props.remove(pos);
-            moved.push((key, member.key_span.clone()));
+            moved.push((key, member.key_span()));
             Some(components(path.key(key), member.value))
         };
         let children = match kind {
@@ -439,7 +435,7 @@ impl Component {
                     Some(pos) => {
                         let cases_path = path.key("cases");
                         let member = props.remove(pos);
-                        moved.push(("cases", member.key_span.clone()));
+                        moved.push(("cases", member.key_span()));
                         let Value::Object(cases) = member.value.value else {
                             unreachable!("checked is_object above")
                         };
@@ -447,10 +443,11 @@ impl Component {
                             cases
                                 .into_iter()
                                 .map(|m| Case {
+                                    // Before the fields below are moved out of `m`.
+                                    key_span: m.key_span(),
                                     path: cases_path.key(&m.key),
                                     children: components(cases_path.key(&m.key), m.value),
                                     key: m.key.into_string(),
-                                    key_span: m.key_span,
                                 })
                                 .collect(),
                         )
@@ -489,9 +486,7 @@ impl Component {
     /// Where to point at the component as a whole: its `"type"` value (or the object).
     pub fn anchor(&self) -> Span {
         self.member("type")
-            .map_or(self.span.start..self.span.start + 1, |m| {
-                m.value.span.clone()
-            })
+            .map_or(self.span.start..self.span.start + 1, |m| m.value.span())
     }
 
     /// Whether the component has member `key`, including the lists moved into `children`.
@@ -501,7 +496,7 @@ impl Component {
 
     /// The span of member `key`'s key, including the lists moved into `children`.
     pub fn key_span(&self, key: &str) -> Option<Span> {
-        self.member(key).map(|m| m.key_span.clone()).or_else(|| {
+        self.member(key).map(|m| m.key_span()).or_else(|| {
             self.moved
                 .iter()
                 .find(|(k, _)| *k == key)
@@ -609,8 +604,8 @@ impl DataModel {
                 .iter()
                 .map(|m| DataField {
                     name: m.key.to_string(),
-                    key_span: m.key_span.clone(),
-                    span: m.value.span.clone(),
+                    key_span: m.key_span(),
+                    span: m.value.span(),
                     schema: Schema::from_node(&m.value),
                     example: m.value.get("__example__").map(Node::to_json),
                 })

@@ -72,7 +72,7 @@ fn action(ctx: &mut Ctx, screen: &Screen, trigger: &Trigger, node: &Node, path: 
         ctx.push(
             Diagnostic::error(
                 Code::MissingRequiredProperty,
-                node.span.start..node.span.start + 1,
+                node.span().start..node.span().start + 1,
                 path,
                 "the action has no `name`",
             )
@@ -88,7 +88,7 @@ fn action(ctx: &mut Ctx, screen: &Screen, trigger: &Trigger, node: &Node, path: 
         let text = name_member.value.as_str().unwrap_or("");
         let mut d = Diagnostic::error(
             Code::InvalidEnumValue,
-            name_member.value.span.clone(),
+            name_member.value.span(),
             &name_path,
             format!("`{text}` is not an action"),
         );
@@ -104,7 +104,7 @@ fn action(ctx: &mut Ctx, screen: &Screen, trigger: &Trigger, node: &Node, path: 
             ctx.push(
                 Diagnostic::error(
                     Code::InvalidEnumValue,
-                    name_member.value.span.clone(),
+                    name_member.value.span(),
                     &name_path,
                     format!(
                         "`{}` cannot be used in `{}` of {}",
@@ -124,7 +124,7 @@ fn action(ctx: &mut Ctx, screen: &Screen, trigger: &Trigger, node: &Node, path: 
             ctx.push(
                 Diagnostic::error(
                     Code::InvalidEnumValue,
-                    name_member.value.span.clone(),
+                    name_member.value.span(),
                     &name_path,
                     format!(
                         "`{}` in `{}` of {} needs Flow JSON {}; this flow is {version}",
@@ -145,7 +145,7 @@ fn action(ctx: &mut Ctx, screen: &Screen, trigger: &Trigger, node: &Node, path: 
             ctx.push(
                 Diagnostic::error(
                     Code::InvalidPropertyKey,
-                    m.key_span.clone(),
+                    m.key_span(),
                     &path.key(&m.key),
                     format!(
                         "`{}` is not a property of the `{}` action",
@@ -163,7 +163,7 @@ fn action(ctx: &mut Ctx, screen: &Screen, trigger: &Trigger, node: &Node, path: 
     {
         ctx.push(Diagnostic::error(
             Code::InvalidPropertyType,
-            p.span.clone(),
+            p.span(),
             &path.key("payload"),
             format!("`payload` must be an object, not {}", p.type_name()),
         ));
@@ -179,7 +179,7 @@ fn action(ctx: &mut Ctx, screen: &Screen, trigger: &Trigger, node: &Node, path: 
                 ctx.push(
                     Diagnostic::error(
                         Code::InvalidCompleteAction,
-                        name_member.value.span.clone(),
+                        name_member.value.span(),
                         &name_path,
                         format!(
                             "`complete` is used on screen `{}`, which is not terminal",
@@ -198,7 +198,7 @@ fn action(ctx: &mut Ctx, screen: &Screen, trigger: &Trigger, node: &Node, path: 
                 ctx.push(
                     Diagnostic::error(
                         Code::MissingRequiredProperty,
-                        name_member.value.span.clone(),
+                        name_member.value.span(),
                         &name_path,
                         "`data_exchange` needs an endpoint, but the flow has no `data_api_version`",
                     )
@@ -214,7 +214,7 @@ fn action(ctx: &mut Ctx, screen: &Screen, trigger: &Trigger, node: &Node, path: 
             None => ctx.push(
                 Diagnostic::error(
                     Code::MissingRequiredProperty,
-                    node.span.start..node.span.start + 1,
+                    node.span().start..node.span().start + 1,
                     path,
                     "`open_url` needs a `url`",
                 )
@@ -224,7 +224,7 @@ fn action(ctx: &mut Ctx, screen: &Screen, trigger: &Trigger, node: &Node, path: 
                 Some(u) if URL_SCHEMES.iter().any(|p| u.starts_with(p)) => {}
                 _ => ctx.push(Diagnostic::error(
                     Code::InvalidPropertyValueFormat,
-                    url.span.clone(),
+                    url.span(),
                     &path.key("url"),
                     "`url` must be an http or https URL",
                 )),
@@ -235,7 +235,7 @@ fn action(ctx: &mut Ctx, screen: &Screen, trigger: &Trigger, node: &Node, path: 
         ctx.push(
             Diagnostic::warning(
                 Code::InvalidPropertyValue,
-                name_member.value.span.clone(),
+                name_member.value.span(),
                 &name_path,
                 format!("the Footer of terminal screen `{}` navigates away, so the flow may never end there", screen.id),
             )
@@ -318,7 +318,7 @@ fn pickers_in_payload(ctx: &mut Ctx, screen: &Screen, payload: &Node, path: &Pat
                 ctx.push(
                     Diagnostic::error(
                         Code::InvalidOnClickActionPayload,
-                        node.span.clone(),
+                        node.span(),
                         &p,
                         "a media picker value can only be the whole value of a top-level payload key",
                     )
@@ -330,7 +330,7 @@ fn pickers_in_payload(ctx: &mut Ctx, screen: &Screen, payload: &Node, path: &Pat
     if complete && top_level.len() > 1 {
         ctx.push(Diagnostic::error(
             Code::InvalidOnClickActionPayload,
-            top_level[1].value.span.clone(),
+            top_level[1].value.span(),
             &path.key(&top_level[1].key),
             "a `complete` payload may carry the files of only one picker",
         ));
@@ -360,7 +360,7 @@ fn navigate(ctx: &mut Ctx, screen: &Screen, node: &Node, path: &Path) {
         ctx.push(
             Diagnostic::error(
                 Code::MissingRequiredProperty,
-                node.span.start..node.span.start + 1,
+                node.span().start..node.span().start + 1,
                 path,
                 "`navigate` needs `next`",
             )
@@ -372,7 +372,7 @@ fn navigate(ctx: &mut Ctx, screen: &Screen, node: &Node, path: &Path) {
     if !next.is_object() {
         ctx.push(Diagnostic::error(
             Code::InvalidPropertyType,
-            next.span.clone(),
+            next.span(),
             &next_path,
             "`next` must be an object `{ \"type\": \"screen\", \"name\": … }`",
         ));
@@ -382,7 +382,7 @@ fn navigate(ctx: &mut Ctx, screen: &Screen, node: &Node, path: &Path) {
         if m.key != "type" && m.key != "name" {
             ctx.push(Diagnostic::error(
                 Code::InvalidPropertyKey,
-                m.key_span.clone(),
+                m.key_span(),
                 &next_path.key(&m.key),
                 format!(
                     "`{}` is not a property of `next`; it takes `type` and `name`",
@@ -395,15 +395,13 @@ fn navigate(ctx: &mut Ctx, screen: &Screen, node: &Node, path: &Path) {
         Some("screen") | None => {}
         Some(t) if NEXT_TYPES.contains(&t) => ctx.push(Diagnostic::warning(
             Code::InvalidPropertyValue,
-            next.get("type")
-                .map_or(next.span.clone(), |n| n.span.clone()),
+            next.get("type").map_or(next.span(), |n| n.span()),
             &next_path.key("type"),
             format!("`next.type: {t}` is undocumented; flowsim cannot simulate it"),
         )),
         Some(other) => ctx.push(Diagnostic::error(
             Code::InvalidPropertyValue,
-            next.get("type")
-                .map_or(next.span.clone(), |n| n.span.clone()),
+            next.get("type").map_or(next.span(), |n| n.span()),
             &next_path.key("type"),
             format!("`{other}` is not a navigation target type; use `screen`"),
         )),
@@ -411,7 +409,7 @@ fn navigate(ctx: &mut Ctx, screen: &Screen, node: &Node, path: &Path) {
     let Some(name_node) = next.get("name") else {
         ctx.push(Diagnostic::error(
             Code::MissingRequiredProperty,
-            next.span.start..next.span.start + 1,
+            next.span().start..next.span().start + 1,
             &next_path,
             "`next` needs the `name` of the screen to go to",
         ));
@@ -420,7 +418,7 @@ fn navigate(ctx: &mut Ctx, screen: &Screen, node: &Node, path: &Path) {
     let Some(target_id) = name_node.as_str() else {
         ctx.push(Diagnostic::error(
             Code::InvalidPropertyType,
-            name_node.span.clone(),
+            name_node.span(),
             &next_path.key("name"),
             "`next.name` must be a screen id",
         ));
@@ -430,7 +428,7 @@ fn navigate(ctx: &mut Ctx, screen: &Screen, node: &Node, path: &Path) {
         ctx.push(
             Diagnostic::error(
                 Code::InvalidNavigateActionNextScreenName,
-                name_node.span.clone(),
+                name_node.span(),
                 &next_path.key("name"),
                 format!("screen `{target_id}` navigates to itself"),
             )
@@ -441,7 +439,7 @@ fn navigate(ctx: &mut Ctx, screen: &Screen, node: &Node, path: &Path) {
     let Some(target) = flow.screen(target_id) else {
         let mut d = Diagnostic::error(
             Code::InvalidNavigateActionNextScreenName,
-            name_node.span.clone(),
+            name_node.span(),
             &next_path.key("name"),
             format!("there is no screen `{target_id}`"),
         );
@@ -475,7 +473,7 @@ fn navigate_payload(ctx: &mut Ctx, screen: &Screen, target: &Screen, node: &Node
             ctx.push(
                 make(
                     Code::MissingNavigationActionPayload,
-                    node.span.start..node.span.start + 1,
+                    node.span().start..node.span().start + 1,
                     path,
                     format!(
                         "screen `{}` expects data ({}), but this navigate has no `payload`",
@@ -503,7 +501,7 @@ fn navigate_payload(ctx: &mut Ctx, screen: &Screen, target: &Screen, node: &Node
             ctx.push(
                 Diagnostic::error(
                     Code::InvalidOnClickActionPayload,
-                    n.span.clone(),
+                    n.span(),
                     p,
                     "media picker values cannot be passed through `navigate`",
                 )
@@ -519,7 +517,7 @@ fn navigate_payload(ctx: &mut Ctx, screen: &Screen, target: &Screen, node: &Node
             ctx.push(
                 make(
                     Code::InvalidNavigateActionPayload,
-                    first.key_span.clone(),
+                    first.key_span(),
                     &payload_path.key(&first.key),
                     format!(
                         "screen `{}` has no data model, so the payload has nowhere to go",
@@ -539,7 +537,7 @@ fn navigate_payload(ctx: &mut Ctx, screen: &Screen, target: &Screen, node: &Node
         let Some(field) = target.data.field(&m.key) else {
             let mut d = make(
                 Code::InvalidNavigateActionPayload,
-                m.key_span.clone(),
+                m.key_span(),
                 &p,
                 format!(
                     "`{}` is not in the data model of screen `{}`",
@@ -577,7 +575,7 @@ fn navigate_payload(ctx: &mut Ctx, screen: &Screen, target: &Screen, node: &Node
         if !ok {
             ctx.push(make(
                 Code::InvalidNavigateActionPayload,
-                m.value.span.clone(),
+                m.value.span(),
                 &p,
                 format!(
                     "`{}` is declared as {} on screen `{}`, but this value does not match",
@@ -593,7 +591,7 @@ fn navigate_payload(ctx: &mut Ctx, screen: &Screen, target: &Screen, node: &Node
             ctx.push(
                 make(
                     Code::InvalidNavigateActionPayload,
-                    payload.span.clone(),
+                    payload.span(),
                     &payload_path,
                     format!(
                         "the payload has no `{}`, which screen `{}` declares",
@@ -613,7 +611,7 @@ fn update_data(ctx: &mut Ctx, screen: &Screen, node: &Node, path: &Path) {
     let Some(payload) = node.get("payload") else {
         ctx.push(Diagnostic::error(
             Code::MissingRequiredProperty,
-            node.span.start..node.span.start + 1,
+            node.span().start..node.span().start + 1,
             path,
             "`update_data` needs a `payload` with the data fields to change",
         ));
@@ -625,7 +623,7 @@ fn update_data(ctx: &mut Ctx, screen: &Screen, node: &Node, path: &Path) {
         let Some(field) = screen.data.field(&m.key) else {
             let mut d = Diagnostic::error(
                 Code::InvalidActionPayloadProperty,
-                m.key_span.clone(),
+                m.key_span(),
                 &p,
                 format!(
                     "`{}` does not exist in the data model of screen `{}`",
@@ -650,7 +648,7 @@ fn update_data(ctx: &mut Ctx, screen: &Screen, node: &Node, path: &Path) {
             ctx.push(
                 Diagnostic::error(
                     Code::InvalidUpdateDataActionPayload,
-                    m.value.span.clone(),
+                    m.value.span(),
                     &p,
                     format!("`{}` is set to its own value", m.key),
                 )
@@ -665,7 +663,7 @@ fn update_data(ctx: &mut Ctx, screen: &Screen, node: &Node, path: &Path) {
         if !is_dynamic && !field.schema.accepts(&m.value.to_json()) {
             ctx.push(Diagnostic::error(
                 Code::InvalidUpdateDataActionPayload,
-                m.value.span.clone(),
+                m.value.span(),
                 &p,
                 format!(
                     "`{}` is declared as {}, but this value does not match",

@@ -46,7 +46,7 @@ fn data_model(ctx: &mut Ctx, screen: &Screen, data: &Node) {
             if !m.value.is_array() {
                 ctx.push(Diagnostic::error(
                     Code::InvalidScreenData,
-                    m.value.span.clone(),
+                    m.value.span(),
                     &fpath,
                     "a data-model key named `required` must be an array of field names",
                 ));
@@ -62,7 +62,7 @@ fn data_model(ctx: &mut Ctx, screen: &Screen, data: &Node) {
             ctx.push(
                 Diagnostic::error(
                     Code::InvalidScreenData,
-                    m.key_span.clone(),
+                    m.key_span(),
                     &fpath,
                     format!("`{}` is not a valid data field name", m.key),
                 )
@@ -73,7 +73,7 @@ fn data_model(ctx: &mut Ctx, screen: &Screen, data: &Node) {
             ctx.push(
                 Diagnostic::error(
                     Code::InvalidScreenData,
-                    m.value.span.clone(),
+                    m.value.span(),
                     &fpath,
                     format!("data field `{}` must be a schema object", m.key),
                 )
@@ -86,7 +86,7 @@ fn data_model(ctx: &mut Ctx, screen: &Screen, data: &Node) {
                 None => ctx.push(
                     Diagnostic::error(
                         Code::InvalidScreenData,
-                        m.key_span.clone(),
+                        m.key_span(),
                         &fpath,
                         format!("data field `{}` has no `__example__`", m.key),
                     )
@@ -97,7 +97,7 @@ fn data_model(ctx: &mut Ctx, screen: &Screen, data: &Node) {
                     if !field.schema.accepts(example) {
                         ctx.push(Diagnostic::error(
                             Code::InvalidScreenData,
-                            ex.value.span.clone(),
+                            ex.value.span(),
                             &fpath.key("__example__"),
                             format!(
                                 "the `__example__` of `{}` does not match its declared type `{}`",
@@ -118,7 +118,7 @@ fn schema_node(ctx: &mut Ctx, node: &Node, path: &Path, top: bool) -> bool {
         ctx.push(
             Diagnostic::error(
                 Code::InvalidScreenData,
-                m.key_span.clone(),
+                m.key_span(),
                 &path.key("__example__"),
                 "`__example__` is only allowed on top-level data fields",
             )
@@ -129,7 +129,7 @@ fn schema_node(ctx: &mut Ctx, node: &Node, path: &Path, top: bool) -> bool {
         ctx.push(
             Diagnostic::error(
                 Code::InvalidScreenData,
-                node.span.start..node.span.start + 1,
+                node.span().start..node.span().start + 1,
                 path,
                 "the schema has no `type`",
             )
@@ -144,7 +144,7 @@ fn schema_node(ctx: &mut Ctx, node: &Node, path: &Path, top: bool) -> bool {
                 ctx.push(
                     Diagnostic::error(
                         Code::InvalidScreenData,
-                        ty.value.span.clone(),
+                        ty.value.span(),
                         path,
                         "an `array` schema needs `items`",
                     )
@@ -159,7 +159,7 @@ fn schema_node(ctx: &mut Ctx, node: &Node, path: &Path, top: bool) -> bool {
             Some(items) => {
                 ctx.push(Diagnostic::error(
                     Code::InvalidScreenData,
-                    items.value.span.clone(),
+                    items.value.span(),
                     &path.key("items"),
                     "`items` must be a schema object",
                 ));
@@ -176,7 +176,7 @@ fn schema_node(ctx: &mut Ctx, node: &Node, path: &Path, top: bool) -> bool {
                     } else {
                         ctx.push(Diagnostic::error(
                             Code::InvalidScreenData,
-                            p.value.span.clone(),
+                            p.value.span(),
                             &path.key("properties").key(&p.key),
                             "each property must be a schema object",
                         ));
@@ -190,7 +190,7 @@ fn schema_node(ctx: &mut Ctx, node: &Node, path: &Path, top: bool) -> bool {
             ctx.push(
                 Diagnostic::error(
                     Code::InvalidScreenData,
-                    ty.value.span.clone(),
+                    ty.value.span(),
                     &path.key("type"),
                     format!("`{other}` is not a data type"),
                 )
@@ -201,7 +201,7 @@ fn schema_node(ctx: &mut Ctx, node: &Node, path: &Path, top: bool) -> bool {
         None => {
             ctx.push(Diagnostic::error(
                 Code::InvalidScreenData,
-                ty.value.span.clone(),
+                ty.value.span(),
                 &path.key("type"),
                 "`type` must be a string",
             ));
@@ -469,7 +469,7 @@ pub(super) fn references(
             ctx.push(
                 Diagnostic::error(
                     Code::InvalidTextDynamicData,
-                    node.span.clone(),
+                    node.span(),
                     path,
                     "the lines of a RichText `text` array must be static text",
                 )
@@ -512,7 +512,7 @@ pub(super) fn references(
             ctx.push(
                 Diagnostic::error(
                     Code::InvalidTextDynamicData,
-                    node.span.clone(),
+                    node.span(),
                     path,
                     "RichText does not evaluate nested expressions: its `text` is static or one `${…}` binding",
                 )
@@ -524,7 +524,7 @@ pub(super) fn references(
             ctx.push(
                 Diagnostic::error(
                     Code::InvalidPropertyValue,
-                    node.span.clone(),
+                    node.span(),
                     path,
                     format!("backtick expressions need Flow JSON 6.0; this flow is {version}"),
                 )
@@ -549,7 +549,7 @@ pub(super) fn references(
         found.push(
             Diagnostic::error(
                 Code::InvalidScreenDynamicData,
-                node.span.clone(),
+                node.span(),
                 path,
                 format!(
                     "expected {} here, but this value is {} {}",
@@ -636,14 +636,14 @@ fn mixed(ctx: &mut Ctx, node: &Node, path: &At, place: Place) {
     ctx.push(match place {
         Place::Property(_) => Diagnostic::error(
             Code::PatternMismatch,
-            node.span.clone(),
+            node.span(),
             path,
             format!("`{what}` mixes literal text with a `${{…}}` reference"),
         )
         .help(combine),
         Place::RichText { .. } => Diagnostic::error(
             Code::InvalidTextDynamicData,
-            node.span.clone(),
+            node.span(),
             path,
             "RichText does not fill in references inside text: its `text` is static or one `${…}` binding",
         )
@@ -652,7 +652,7 @@ fn mixed(ctx: &mut Ctx, node: &Node, path: &At, place: Place) {
         // nothing of text around a reference there; the client sends such text as written.
         Place::Payload => Diagnostic::warning(
             Code::PatternMismatch,
-            node.span.clone(),
+            node.span(),
             path,
             format!("`{what}` mixes literal text with a `${{…}}` reference, which is sent as written, not filled in"),
         )
@@ -782,7 +782,7 @@ fn bound_items(
         if **item != Schema::Unknown {
             ctx.push(Diagnostic::error(
                 Code::InvalidScreenDynamicData,
-                m.value.span.clone(),
+                m.value.span(),
                 path,
                 format!("the items of `{}` must be objects", r.path.join(".")),
             ));
@@ -794,7 +794,7 @@ fn bound_items(
             ctx.push(
                 Diagnostic::error(
                     Code::InvalidScreenDynamicData,
-                    m.value.span.clone(),
+                    m.value.span(),
                     path,
                     format!(
                         "data model schema is invalid: items of `{}` bound to {} `{}` are missing schema for `{}`",
@@ -817,7 +817,7 @@ fn condition(ctx: &mut Ctx, screen: &Screen, m: &Member, path: &At) {
         ctx.push(
             Diagnostic::error(
                 Code::InvalidPropertyValue,
-                node.span.clone(),
+                node.span(),
                 path,
                 "an If condition is written without backticks",
             )
@@ -866,7 +866,7 @@ fn switch_value(ctx: &mut Ctx, screen: &Screen, m: &Member, path: &At) {
         ctx.push(
             Diagnostic::error(
                 Code::InvalidPropertyValue,
-                m.value.span.clone(),
+                m.value.span(),
                 path,
                 "a Switch `value` must be a single `${…}` reference",
             )

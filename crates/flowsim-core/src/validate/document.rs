@@ -26,7 +26,7 @@ pub(super) fn check(ctx: &mut Ctx) {
             "data_channel_uri" if flow.version >= v(3, 0) => ctx.push(
                 Diagnostic::error(
                     Code::InvalidPropertyKey,
-                    m.key_span.clone(),
+                    m.key_span(),
                     &path,
                     "`data_channel_uri` is no longer supported as of Flow JSON 3.0",
                 )
@@ -40,7 +40,7 @@ pub(super) fn check(ctx: &mut Ctx) {
                 if !ok {
                     ctx.push(Diagnostic::error(
                         Code::InvalidPropertyValueFormat,
-                        m.value.span.clone(),
+                        m.value.span(),
                         &path,
                         "`data_channel_uri` must be a URI such as `https://example.com/flow`",
                     ));
@@ -48,19 +48,19 @@ pub(super) fn check(ctx: &mut Ctx) {
             }
             "screens" => ctx.push(Diagnostic::error(
                 Code::InvalidPropertyType,
-                m.value.span.clone(),
+                m.value.span(),
                 &path,
                 format!("`screens` must be an array of screens, not {}", m.value.type_name()),
             )),
             "routing_model" if !m.value.is_object() => ctx.push(Diagnostic::error(
                 Code::InvalidPropertyType,
-                m.value.span.clone(),
+                m.value.span(),
                 &path,
                 "`routing_model` must be an object mapping each screen id to the screens it leads to",
             )),
             "meta" if !m.value.is_object() => ctx.push(Diagnostic::error(
                 Code::InvalidPropertyType,
-                m.value.span.clone(),
+                m.value.span(),
                 &path,
                 "`meta` must be an object",
             )),
@@ -68,7 +68,7 @@ pub(super) fn check(ctx: &mut Ctx) {
             other => {
                 let mut d = Diagnostic::error(
                     Code::InvalidPropertyKey,
-                    m.key_span.clone(),
+                    m.key_span(),
                     &path,
                     format!("`{other}` is not a Flow JSON top-level property"),
                 );
@@ -109,7 +109,7 @@ fn check_version(ctx: &mut Ctx) {
         ctx.push(
             Diagnostic::error(
                 Code::InvalidFlowJsonVersion,
-                node.span.clone(),
+                node.span(),
                 &path,
                 format!(
                     "`version` must be a string such as \"7.3\", not {}",
@@ -124,7 +124,7 @@ fn check_version(ctx: &mut Ctx) {
         None => ctx.push(
             Diagnostic::error(
                 Code::InvalidFlowJsonVersion,
-                node.span.clone(),
+                node.span(),
                 &path,
                 format!("`{text}` is not a Flow JSON version"),
             )
@@ -138,7 +138,7 @@ fn check_version(ctx: &mut Ctx) {
         Some(v) if v > version::NEWEST => ctx.push(
             Diagnostic::warning(
                 Code::InvalidFlowJsonVersion,
-                node.span.clone(),
+                node.span(),
                 &path,
                 format!(
                     "flowsim does not know Flow JSON {v} yet; it is checked and run as {}",
@@ -150,7 +150,7 @@ fn check_version(ctx: &mut Ctx) {
         Some(v) => ctx.push(
             Diagnostic::error(
                 Code::InvalidFlowJsonVersion,
-                node.span.clone(),
+                node.span(),
                 &path,
                 format!("Flow JSON {v} does not exist or is no longer supported"),
             )
@@ -181,7 +181,7 @@ fn lifecycle(v: Version, state: State, node: &Node, path: &Path) -> Option<Diagn
         State::Frozen { since } => Some(
             Diagnostic::warning(
                 VERSION_STATE,
-                node.span.clone(),
+                node.span(),
                 path,
                 format!(
                     "Flow JSON {v} is frozen since {since}: Meta refuses to publish a flow on it (error 139002); published flows are still sent and opened"
@@ -192,7 +192,7 @@ fn lifecycle(v: Version, state: State, node: &Node, path: &Path) -> Option<Diagn
         State::Expired { since } => Some(
             Diagnostic::error(
                 VERSION_STATE,
-                node.span.clone(),
+                node.span(),
                 path,
                 format!(
                     "Flow JSON {v} expired on {since}: flows on it can no longer be sent or opened"
@@ -213,7 +213,7 @@ fn check_data_api(ctx: &mut Ctx) {
             Some("4.0") => ctx.push(
                 Diagnostic::error(
                     Code::InvalidDataApiVersion,
-                    m.value.span.clone(),
+                    m.value.span(),
                     &path,
                     format!(
                         "Data API 4.0 needs Flow JSON 7.3 or newer; this flow is {}",
@@ -225,7 +225,7 @@ fn check_data_api(ctx: &mut Ctx) {
             Some(other) => ctx.push(
                 Diagnostic::error(
                     Code::InvalidDataApiVersion,
-                    m.value.span.clone(),
+                    m.value.span(),
                     &path,
                     format!("`{other}` is not a Data API version"),
                 )
@@ -233,7 +233,7 @@ fn check_data_api(ctx: &mut Ctx) {
             ),
             None => ctx.push(Diagnostic::error(
                 Code::InvalidDataApiVersion,
-                m.value.span.clone(),
+                m.value.span(),
                 &path,
                 format!(
                     "`data_api_version` must be a string such as \"3.0\", not {}",
@@ -245,7 +245,7 @@ fn check_data_api(ctx: &mut Ctx) {
             ctx.push(
                 Diagnostic::error(
                     Code::MissingRequiredProperty,
-                    m.key_span.clone(),
+                    m.key_span(),
                     &path,
                     "an endpoint flow (one with `data_api_version`) needs a `routing_model`",
                 )

@@ -85,7 +85,7 @@ pub fn check(source: &Source) -> Checked {
             diagnostics: vec![
                 Diagnostic::error(
                     Code::InvalidFlowJson,
-                    root.span.clone(),
+                    root.span(),
                     &Path::root(),
                     format!(
                         "a Flow JSON document is a JSON object, but this file holds {} {}",

@@ -28,7 +28,7 @@ pub(super) fn check(ctx: &mut Ctx) {
                 if !m.value.is_array() || m.value.items().iter().any(|i| i.as_str().is_none()) {
                     ctx.push(Diagnostic::error(
                         Code::InvalidPropertyType,
-                        m.value.span.clone(),
+                        m.value.span(),
                         &root.key(&m.key),
                         "each route must be an array of screen ids",
                     ));
@@ -250,7 +250,7 @@ fn navigate_branches(ctx: &mut Ctx, screen: &Screen) {
             }
             targets.push(to.to_string());
             if targets.len() == MAX_BRANCHES + 1 {
-                first_over = Some((name.span.clone(), trigger.path().key("next").key("name")));
+                first_over = Some((name.span(), trigger.path().key("next").key("name")));
             }
         });
     }

@@ -21,9 +21,7 @@ pub(super) fn check(ctx: &mut Ctx) {
 
 fn component(ctx: &mut Ctx, c: &Component, in_form: bool) {
     let version = ctx.flow.version;
-    let type_span = c
-        .member("type")
-        .map_or(c.span.clone(), |m| m.value.span.clone());
+    let type_span = c.member("type").map_or(c.span.clone(), |m| m.value.span());
     let Some(kind) = c.kind else {
         match (c.type_name(), c.member("type")) {
             (_, None) if c.props.is_empty() && !matches!(c.children, Children::None) => {}
@@ -57,7 +55,7 @@ fn component(ctx: &mut Ctx, c: &Component, in_form: bool) {
             }
             (None, Some(m)) => ctx.push(Diagnostic::error(
                 Code::InvalidPropertyType,
-                m.value.span.clone(),
+                m.value.span(),
                 &c.path.key("type"),
                 "`type` must be a string naming a component",
             )),
@@ -130,7 +128,7 @@ fn props(
         let Some(prop) = table.iter().find(|p| p.name == m.key) else {
             let mut d = Diagnostic::error(
                 Code::InvalidPropertyKey,
-                m.key_span.clone(),
+                m.key_span(),
                 &mpath,
                 format!("`{}` is not a property of {owner}", m.key),
             );
@@ -148,7 +146,7 @@ fn props(
             ctx.push(
                 Diagnostic::error(
                     Code::InvalidPropertyKey,
-                    m.key_span.clone(),
+                    m.key_span(),
                     &mpath,
                     format!(
                         "`{}` on {owner} needs Flow JSON {}; this flow is {version}",
@@ -194,7 +192,7 @@ fn value(ctx: &mut Ctx, owner: &str, prop: &Prop, node: &Node, path: &At) {
         if node.as_str().is_none() {
             ctx.push(Diagnostic::error(
                 Code::InvalidPropertyType,
-                node.span.clone(),
+                node.span(),
                 path,
                 "`condition` must be a string such as `${form.agree} && (${data.age} >= 18)`",
             ));
@@ -208,7 +206,7 @@ fn value(ctx: &mut Ctx, owner: &str, prop: &Prop, node: &Node, path: &At) {
             ctx.push(
                 Diagnostic::error(
                     Code::PatternMismatch,
-                    node.span.clone(),
+                    node.span(),
                     path,
                     format!("`{}` of {owner} cannot be dynamic", prop.name),
                 )
@@ -220,7 +218,7 @@ fn value(ctx: &mut Ctx, owner: &str, prop: &Prop, node: &Node, path: &At) {
     let type_error = |expected: &str| {
         let mut d = Diagnostic::error(
             Code::InvalidPropertyType,
-            node.span.clone(),
+            node.span(),
             path,
             format!(
                 "`{}` of {owner} must be {expected}, not {}",
@@ -250,14 +248,14 @@ fn value(ctx: &mut Ctx, owner: &str, prop: &Prop, node: &Node, path: &At) {
                     if n < min {
                         ctx.push(Diagnostic::error(
                             Code::MinimumValueRequired,
-                            node.span.clone(),
+                            node.span(),
                             path,
                             format!("`{}` must be at least {min}", prop.name),
                         ));
                     } else if n > max {
                         ctx.push(Diagnostic::error(
                             Code::MaximumValueRequired,
-                            node.span.clone(),
+                            node.span(),
                             path,
                             format!("`{}` must be at most {max}", prop.name),
                         ));
@@ -265,7 +263,7 @@ fn value(ctx: &mut Ctx, owner: &str, prop: &Prop, node: &Node, path: &At) {
                 } else if n < 0 {
                     ctx.push(Diagnostic::error(
                         Code::MinimumValueRequired,
-                        node.span.clone(),
+                        node.span(),
                         path,
                         format!("`{}` cannot be negative", prop.name),
                     ));
@@ -283,7 +281,7 @@ fn value(ctx: &mut Ctx, owner: &str, prop: &Prop, node: &Node, path: &At) {
             Some(s) => ctx.push(
                 Diagnostic::error(
                     Code::InvalidEnumValue,
-                    node.span.clone(),
+                    node.span(),
                     path,
                     format!("`{s}` is not a valid `{}`", prop.name),
                 )
@@ -305,7 +303,7 @@ fn value(ctx: &mut Ctx, owner: &str, prop: &Prop, node: &Node, path: &At) {
                         }
                         None => ctx.push(Diagnostic::error(
                             Code::InvalidPropertyType,
-                            item.span.clone(),
+                            item.span(),
                             &path.index(i),
                             "text lines must be strings",
                         )),
@@ -326,7 +324,7 @@ fn value(ctx: &mut Ctx, owner: &str, prop: &Prop, node: &Node, path: &At) {
                         (Some(s), Some(values)) if !values.contains(&s) => ctx.push(
                             Diagnostic::error(
                                 Code::InvalidEnumValue,
-                                item.span.clone(),
+                                item.span(),
                                 &path.index(i),
                                 format!("`{s}` is not a valid value of `{}`", prop.name),
                             )
@@ -335,7 +333,7 @@ fn value(ctx: &mut Ctx, owner: &str, prop: &Prop, node: &Node, path: &At) {
                         (Some(_), _) => {}
                         (None, _) => ctx.push(Diagnostic::error(
                             Code::InvalidPropertyType,
-                            item.span.clone(),
+                            item.span(),
                             &path.index(i),
                             format!("items of `{}` must be strings", prop.name),
                         )),
@@ -349,7 +347,7 @@ fn value(ctx: &mut Ctx, owner: &str, prop: &Prop, node: &Node, path: &At) {
                 if items.len() < min {
                     ctx.push(Diagnostic::error(
                         Code::MinItemsRequired,
-                        node.span.clone(),
+                        node.span(),
                         path,
                         format!(
                             "`{}` needs at least {min} item{}",
@@ -361,7 +359,7 @@ fn value(ctx: &mut Ctx, owner: &str, prop: &Prop, node: &Node, path: &At) {
                 if items.len() > max {
                     ctx.push(Diagnostic::error(
                         Code::MaxItemsRequired,
-                        node.span.clone(),
+                        node.span(),
                         path,
                         format!(
                             "`{}` has {} items; at most {max} are allowed",
@@ -376,7 +374,7 @@ fn value(ctx: &mut Ctx, owner: &str, prop: &Prop, node: &Node, path: &At) {
                     if !item.is_object() {
                         ctx.push(Diagnostic::error(
                             Code::InvalidPropertyType,
-                            item.span.clone(),
+                            item.span(),
                             &ipath,
                             format!("items of `{}` must be objects", prop.name),
                         ));
@@ -389,7 +387,7 @@ fn value(ctx: &mut Ctx, owner: &str, prop: &Prop, node: &Node, path: &At) {
                         &members,
                         fields,
                         &ipath,
-                        Some(&(item.span.start..item.span.start + 1)),
+                        Some(&(item.span().start..item.span().start + 1)),
                         false,
                     );
                 }
@@ -405,7 +403,7 @@ fn value(ctx: &mut Ctx, owner: &str, prop: &Prop, node: &Node, path: &At) {
                     &members,
                     fields,
                     path,
-                    Some(&(node.span.start..node.span.start + 1)),
+                    Some(&(node.span().start..node.span().start + 1)),
                     false,
                 );
             }
@@ -442,14 +440,14 @@ fn value(ctx: &mut Ctx, owner: &str, prop: &Prop, node: &Node, path: &At) {
                         if m.key != "start-date" && m.key != "end-date" {
                             ctx.push(Diagnostic::error(
                                 Code::InvalidPropertyKey,
-                                m.key_span.clone(),
+                                m.key_span(),
                                 &path.key(&m.key),
                                 format!("`{}` takes only `start-date` and `end-date`", prop.name),
                             ));
                         } else if !leaf_ok(&m.value) && !is_binding(&m.value) {
                             ctx.push(Diagnostic::error(
                                 Code::InvalidPropertyType,
-                                m.value.span.clone(),
+                                m.value.span(),
                                 &path.key(&m.key),
                                 format!("`{}` must be {leaf}", m.key),
                             ));
@@ -485,7 +483,7 @@ fn string(ctx: &mut Ctx, owner: &str, prop: &Prop, node: &Node, s: &str, path: &
         ctx.push(
             Diagnostic::error(
                 Code::MinCharsRequired,
-                node.span.clone(),
+                node.span(),
                 path,
                 format!("`{}` of {owner} is empty", prop.name),
             )
@@ -512,7 +510,7 @@ fn string(ctx: &mut Ctx, owner: &str, prop: &Prop, node: &Node, s: &str, path: &
 fn blank(node: &Node, path: &dyn std::fmt::Display) -> Diagnostic {
     Diagnostic::error(
         Code::PatternMismatch,
-        node.span.clone(),
+        node.span(),
         path,
         "the value is blank (only whitespace)",
     )
@@ -532,26 +530,23 @@ fn too_long(
         prop.name
     );
     match prop.max_chars_error() {
-        Some(error) if count <= error => Diagnostic::warning(Code::InvalidPropertyValue, node.span.clone(), path, message)
+        Some(error) if count <= error => Diagnostic::warning(Code::InvalidPropertyValue, node.span(), path, message)
             .help(format!(
                 "Meta documents {max} characters, but other sources accept up to {error}: shorten it to be safe"
             )),
-        _ => Diagnostic::error(Code::InvalidPropertyValue, node.span.clone(), path, message)
+        _ => Diagnostic::error(Code::InvalidPropertyValue, node.span(), path, message)
             .help(format!("shorten it by {} characters", count - max)),
     }
 }
 
 /// Maps a span inside a string value to the source, when the string has no escapes.
 pub(super) fn inner_span(node: &Node, text: &str, inner: &std::ops::Range<usize>) -> Span {
-    let raw_len = node.span.end - node.span.start;
-    if raw_len == text.len() + 2 && inner.start <= inner.end && inner.end <= text.len() {
-        let start = node.span.start + 1 + inner.start;
-        start
-            ..(node.span.start + 1 + inner.end)
-                .max(start + 1)
-                .min(node.span.end)
+    let span = node.span();
+    if span.len() == text.len() + 2 && inner.start <= inner.end && inner.end <= text.len() {
+        let start = span.start + 1 + inner.start;
+        start..(span.start + 1 + inner.end).max(start + 1).min(span.end)
     } else {
-        node.span.clone()
+        span
     }
 }
 
@@ -574,7 +569,7 @@ fn rules(ctx: &mut Ctx, kind: Kind, c: &Component) {
             ctx.push(
                 Diagnostic::warning(
                     Code::InvalidPropertyType,
-                    c.prop("text").map_or(c.span.clone(), |n| n.span.clone()),
+                    c.prop("text").map_or(c.span.clone(), |n| n.span()),
                     &c.path.key("text"),
                     "`text` is documented as an array of lines only when `markdown` is true",
                 )
@@ -610,15 +605,11 @@ fn min_max(ctx: &mut Ctx, c: &Component, min_key: &str, max_key: &str) {
         ctx.push(
             Diagnostic::error(
                 Code::MinValueGreaterThanMax,
-                node.span.clone(),
+                node.span(),
                 &c.path.key(min_key),
                 format!("`{min_key}` ({min}) is greater than `{max_key}` ({max})"),
             )
-            .related(
-                max_node.span.clone(),
-                &c.path.key(max_key),
-                "maximum set here",
-            ),
+            .related(max_node.span(), &c.path.key(max_key), "maximum set here"),
         );
     }
 }
@@ -633,7 +624,7 @@ fn footer_captions(ctx: &mut Ctx, c: &Component) {
         ctx.push(
             Diagnostic::error(
                 Code::NotKeywordSchemaValidationFailed,
-                center.key_span.clone(),
+                center.key_span(),
                 &c.path.key("center-caption"),
                 "`center-caption` cannot be combined with `left-caption` or `right-caption`",
             )
@@ -646,7 +637,7 @@ fn footer_captions(ctx: &mut Ctx, c: &Component) {
         (Some(m), None) => ctx.push(
             Diagnostic::error(
                 Code::InvalidDependencies,
-                m.key_span.clone(),
+                m.key_span(),
                 &c.path.key("left-caption"),
                 "`left-caption` needs `right-caption`",
             )
@@ -655,7 +646,7 @@ fn footer_captions(ctx: &mut Ctx, c: &Component) {
         (None, Some(m)) => ctx.push(
             Diagnostic::error(
                 Code::InvalidDependencies,
-                m.key_span.clone(),
+                m.key_span(),
                 &c.path.key("right-caption"),
                 "`right-caption` needs `left-caption`",
             )
@@ -679,7 +670,7 @@ fn text_input_pattern(ctx: &mut Ctx, c: &Component) {
         ctx.push(
             Diagnostic::error(
                 Code::InvalidPropertyValueForCondition,
-                m.key_span.clone(),
+                m.key_span(),
                 &path,
                 format!("`pattern` cannot be used with input-type `{input_type}`"),
             )
@@ -690,7 +681,7 @@ fn text_input_pattern(ctx: &mut Ctx, c: &Component) {
         ctx.push(
             Diagnostic::error(
                 Code::MissingRequiredProperty,
-                m.key_span.clone(),
+                m.key_span(),
                 &path,
                 "a TextInput with `pattern` needs `helper-text`",
             )
@@ -703,7 +694,7 @@ fn text_input_pattern(ctx: &mut Ctx, c: &Component) {
     {
         ctx.push(Diagnostic::error(
             Code::InvalidPropertyValueFormat,
-            m.value.span.clone(),
+            m.value.span(),
             &path,
             format!(
                 "`pattern` is not a valid regular expression: {}",
@@ -733,7 +724,7 @@ fn data_source(ctx: &mut Ctx, c: &Component) {
     if with_image > 0 && with_color > 0 {
         ctx.push(Diagnostic::error(
             Code::DataSourceItemsHaveBothImageAndColor,
-            node.span.clone(),
+            node.span(),
             &path,
             "items of one data-source use either images or colours, not both",
         ));
@@ -741,7 +732,7 @@ fn data_source(ctx: &mut Ctx, c: &Component) {
     if c.kind == Some(Kind::Dropdown) && with_image > 0 && items.len() > 100 {
         ctx.push(Diagnostic::error(
             Code::MaxItemsRequired,
-            node.span.clone(),
+            node.span(),
             &path,
             format!(
                 "a Dropdown with images may have at most 100 options; this one has {}",
@@ -757,8 +748,7 @@ fn data_source(ctx: &mut Ctx, c: &Component) {
         {
             ctx.push(Diagnostic::error(
                 Code::InvalidPropertyValue,
-                item.get("image")
-                    .map_or(item.span.clone(), |n| n.span.clone()),
+                item.get("image").map_or(item.span(), |n| n.span()),
                 &path.index(i).key("image"),
                 format!(
                     "the option image is about {} KB; the limit is {limit_kb} KB",
@@ -774,8 +764,7 @@ fn data_source(ctx: &mut Ctx, c: &Component) {
         {
             ctx.push(Diagnostic::error(
                 Code::InvalidPropertyValueFormat,
-                item.get("color")
-                    .map_or(item.span.clone(), |n| n.span.clone()),
+                item.get("color").map_or(item.span(), |n| n.span()),
                 &path.index(i).key("color"),
                 format!("`{color}` is not a 6-digit hex colour such as `#25D366`"),
             ));
@@ -784,7 +773,7 @@ fn data_source(ctx: &mut Ctx, c: &Component) {
             if item.get(trigger).is_some() && c.member(trigger).is_some() {
                 ctx.push(Diagnostic::error(
                     Code::InvalidPropertyValue,
-                    item.member(trigger).map_or(item.span.clone(), |m| m.key_span.clone()),
+                    item.member(trigger).map_or(item.span(), |m| m.key_span()),
                     &path.index(i).key(trigger),
                     format!("`{trigger}` is set both on the component and on its items; use one or the other"),
                 ));
@@ -831,7 +820,7 @@ fn check_dates(ctx: &mut Ctx, c: &Component, keys: &[&str], code: Code) {
             {
                 ctx.push(Diagnostic::error(
                     code,
-                    n.span.clone(),
+                    n.span(),
                     path,
                     format!("`{s}` is not {expected}"),
                 ));
@@ -860,8 +849,7 @@ fn check_dates(ctx: &mut Ctx, c: &Component, keys: &[&str], code: Code) {
     {
         ctx.push(Diagnostic::error(
             Code::InvalidDateRange,
-            c.prop("min-date")
-                .map_or(c.span.clone(), |n| n.span.clone()),
+            c.prop("min-date").map_or(c.span.clone(), |n| n.span()),
             &c.path.key("min-date"),
             format!("`min-date` ({min}) is after `max-date` ({max})"),
         ));
@@ -902,7 +890,7 @@ fn calendar_picker(ctx: &mut Ctx, c: &Component) {
                 ctx.push(
                     Diagnostic::error(
                         Code::UnexpectedCalendarPickerRangeModeProp,
-                        m.key_span.clone(),
+                        m.key_span(),
                         &c.path.key(key),
                         format!(
                             "`{key}` only applies to a CalendarPicker with `\"mode\": \"range\"`"
@@ -925,7 +913,7 @@ fn calendar_picker(ctx: &mut Ctx, c: &Component) {
                 ctx.push(
                     Diagnostic::error(
                         Code::UnexpectedCalendarPickerRangeModeProp,
-                        m.value.span.clone(),
+                        m.value.span(),
                         &c.path.key(key),
                         format!("`{key}` is a start/end object, which only range mode accepts"),
                     )
@@ -940,7 +928,7 @@ fn calendar_picker(ctx: &mut Ctx, c: &Component) {
     {
         ctx.push(Diagnostic::error(
             Code::MissingCalendarPickerRangeModeProp,
-            init.span.clone(),
+            init.span(),
             &c.path.key("init-value"),
             "in range mode `init-value` is an object `{\"start-date\": …, \"end-date\": …}`",
         ));
@@ -950,7 +938,7 @@ fn calendar_picker(ctx: &mut Ctx, c: &Component) {
     {
         ctx.push(Diagnostic::error(
             Code::InvalidMinMaxDays,
-            node.span.clone(),
+            node.span(),
             &c.path.key("min-days"),
             format!("`min-days` ({min}) is greater than `max-days` ({max})"),
         ));
@@ -970,7 +958,7 @@ fn calendar_picker(ctx: &mut Ctx, c: &Component) {
             {
                 ctx.push(Diagnostic::error(
                     Code::InvalidDateRange,
-                    item.span.clone(),
+                    item.span(),
                     &c.path.key("unavailable-dates").index(i),
                     format!("unavailable date {d} lies outside `min-date`/`max-date`"),
                 ));
@@ -993,14 +981,14 @@ fn navigation_list(ctx: &mut Ctx, c: &Component) {
         match (component_action, item_action) {
             (Some(_), Some(m)) => ctx.push(Diagnostic::error(
                 Code::InvalidPropertyValue,
-                m.key_span.clone(),
+                m.key_span(),
                 &ipath.key("on-click-action"),
                 "`on-click-action` is set on the NavigationList and on this item; use one or the other",
             )),
             (None, None) if item.is_object() => ctx.push(
                 Diagnostic::error(
                     Code::MissingRequiredProperty,
-                    item.span.start..item.span.start + 1,
+                    item.span().start..item.span().start + 1,
                     &ipath,
                     "this item has no `on-click-action`, and neither has the NavigationList",
                 )
@@ -1013,12 +1001,12 @@ fn navigation_list(ctx: &mut Ctx, c: &Component) {
                 ctx.push(
                     Diagnostic::error(
                         Code::InvalidPropertyValue,
-                        b.span.clone(),
+                        b.span(),
                         &ipath.key("badge"),
                         "only one item of a NavigationList may have a badge",
                     )
                     .related(
-                        first_node.span.clone(),
+                        first_node.span(),
                         &path.index(first).key("badge"),
                         "first badge here",
                     ),
@@ -1032,7 +1020,7 @@ fn navigation_list(ctx: &mut Ctx, c: &Component) {
         {
             ctx.push(Diagnostic::error(
                 Code::InvalidPropertyValue,
-                m.key_span.clone(),
+                m.key_span(),
                 &ipath.key("end"),
                 "`end` cannot be combined with `\"media-size\": \"large\"`",
             ));
@@ -1041,7 +1029,7 @@ fn navigation_list(ctx: &mut Ctx, c: &Component) {
             if tags.items().len() > 3 {
                 ctx.push(Diagnostic::error(
                     Code::MaxItemsRequired,
-                    tags.span.clone(),
+                    tags.span(),
                     &ipath.key("tags"),
                     format!(
                         "an item may have at most 3 tags; this one has {}",
@@ -1053,7 +1041,7 @@ fn navigation_list(ctx: &mut Ctx, c: &Component) {
                 if tag.as_str().is_some_and(|s| s.chars().count() > 15) {
                     ctx.push(Diagnostic::error(
                         Code::InvalidPropertyValue,
-                        tag.span.clone(),
+                        tag.span(),
                         &ipath.key("tags").index(t),
                         "a tag may have at most 15 characters",
                     ));

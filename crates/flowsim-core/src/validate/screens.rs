@@ -73,7 +73,7 @@ fn check_keys(ctx: &mut Ctx, screen: &Screen) {
             None => {
                 let mut d = Diagnostic::error(
                     Code::InvalidPropertyKey,
-                    m.key_span.clone(),
+                    m.key_span(),
                     &path,
                     format!("`{}` is not a screen property", m.key),
                 );
@@ -87,7 +87,7 @@ fn check_keys(ctx: &mut Ctx, screen: &Screen) {
                 ctx.push(
                     Diagnostic::error(
                         Code::InvalidPropertyKey,
-                        m.key_span.clone(),
+                        m.key_span(),
                         &path,
                         format!(
                             "screen property `{}` needs Flow JSON {since}; this flow is {}",
@@ -113,7 +113,7 @@ fn check_keys(ctx: &mut Ctx, screen: &Screen) {
         if m.value.type_name() != expected {
             ctx.push(Diagnostic::error(
                 Code::InvalidPropertyType,
-                m.value.span.clone(),
+                m.value.span(),
                 &path,
                 format!(
                     "screen property `{}` must be {} {expected}, not {}",
@@ -133,7 +133,7 @@ fn check_keys(ctx: &mut Ctx, screen: &Screen) {
                 Code::PatternMismatch,
                 screen
                     .get("title")
-                    .map_or(screen.span.clone(), |n| n.span.clone()),
+                    .map_or(screen.span.clone(), |n| n.span()),
                 &screen.path.key("title"),
                 "the screen title is blank",
             )
@@ -171,7 +171,7 @@ fn check_id(ctx: &mut Ctx, screen: &Screen) {
     if id.is_empty() {
         ctx.push(Diagnostic::error(
             Code::MinCharsRequired,
-            node.span.clone(),
+            node.span(),
             &path,
             "the screen id is empty",
         ));
@@ -183,7 +183,7 @@ fn check_id(ctx: &mut Ctx, screen: &Screen) {
         ctx.push(
             Diagnostic::error(
                 Code::PatternMismatch,
-                node.span.clone(),
+                node.span(),
                 &path,
                 format!("screen id `{id}` may only contain letters and underscores"),
             )
@@ -197,7 +197,7 @@ fn check_id(ctx: &mut Ctx, screen: &Screen) {
         ctx.push(
             Diagnostic::error(
                 Code::ScreenIdIsReservedKeyword,
-                node.span.clone(),
+                node.span(),
                 &path,
                 format!(
                     "`{id}` is reserved: an endpoint answers with screen `SUCCESS` to end the flow"
@@ -251,7 +251,7 @@ fn check_layout(ctx: &mut Ctx, screen: &Screen) {
                     ctx.push(
                         Diagnostic::error(
                             Code::InvalidPropertyValue,
-                            m.value.span.clone(),
+                            m.value.span(),
                             &path,
                             "the layout type must be `SingleColumnLayout`",
                         )
@@ -261,13 +261,13 @@ fn check_layout(ctx: &mut Ctx, screen: &Screen) {
             }
             "children" => ctx.push(Diagnostic::error(
                 Code::InvalidPropertyType,
-                m.value.span.clone(),
+                m.value.span(),
                 &path,
                 "`children` must be an array of components",
             )),
             other => ctx.push(Diagnostic::error(
                 Code::InvalidPropertyKey,
-                m.key_span.clone(),
+                m.key_span(),
                 &path,
                 format!("`{other}` is not a layout property; a layout has `type` and `children`"),
             )),
@@ -314,7 +314,7 @@ fn check_terminal(ctx: &mut Ctx, screen: &Screen) {
         ctx.push(
             Diagnostic::error(
                 Code::NotKeywordSchemaValidationFailed,
-                m.key_span.clone(),
+                m.key_span(),
                 &screen.path.key("success"),
                 "`success` can only be set on terminal screens",
             )
@@ -328,7 +328,7 @@ fn check_terminal(ctx: &mut Ctx, screen: &Screen) {
         ctx.push(
             Diagnostic::error(
                 Code::InvalidPropertyValue,
-                m.value.span.clone(),
+                m.value.span(),
                 &screen.path.key("refresh_on_back"),
                 "`refresh_on_back` needs an endpoint, but this flow has no `data_api_version`",
             )
@@ -368,7 +368,7 @@ fn check_flow_terminals(ctx: &mut Ctx) {
         ctx.push(
             Diagnostic::error(
                 Code::InvalidPropertyValue,
-                terminals[0].member("success").map_or(terminals[0].id_span.clone(), |m| m.value.span.clone()),
+                terminals[0].member("success").map_or(terminals[0].id_span.clone(), |m| m.value.span()),
                 &terminals[0].path.key("success"),
                 "every terminal screen has `\"success\": false`; at least one must end successfully",
             )
@@ -504,10 +504,8 @@ fn check_names(ctx: &mut Ctx, screen: &Screen) {
         }
         let Some(name) = c.name() else { continue };
         if let Some(first) = seen.get(name) {
-            let span = c.prop("name").map_or(c.anchor(), |n| n.span.clone());
-            let first_span = first
-                .prop("name")
-                .map_or(first.span.clone(), |n| n.span.clone());
+            let span = c.prop("name").map_or(c.anchor(), |n| n.span());
+            let first_span = first.prop("name").map_or(first.span.clone(), |n| n.span());
             ctx.push(
                 Diagnostic::error(
                     Code::DuplicateFormComponentNames,
@@ -582,7 +580,7 @@ fn check_forms(ctx: &mut Ctx, screen: &Screen) {
                     ctx.push(
                         Diagnostic::error(
                             Code::InvalidPropertyKey,
-                            m.key_span.clone(),
+                            m.key_span(),
                             &c.path.key(key),
                             format!("`{key}` cannot be used on a component inside a Form"),
                         )
@@ -601,7 +599,7 @@ fn check_forms(ctx: &mut Ctx, screen: &Screen) {
                 match target {
                     Some(t) if t.kind.is_some_and(Kind::is_picker) => ctx.push(Diagnostic::error(
                         Code::NativeComponentInFormInitValues,
-                        m.key_span.clone(),
+                        m.key_span(),
                         &path,
                         format!(
                             "`{}` is a {}; pickers cannot be initialised",
@@ -613,7 +611,7 @@ fn check_forms(ctx: &mut Ctx, screen: &Screen) {
                     None => {
                         let mut d = Diagnostic::warning(
                             Code::InvalidPropertyKey,
-                            m.key_span.clone(),
+                            m.key_span(),
                             &path,
                             format!(
                                 "`init-values` sets `{}`, but the Form has no input with that name",
@@ -633,7 +631,7 @@ fn check_forms(ctx: &mut Ctx, screen: &Screen) {
                 if !names.contains(&m.key.as_str()) {
                     ctx.push(Diagnostic::warning(
                         Code::InvalidPropertyKey,
-                        m.key_span.clone(),
+                        m.key_span(),
                         &form.path.key("error-messages").key(&m.key),
                         format!(
                             "`error-messages` sets `{}`, but the Form has no input with that name",
@@ -829,7 +827,7 @@ fn check_sensitive(ctx: &mut Ctx, screen: &Screen) {
             Some(name) => {
                 let mut d = Diagnostic::error(
                     Code::InvalidSensitiveField,
-                    item.span.clone(),
+                    item.span(),
                     &path,
                     format!(
                         "`{name}` is listed as sensitive, but screen `{}` has no input with that name",
@@ -843,7 +841,7 @@ fn check_sensitive(ctx: &mut Ctx, screen: &Screen) {
             }
             None => ctx.push(Diagnostic::error(
                 Code::InvalidPropertyType,
-                item.span.clone(),
+                item.span(),
                 &path,
                 "`sensitive` must list input names as strings",
             )),

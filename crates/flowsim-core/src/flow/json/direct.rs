@@ -62,10 +62,7 @@ impl Parser<'_> {
             b'[' => self.array(),
             b'"' => {
                 let (s, span) = self.string()?;
-                Some(Node {
-                    span,
-                    value: Value::String(s),
-                })
+                Some(Node::new(span, Value::String(s)))
             }
             b't' => self.word(b"true", Value::Bool(true)),
             b'f' => self.word(b"false", Value::Bool(false)),
@@ -79,10 +76,7 @@ impl Parser<'_> {
         let start = self.pos;
         self.bytes[start..].starts_with(word).then_some(())?;
         self.pos += word.len();
-        Some(Node {
-            span: start..self.pos,
-            value,
-        })
+        Some(Node::new(start..self.pos, value))
     }
 
     /// A number as RFC 8259 writes it, converted as `convert` converts it.
@@ -117,10 +111,7 @@ impl Parser<'_> {
             digits(self).then_some(())?;
         }
         let number = self.text[start..self.pos].parse().ok()?;
-        Some(Node {
-            span: start..self.pos,
-            value: Value::Number(number),
-        })
+        Some(Node::new(start..self.pos, Value::Number(number)))
     }
 
     /// A string at the current `"`: its value and its span, quotes included. Control
@@ -201,11 +192,7 @@ impl Parser<'_> {
                 }
                 self.pos += 1;
                 let value = self.value()?;
-                self.members.push(Member {
-                    key,
-                    key_span,
-                    value,
-                });
+                self.members.push(Member::new(key, key_span, value));
                 match self.peek()? {
                     b',' => self.pos += 1,
                     b'}' => break,
@@ -217,10 +204,7 @@ impl Parser<'_> {
         self.depth -= 1;
         let mut members = Vec::with_capacity(self.members.len() - first);
         members.extend(self.members.drain(first..));
-        Some(Node {
-            span: start..self.pos,
-            value: Value::Object(members.into()),
-        })
+        Some(Node::new(start..self.pos, Value::Object(members.into())))
     }
 
     fn array(&mut self) -> Option<Node> {
@@ -242,9 +226,6 @@ impl Parser<'_> {
         self.depth -= 1;
         let mut items = Vec::with_capacity(self.items.len() - first);
         items.extend(self.items.drain(first..));
-        Some(Node {
-            span: start..self.pos,
-            value: Value::Array(items.into()),
-        })
+        Some(Node::new(start..self.pos, Value::Array(items.into())))
     }
 }
