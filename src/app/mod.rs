@@ -260,7 +260,7 @@ pub struct App {
     pub carousel: BTreeMap<Arc<str>, usize>,
     /// Every endpoint exchange of the session, oldest first.
     pub exchanges: Vec<Exchange>,
-    /// What the local CDN served (the latest [`MAX_DOWNLOADS`]), oldest first.
+    /// What the local CDN served (the latest `MAX_DOWNLOADS`), oldest first.
     pub downloads: Vec<Download>,
     /// Step mode: hold every request before it is sent and every answer before it applies.
     pub step: bool,

@@ -4,8 +4,8 @@
 //!
 //! Two kinds of line are drawn. **Paragraphs** (text components, labels, descriptions, helper
 //! text) are aligned by their own first strong character, as Android aligns a `TextView`
-//! ([`para`]). **Rows** of the phone's own drawing (field boxes, option rows with their
-//! controls, chips, list items) are built left to right as a [`Row`] and mirrored whole on a
+//! (`para`). **Rows** of the phone's own drawing (field boxes, option rows with their
+//! controls, chips, list items) are built left to right as a `Row` and mirrored whole on a
 //! right-to-left phone (`--dir rtl`), their text pieces kept in reading order.
 
 use std::cell::RefCell;

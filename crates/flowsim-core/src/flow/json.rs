@@ -5,7 +5,7 @@
 //! model, the validator and the engine. Every node keeps its byte span, and every object
 //! member the span of its key, so diagnostics can point at either.
 //!
-//! Well-formed JSON, nearly all there is, is read by [`direct`] straight into that tree;
+//! Well-formed JSON, nearly all there is, is read by `direct` straight into that tree;
 //! anything else goes through `jsonc-parser`'s AST, converted once, which decides what is
 //! wrong and says so.
 
