@@ -14,6 +14,7 @@ use flowsim_endpoint::record::{self, Recorder, Replay};
 use flowsim_endpoint::{Source, keys};
 use flowsim_webhook::deliver::{self, Delivery, Sender};
 use flowsim_webhook::event::Parties;
+use rsa::RsaPublicKey;
 
 /// How to reach the endpoint, record or replay, and where completions go.
 #[derive(Debug, Clone, Default)]
@@ -45,32 +46,34 @@ pub struct EndpointConfig {
 impl EndpointConfig {
     /// The live client configured by these options.
     pub fn client(&self, url: &str) -> Result<Client, String> {
-        let public_key =
-            if self.plaintext {
-                None
-            } else {
-                let path = self.public_key.as_ref().ok_or(
-                    "The endpoint needs the business public key to encrypt requests. Pass \
-                 --public-key PEM (the key uploaded for the business number), or --plaintext \
-                 for an endpoint that takes plain JSON.",
-                )?;
-                let pem = std::fs::read_to_string(path).map_err(|e| {
-                    format!(
-                        "Cannot read the public key {} ({e}). Check the --public-key path.",
-                        path.display()
-                    )
-                })?;
-                Some(keys::public_key_from_pem(&pem).map_err(|e| {
-                    format!("The public key {} cannot be used: {e}", path.display())
-                })?)
-            };
         Client::new(Config {
             url: url.to_string(),
-            public_key,
+            public_key: self.public_key()?,
             app_secret: self.app_secret.clone().map(Secret),
             timeout: self.timeout,
             insecure: self.insecure,
         })
+    }
+
+    /// The business public key requests are encrypted with (none with `--plaintext`).
+    fn public_key(&self) -> Result<Option<RsaPublicKey>, String> {
+        if self.plaintext {
+            return Ok(None);
+        }
+        let path = self.public_key.as_ref().ok_or(
+            "The endpoint needs the business public key to encrypt requests. Pass --public-key \
+             PEM (the key uploaded for the business number), or --plaintext for an endpoint \
+             that takes plain JSON.",
+        )?;
+        let pem = std::fs::read_to_string(path).map_err(|e| {
+            format!(
+                "Cannot read the public key {} ({e}). Check the --public-key path.",
+                path.display()
+            )
+        })?;
+        keys::public_key_from_pem(&pem)
+            .map(Some)
+            .map_err(|e| format!("The public key {} cannot be used: {e}", path.display()))
     }
 
     /// Where answers come from: --endpoint, else --replay, else the mock, else nowhere.
