@@ -254,7 +254,7 @@ fn paths(flow: &Flow, out: &mut Vec<Diagnostic>) {
     // Screen-to-screen edges: those some action takes, and every route.
     let mut by_action: HashMap<&str, Vec<&str>> = HashMap::new();
     let mut by_route: HashMap<&str, Vec<&str>> = HashMap::new();
-    let mut completes: HashSet<&str> = HashSet::new();
+    let mut completes: Vec<&str> = Vec::new();
     for r in &map.routes {
         match &r.to {
             To::Screen(id) => {
@@ -264,7 +264,7 @@ fn paths(flow: &Flow, out: &mut Vec<Diagnostic>) {
                 }
             }
             To::End if !r.via.is_empty() => {
-                completes.insert(&r.from);
+                completes.push(&r.from);
             }
             _ => {}
         }
@@ -312,8 +312,6 @@ fn paths(flow: &Flow, out: &mut Vec<Diagnostic>) {
             }
         }
     }
-    let mut ends: HashSet<&str> = completes.iter().copied().collect();
-    let mut stack: Vec<&str> = ends.iter().copied().collect();
     // Backwards: who can get to a screen that completes.
     let mut into: HashMap<&str, Vec<&str>> = HashMap::new();
     for (a, bs) in &both {
@@ -321,13 +319,7 @@ fn paths(flow: &Flow, out: &mut Vec<Diagnostic>) {
             into.entry(b).or_default().push(a);
         }
     }
-    while let Some(at) = stack.pop() {
-        for a in into.get(at).into_iter().flatten() {
-            if ends.insert(a) {
-                stack.push(a);
-            }
-        }
-    }
+    let ends = reach(&completes, &into);
     for screen in &flow.screens {
         if starts.contains(&screen.id.as_str()) && !ends.contains(screen.id.as_str()) {
             out.push(
@@ -614,4 +606,48 @@ fn version(flow: &Flow, out: &mut Vec<Diagnostic>) {
             "migrate to \"{NEWEST}\" (`flowsim diff` shows what the move changes)"
         )),
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{Value, json};
+
+    use super::*;
+    use crate::flow::json;
+
+    fn codes(doc: Value) -> Vec<(String, String)> {
+        let flow = Arc::new(Flow::from_node(json::parse(&doc.to_string()).unwrap()));
+        lint(&flow, None)
+            .into_iter()
+            .map(|d| (d.code.to_string(), d.path.to_string()))
+            .collect()
+    }
+
+    fn screen(id: &str, action: Value) -> Value {
+        json!({ "id": id, "title": id, "layout": { "type": "SingleColumnLayout", "children": [
+            { "type": "Footer", "label": "Go", "on-click-action": action }
+        ] } })
+    }
+
+    fn nav(to: &str) -> Value {
+        json!({ "name": "navigate", "next": { "type": "screen", "name": to }, "payload": {} })
+    }
+
+    #[test]
+    fn a_flow_completes_when_an_action_leads_to_a_complete() {
+        let done = json!({ "name": "complete", "payload": {} });
+        let doc =
+            json!({ "version": "7.3", "screens": [screen("A", nav("B")), screen("B", done)] });
+        assert_eq!(codes(doc), []);
+    }
+
+    #[test]
+    fn a_flow_whose_actions_only_go_round_never_completes() {
+        let doc =
+            json!({ "version": "7.3", "screens": [screen("A", nav("B")), screen("B", nav("A"))] });
+        assert_eq!(
+            codes(doc),
+            [("never-completes".to_string(), "screens[0].id".to_string())]
+        );
+    }
 }

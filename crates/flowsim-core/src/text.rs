@@ -52,3 +52,42 @@ pub fn error_chain(e: &dyn std::error::Error) -> String {
     }
     parts.join(": ")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An error saying `text`, caused by `source`.
+    #[derive(Debug)]
+    struct Failure {
+        text: &'static str,
+        source: Option<Box<Failure>>,
+    }
+
+    impl std::fmt::Display for Failure {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.text)
+        }
+    }
+
+    impl std::error::Error for Failure {
+        fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+            self.source.as_deref().map(|s| s as _)
+        }
+    }
+
+    fn failure(texts: &[&'static str]) -> Failure {
+        let (text, rest) = texts.split_first().unwrap();
+        Failure {
+            text,
+            source: (!rest.is_empty()).then(|| Box::new(failure(rest))),
+        }
+    }
+
+    #[test]
+    fn an_error_chain_says_each_cause_once_outermost_first() {
+        assert_eq!(error_chain(&failure(&["request failed"])), "request failed");
+        let e = failure(&["request failed", "connect", "connect", "refused"]);
+        assert_eq!(error_chain(&e), "request failed: connect: refused");
+    }
+}

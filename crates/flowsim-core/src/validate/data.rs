@@ -275,7 +275,7 @@ pub(super) fn resolve(
                 )
                 .help(format!(
                     "use the local form: `${{{}.{}}}`",
-                    store_name(r.store),
+                    r.store.as_str(),
                     r.path.join(".")
                 )));
             }
@@ -403,24 +403,6 @@ pub(super) fn resolve(
                 }
             }
         }
-    }
-}
-
-fn store_name(store: Store) -> &'static str {
-    match store {
-        Store::Data => "data",
-        Store::Form => "form",
-    }
-}
-
-fn type_name(t: Type) -> &'static str {
-    match t {
-        Type::String => "string",
-        Type::Number => "number",
-        Type::Boolean => "boolean",
-        Type::Array => "array",
-        Type::Object => "object",
-        Type::Unknown => "unknown",
     }
 }
 
@@ -555,11 +537,11 @@ pub(super) fn references(
                     "expected {} here, but this value is {} {}",
                     expected
                         .iter()
-                        .map(|t| type_name(*t))
+                        .map(|t| t.as_str())
                         .collect::<Vec<_>>()
                         .join(" or "),
-                    super::article_for(type_name(ty)),
-                    type_name(ty)
+                    super::article_for(ty.as_str()),
+                    ty.as_str()
                 ),
             )
             .help(

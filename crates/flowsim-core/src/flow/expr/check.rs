@@ -30,16 +30,23 @@ impl Type {
     }
 }
 
-impl fmt::Display for Type {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
+impl Type {
+    /// The type's name, for messages ("string").
+    pub fn as_str(self) -> &'static str {
+        match self {
             Type::String => "string",
             Type::Number => "number",
             Type::Boolean => "boolean",
             Type::Array => "array",
             Type::Object => "object",
             Type::Unknown => "unknown",
-        })
+        }
+    }
+}
+
+impl fmt::Display for Type {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
