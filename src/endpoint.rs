@@ -165,3 +165,56 @@ impl Webhook {
             .await
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config() -> EndpointConfig {
+        EndpointConfig {
+            endpoint: Some("http://127.0.0.1:9".into()),
+            timeout: Duration::from_secs(1),
+            ..EndpointConfig::default()
+        }
+    }
+
+    fn keys(name: &str) -> PathBuf {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/keys")
+            .join(name)
+    }
+
+    #[test]
+    fn the_public_key_is_read_unless_requests_are_plain() {
+        let e = config().public_key().unwrap_err();
+        assert!(
+            e.contains("--public-key PEM") && e.contains("--plaintext"),
+            "{e}"
+        );
+        let plain = EndpointConfig {
+            plaintext: true,
+            ..config()
+        };
+        assert!(plain.public_key().unwrap().is_none());
+        let missing = EndpointConfig {
+            public_key: Some(keys("no-such.pem")),
+            ..config()
+        };
+        assert!(
+            missing
+                .public_key()
+                .unwrap_err()
+                .contains("Cannot read the public key")
+        );
+        let wrong = EndpointConfig {
+            public_key: Some(keys("README.md")),
+            ..config()
+        };
+        assert!(wrong.public_key().unwrap_err().contains("cannot be used"));
+        let good = EndpointConfig {
+            public_key: Some(keys("public.pem")),
+            ..config()
+        };
+        assert!(good.public_key().unwrap().is_some());
+    }
+}
