@@ -1073,6 +1073,10 @@ async fn listen_prints_each_notification_for_people() {
     let block = l.block();
     assert!(block.contains("SIGNATURE MISMATCH  → 403"), "{block}");
     assert!(
+        block.contains("  SIGNATURE MISMATCH: X-Hub-Signature-256 is not the HMAC"),
+        "the mismatch is explained under the header: {block}"
+    );
+    assert!(
         block.contains("flows: FLOW_STATUS_CHANGE for flow 6627390910605886: DRAFT → PUBLISHED"),
         "{block}"
     );
