@@ -82,6 +82,19 @@ fn hmac_header(secret: &str, body: &[u8]) -> String {
     format!("sha256={hex}")
 }
 
+/// Where the first message's `response_json` string is in a notification.
+const RESPONSE_JSON: &str =
+    "/entry/0/changes/0/value/messages/0/interactive/nfm_reply/response_json";
+
+/// The first message's `response_json`, decoded from the string Meta sends it as.
+fn response_json(notification: &Value) -> Value {
+    let text = notification
+        .pointer(RESPONSE_JSON)
+        .and_then(Value::as_str)
+        .unwrap_or_else(|| panic!("no response_json string in {notification}"));
+    serde_json::from_str(text).unwrap()
+}
+
 fn no_secret_in(text: &str) {
     assert!(!text.contains(APP_SECRET), "the app secret leaked:\n{text}");
     assert!(
@@ -489,13 +502,7 @@ async fn non_ascii_is_escaped_as_meta_does_and_signed_over_the_exact_bytes() {
     assert!(body.contains(r#"Zo\u00eb"#), "{body}");
     assert!(body.contains(r#"\ud83c\udf89"#), "{body}");
     assert!(body.contains(r#"a\/b"#), "{body}");
-    let m = &v["entry"][0]["changes"][0]["value"]["messages"][0];
-    let response: Value = serde_json::from_str(
-        m["interactive"]["nfm_reply"]["response_json"]
-            .as_str()
-            .unwrap(),
-    )
-    .unwrap();
+    let response = response_json(&v);
     assert_eq!(
         response,
         json!({ "flow_token": "t-7", "name": "Zoë", "party": "🎉", "site": "a/b" })
@@ -521,12 +528,7 @@ async fn a_completion_comes_from_a_flow_run_with_form_values_or_from_a_recording
     .await;
     assert_eq!(run.code, 0, "{}", run.all());
     let v = r.only_notification();
-    let response: Value = serde_json::from_str(
-        v.pointer("/entry/0/changes/0/value/messages/0/interactive/nfm_reply/response_json")
-            .and_then(Value::as_str)
-            .unwrap(),
-    )
-    .unwrap();
+    let response = response_json(&v);
     // The flow's `complete` payload, with the given values and examples for the rest.
     assert_eq!(response["flow_token"], "flowsim");
     assert_eq!(response["name"], "Grace");
@@ -573,7 +575,7 @@ async fn a_completion_comes_from_a_flow_run_with_form_values_or_from_a_recording
     assert_eq!(run.code, 0, "{}", run.all());
     let v = r.only_notification();
     assert_eq!(
-        v.pointer("/entry/0/changes/0/value/messages/0/interactive/nfm_reply/response_json"),
+        v.pointer(RESPONSE_JSON),
         Some(&json!(r#"{"flow_token":"t-9","loan":"approved"}"#))
     );
 }
@@ -969,9 +971,7 @@ async fn listen_fed_by_send_verifies_decodes_and_refuses_forgeries() {
     );
     assert_eq!(got["path"], "/webhook");
     assert_eq!(
-        got.pointer(
-            "/notification/entry/0/changes/0/value/messages/0/interactive/nfm_reply/response_json"
-        ),
+        got.pointer(&format!("/notification{RESPONSE_JSON}")),
         Some(&json!({ "flow_token": "t-1", "size": "M", "name": "Zoë" })),
         "response_json is decoded"
     );
@@ -1072,6 +1072,10 @@ async fn listen_prints_each_notification_for_people() {
     assert_eq!(run.code, 1);
     let block = l.block();
     assert!(block.contains("SIGNATURE MISMATCH  → 403"), "{block}");
+    assert!(
+        block.contains("  SIGNATURE MISMATCH: X-Hub-Signature-256 is not the HMAC"),
+        "the mismatch is explained under the header: {block}"
+    );
     assert!(
         block.contains("flows: FLOW_STATUS_CHANGE for flow 6627390910605886: DRAFT → PUBLISHED"),
         "{block}"
@@ -1268,12 +1272,7 @@ async fn completion_media_keep_metas_shape_in_the_webhook() {
     .await;
     assert_eq!(run.code, 0, "{}", run.all());
     let v = r.only_notification();
-    let response: Value = serde_json::from_str(
-        v.pointer("/entry/0/changes/0/value/messages/0/interactive/nfm_reply/response_json")
-            .and_then(Value::as_str)
-            .unwrap(),
-    )
-    .unwrap();
+    let response = response_json(&v);
     assert_eq!(
         response["photo"],
         json!([{ "file_name": "damaged-item.png", "mime_type": "image/png",

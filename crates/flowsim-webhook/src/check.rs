@@ -9,7 +9,7 @@ use std::time::Duration;
 use serde_json::{Map, Value, json};
 
 use crate::deliver::{self, Delivery, Sender, Signature, millis};
-use crate::event::{self, AlertState, Entry, FlowsEvent, MessageIds, Parties, Status};
+use crate::event::{self, AlertState, Entry, FlowsEvent, Parties, Status};
 use crate::json::meta_bytes;
 use flowsim_core::sim::Completion;
 
@@ -195,11 +195,7 @@ fn completion_entry(parties: &Parties, values: Value) -> Entry {
     event::completion(
         &parties.business,
         &parties.user,
-        &MessageIds {
-            message_id: deliver::wamid(),
-            flow_message_id: deliver::wamid(),
-            timestamp: deliver::unix_now(),
-        },
+        &deliver::fresh_ids(),
         &Completion {
             screen: String::new(),
             response,

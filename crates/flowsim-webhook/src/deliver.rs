@@ -354,11 +354,7 @@ pub fn completion_now(parties: &Parties, completion: &Completion) -> Value {
     event::envelope(&[event::completion(
         &parties.business,
         &parties.user,
-        &MessageIds {
-            message_id: wamid(),
-            flow_message_id: wamid(),
-            timestamp: unix_now(),
-        },
+        &fresh_ids(),
         completion,
     )])
 }
@@ -370,6 +366,15 @@ pub fn unix_now() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() as i64)
+}
+
+/// Fresh ids for a completion message (its own and the flow message's), sent now.
+pub fn fresh_ids() -> MessageIds {
+    MessageIds {
+        message_id: wamid(),
+        flow_message_id: wamid(),
+        timestamp: unix_now(),
+    }
 }
 
 /// A fresh message id in Meta's style (`wamid.HBgL…`; letters and digits only, so it can be

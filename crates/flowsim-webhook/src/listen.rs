@@ -178,10 +178,7 @@ async fn handshake(
     }
     r.kind = Kind::Handshake;
     if let Some((url, sender)) = &shared.config.forward {
-        let target = match uri.query() {
-            Some(q) => format!("{url}{}{q}", if url.contains('?') { '&' } else { '?' }),
-            None => url.clone(),
-        };
+        let target = forward_target(url, uri);
         let d = sender
             .relay(Method::GET, &target, url, forwardable(headers), Vec::new())
             .await;
@@ -275,10 +272,7 @@ async fn notification(
         Err(e) => r.notes.push(format!("the body is not JSON: {e}")),
     }
     if let Some((url, sender)) = &shared.config.forward {
-        let target = match uri.query() {
-            Some(q) => format!("{url}{}{q}", if url.contains('?') { '&' } else { '?' }),
-            None => url.clone(),
-        };
+        let target = forward_target(url, uri);
         let d = sender
             .relay(
                 Method::POST,
@@ -314,6 +308,14 @@ fn relayed(d: Delivery, r: &mut Received) -> (StatusCode, String) {
         problem: d.diagnosis(),
     });
     (status, d.answer)
+}
+
+/// The forward URL with the request's query appended (the handshake's `hub.*` parameters).
+fn forward_target(url: &str, uri: &Uri) -> String {
+    match uri.query() {
+        Some(q) => format!("{url}{}{q}", if url.contains('?') { '&' } else { '?' }),
+        None => url.to_string(),
+    }
 }
 
 /// The request's headers minus those that describe this hop.
@@ -354,4 +356,26 @@ fn remember(shared: &Shared, ids: Vec<String>) -> Vec<String> {
 /// Compares a secret in constant time.
 fn same(expected: &str, given: &str) -> bool {
     expected.len() == given.len() && bool::from(expected.as_bytes().ct_eq(given.as_bytes()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_forward_url_gets_the_requests_query() {
+        let uri: Uri = "/webhook?hub.mode=subscribe&hub.challenge=7"
+            .parse()
+            .unwrap();
+        assert_eq!(
+            forward_target("http://h/w", &uri),
+            "http://h/w?hub.mode=subscribe&hub.challenge=7"
+        );
+        assert_eq!(
+            forward_target("http://h/w?k=1", &uri),
+            "http://h/w?k=1&hub.mode=subscribe&hub.challenge=7"
+        );
+        let bare: Uri = "/webhook".parse().unwrap();
+        assert_eq!(forward_target("http://h/w", &bare), "http://h/w");
+    }
 }

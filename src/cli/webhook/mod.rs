@@ -1072,22 +1072,22 @@ fn human(r: &Received, color: bool) -> String {
             sanitize(id)
         ));
     }
+    let notification = r.kind == Kind::Notification;
     for note in &r.notes {
-        // The signature verdict is already on the header line.
-        if r.kind == Kind::Notification && !note.starts_with("signature not checked") {
-            let bad = r.signature != SignatureCheck::Valid
-                && (note.starts_with("SIGNATURE") || note.starts_with("UNSIGNED"));
-            s.push_str(&format!(
-                "  {}\n",
-                if bad {
-                    paint(color, AnsiColor::Red.on_default(), &sanitize(note))
-                } else {
-                    sanitize(note)
-                }
-            ));
-        } else if r.kind != Kind::Notification {
-            s.push_str(&format!("  {}\n", sanitize(note)));
+        // A notification's header line already says its signature was not checked.
+        if notification && note.starts_with("signature not checked") {
+            continue;
         }
+        // A mismatch or a missing signature is explained in red.
+        let bad = notification && (note.starts_with("SIGNATURE") || note.starts_with("UNSIGNED"));
+        s.push_str(&format!(
+            "  {}\n",
+            if bad {
+                paint(color, AnsiColor::Red.on_default(), &sanitize(note))
+            } else {
+                sanitize(note)
+            }
+        ));
     }
     if let Some(f) = &r.forwarded {
         let answer = match f.status {
