@@ -868,6 +868,15 @@ fn preview_prints_the_link_with_the_interactive_parameters() {
         ],
     );
     assert_eq!(out.code, 2);
+    for (data, says) in [
+        ("[1]", "--data must be a JSON object"),
+        ("{", "--data is not valid JSON"),
+        ("@/nonexistent/data.json", "--data "),
+    ] {
+        let out = api(&fake, &["preview", &id, "--screen", "X", "--data", data]);
+        assert_eq!(out.code, 2, "{data}: {}", out.all());
+        assert!(out.stderr.contains(says), "{data}: {}", out.stderr);
+    }
 }
 
 // --- send --------------------------------------------------------------------------------

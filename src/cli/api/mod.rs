@@ -8,7 +8,6 @@ mod hints;
 mod send;
 
 use std::io::{BufRead, IsTerminal, Write};
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -354,17 +353,10 @@ pub fn run(args: &Args) -> u8 {
     }
 }
 
-/// `--data` for send and preview: JSON, or @file.
+/// `--data` for send and preview: a JSON object, inline or @file, read as the preview's
+/// `--data` is.
 pub(crate) fn read_data(text: &str) -> Result<serde_json::Value, String> {
-    let (json, from) = match text.strip_prefix('@') {
-        Some(path) => (crate::load::read_text(&PathBuf::from(path))?, path),
-        None => (text.to_string(), "--data"),
-    };
-    match serde_json::from_str::<serde_json::Value>(&json) {
-        Ok(v @ serde_json::Value::Object(_)) => Ok(v),
-        Ok(_) => Err(format!("{from}: the data must be a JSON object")),
-        Err(e) => Err(format!("{from}: not JSON ({e})")),
-    }
+    super::preview::parse_data(text).map(serde_json::Value::Object)
 }
 
 #[cfg(test)]
