@@ -311,12 +311,7 @@ fn one_line(e: &ValidationError) -> String {
         (Some(l), None) => format!(" (line {l})"),
         _ => String::new(),
     };
-    let code = if e.error.is_empty() {
-        &e.error_type
-    } else {
-        &e.error
-    };
-    format!("{code}{at}{pos}: {}", e.message)
+    format!("{}{at}{pos}: {}", e.code(), e.message)
 }
 
 /// Meta's expiry (ISO date or unix seconds) with the days left.
