@@ -256,6 +256,12 @@ impl Ctx<'_> {
     }
 }
 
+/// Reports a usage error and returns its exit code.
+pub(crate) fn usage(message: String) -> u8 {
+    eprintln!("error: {message}");
+    exit::USAGE
+}
+
 fn required<'a>(value: &'a Option<String>, flag: &str, env: &str) -> Result<&'a str, u8> {
     match value.as_deref().map(str::trim) {
         Some(v) if !v.is_empty() => Ok(v),
