@@ -68,6 +68,12 @@ fn api(fake: &Fake, args: &[&str]) -> Out {
     api_with(fake, args, |_| {})
 }
 
+/// Fails the test, showing both, unless `text` contains `needle`.
+#[track_caller]
+fn assert_has(text: &str, needle: &str) {
+    assert!(text.contains(needle), "{needle:?} is not in:\n{text}");
+}
+
 fn seen(fake: &Fake, method: &str, path_end: &str) -> Vec<fake_graph::Seen> {
     fake.state()
         .seen
@@ -86,25 +92,17 @@ fn missing_token_and_ids_are_usage_errors_that_say_what_to_set() {
         c.env_remove("WHATSAPP_ACCESS_TOKEN");
     });
     assert_eq!(out.code, 2);
-    assert!(
-        out.stderr.contains("WHATSAPP_ACCESS_TOKEN"),
-        "{}",
-        out.stderr
-    );
+    assert_has(&out.stderr, "WHATSAPP_ACCESS_TOKEN");
     let out = api_with(&fake, &["list"], |c| {
         c.env_remove("WHATSAPP_BUSINESS_ACCOUNT_ID");
     });
     assert_eq!(out.code, 2);
-    assert!(
-        out.stderr.contains("WHATSAPP_BUSINESS_ACCOUNT_ID"),
-        "{}",
-        out.stderr
-    );
+    assert_has(&out.stderr, "WHATSAPP_BUSINESS_ACCOUNT_ID");
     let out = api_with(&fake, &["key", "get"], |c| {
         c.env_remove("WHATSAPP_PHONE_NUMBER_ID");
     });
     assert_eq!(out.code, 2);
-    assert!(out.stderr.contains("--phone-id"), "{}", out.stderr);
+    assert_has(&out.stderr, "--phone-id");
     assert!(fake.state().seen.is_empty(), "nothing was sent");
 }
 
@@ -127,10 +125,10 @@ fn plain_http_to_another_host_and_bad_ids_are_refused_before_sending() {
     );
     let out = api(&fake, &["show", "12/../34"]);
     assert_eq!(out.code, 2);
-    assert!(out.stderr.contains("not a Graph id"), "{}", out.stderr);
+    assert_has(&out.stderr, "not a Graph id");
     let out = api(&fake, &["--graph-version", "25", "list"]);
     assert_eq!(out.code, 2);
-    assert!(out.stderr.contains("v25.0"), "{}", out.stderr);
+    assert_has(&out.stderr, "v25.0");
     assert!(fake.state().seen.is_empty());
 }
 
@@ -141,36 +139,18 @@ fn a_wrong_or_expired_token_is_explained_and_never_shown() {
     let out = api(&fake, &["--token", wrong, "-v", "list"]);
     assert_eq!(out.code, 3);
     assert!(!out.all().contains(wrong), "{}", out.all());
-    assert!(
-        out.stderr.contains("Authorization: Bearer ***"),
-        "{}",
-        out.stderr
+    assert_has(&out.stderr, "Authorization: Bearer ***");
+    assert_has(
+        &out.stderr,
+        "code 190, OAuthException, HTTP 401, fbtrace_id Afake",
     );
-    assert!(
-        out.stderr
-            .contains("code 190, OAuthException, HTTP 401, fbtrace_id Afake"),
-        "{}",
-        out.stderr
-    );
-    assert!(
-        out.stderr.contains("does not accept the access token"),
-        "{}",
-        out.stderr
-    );
+    assert_has(&out.stderr, "does not accept the access token");
     let out = api_with(&fake, &["list"], |c| {
         c.env("WHATSAPP_ACCESS_TOKEN", EXPIRED);
     });
     assert_eq!(out.code, 3);
-    assert!(
-        out.stderr.contains("code 190, subcode 463"),
-        "{}",
-        out.stderr
-    );
-    assert!(
-        out.stderr.contains("hint: the access token has expired"),
-        "{}",
-        out.stderr
-    );
+    assert_has(&out.stderr, "code 190, subcode 463");
+    assert_has(&out.stderr, "hint: the access token has expired");
     // The fake saw the real token in the header, and only there.
     let auth = fake.state().seen.last().unwrap().authorization.clone();
     assert_eq!(auth.as_deref(), Some(format!("Bearer {EXPIRED}").as_str()));
@@ -183,19 +163,13 @@ fn verbose_shows_each_request_and_answer_with_the_token_masked() {
     fake.add_flow("One", "DRAFT", None);
     let out = api(&fake, &["-v", "list"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
-    assert!(
-        out.stderr
-            .contains(&format!("> GET {}/v25.0/{WABA}/flows?fields=", fake.url)),
-        "{}",
-        out.stderr
+    assert_has(
+        &out.stderr,
+        &format!("> GET {}/v25.0/{WABA}/flows?fields=", fake.url),
     );
-    assert!(
-        out.stderr.contains("> Authorization: Bearer ***"),
-        "{}",
-        out.stderr
-    );
-    assert!(out.stderr.contains("< 200 OK in "), "{}", out.stderr);
-    assert!(out.stderr.contains("\"name\":\"One\""), "{}", out.stderr);
+    assert_has(&out.stderr, "> Authorization: Bearer ***");
+    assert_has(&out.stderr, "< 200 OK in ");
+    assert_has(&out.stderr, "\"name\":\"One\"");
 }
 
 // --- list and show -----------------------------------------------------------------------
@@ -276,22 +250,12 @@ fn an_unknown_id_is_explained() {
     let fake = Fake::start();
     let out = api(&fake, &["show", "999"]);
     assert_eq!(out.code, 3);
-    assert!(
-        out.stderr.contains("Object with ID '999' does not exist"),
-        "{}",
-        out.stderr
+    assert_has(&out.stderr, "Object with ID '999' does not exist");
+    assert_has(
+        &out.stderr,
+        "code 100, subcode 33, GraphMethodException, HTTP 400, fbtrace_id",
     );
-    assert!(
-        out.stderr
-            .contains("code 100, subcode 33, GraphMethodException, HTTP 400, fbtrace_id"),
-        "{}",
-        out.stderr
-    );
-    assert!(
-        out.stderr.contains("hint: there is no object with that id"),
-        "{}",
-        out.stderr
-    );
+    assert_has(&out.stderr, "hint: there is no object with that id");
     // --format json prints Meta's envelope as it came.
     let out = api(&fake, &["show", "999", "--format", "json"]);
     let v: Value = serde_json::from_str(&out.stdout).unwrap();
@@ -338,11 +302,7 @@ fn create_prints_the_id_and_sends_what_was_asked() {
     assert_eq!(f.endpoint_uri.as_deref(), Some("https://example.com/flow"));
     assert_eq!(f.json.as_deref(), Some(sample("sign_up.json").as_str()));
     assert_eq!(f.status, "DRAFT");
-    assert!(
-        out.stderr.contains("Meta and flowsim agree"),
-        "{}",
-        out.stderr
-    );
+    assert_has(&out.stderr, "Meta and flowsim agree");
 
     // Clone: copies the JSON; a name clash is refused with Meta's reason.
     let out = api(&fake, &["create", "Sign up 2", "--clone", id]);
@@ -350,16 +310,8 @@ fn create_prints_the_id_and_sends_what_was_asked() {
     assert_eq!(fake.flow(out.stdout.trim()).unwrap().json, f.json);
     let out = api(&fake, &["create", "Sign up"]);
     assert_eq!(out.code, 3);
-    assert!(
-        out.stderr.contains("Flow name is not unique"),
-        "{}",
-        out.stderr
-    );
-    assert!(
-        out.stderr.contains("hint: a flow with this name exists"),
-        "{}",
-        out.stderr
-    );
+    assert_has(&out.stderr, "Flow name is not unique");
+    assert_has(&out.stderr, "hint: a flow with this name exists");
     // A category Meta does not have is refused before sending.
     let out = api(&fake, &["create", "X", "--category", "SHOPPING"]);
     assert_eq!(out.code, 2);
@@ -381,7 +333,7 @@ fn create_with_publish_publishes_a_clean_flow_and_says_why_not_otherwise() {
     );
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert_eq!(fake.flow(out.stdout.trim()).unwrap().status, "PUBLISHED");
-    assert!(out.stderr.contains("published"), "{}", out.stderr);
+    assert_has(&out.stderr, "published");
 
     let out = api(
         &fake,
@@ -395,17 +347,11 @@ fn create_with_publish_publishes_a_clean_flow_and_says_why_not_otherwise() {
     );
     assert_eq!(out.code, 1);
     assert_eq!(fake.flow(out.stdout.trim()).unwrap().status, "DRAFT");
-    assert!(
-        out.stderr
-            .contains("error[INVALID_NAVIGATE_ACTION_NEXT_SCREEN_NAME]"),
-        "{}",
-        out.stderr
+    assert_has(
+        &out.stderr,
+        "error[INVALID_NAVIGATE_ACTION_NEXT_SCREEN_NAME]",
     );
-    assert!(
-        out.stderr.contains("not published: the flow is DRAFT"),
-        "{}",
-        out.stderr
-    );
+    assert_has(&out.stderr, "not published: the flow is DRAFT");
 }
 
 // --- push --------------------------------------------------------------------------------
@@ -439,13 +385,8 @@ fn push_uploads_multipart_and_shows_meta_s_errors_as_validate_does() {
         "push:\n{}\nvalidate:\n{drawing}",
         out.stdout
     );
-    assert!(out.stdout.contains("flowsim's verdict: "), "{}", out.stdout);
-    assert!(
-        out.stdout
-            .contains("Meta and flowsim agree on the 1 error."),
-        "{}",
-        out.stdout
-    );
+    assert_has(&out.stdout, "flowsim's verdict: ");
+    assert_has(&out.stdout, "Meta and flowsim agree on the 1 error.");
 
     let upload = seen(&fake, "POST", "/assets").pop().unwrap();
     assert!(
@@ -494,36 +435,22 @@ fn push_states_each_disagreement_plainly() {
     let good = root().join("sample-flows/welcome.json");
     let out = api(&fake, &["push", &id, good.to_str().unwrap()]);
     assert_eq!(out.code, 1, "Meta's verdict decides the exit code");
-    assert!(
-        out.stdout
-            .contains("error[INVALID_PROPERTY_VALUE]: Meta-only rule"),
-        "{}",
-        out.stdout
-    );
-    assert!(
-        out.stdout.contains("Meta and flowsim disagree:"),
-        "{}",
-        out.stdout
-    );
-    assert!(
-        out.stdout.contains(
-            "Meta reports INVALID_PROPERTY_VALUE at version (line 2, column 3) and flowsim does not"
-        ),
-        "{}",
-        out.stdout
+    assert_has(&out.stdout, "error[INVALID_PROPERTY_VALUE]: Meta-only rule");
+    assert_has(&out.stdout, "Meta and flowsim disagree:");
+    assert_has(
+        &out.stdout,
+        "Meta reports INVALID_PROPERTY_VALUE at version (line 2, column 3) and flowsim does not",
     );
     // flowsim finds an error Meta accepts.
     fake.state().verdicts.push_back(vec![]);
     let out = api(&fake, &["push", &id, invalid_fixture().to_str().unwrap()]);
     assert_eq!(out.code, 0);
-    assert!(out.stdout.contains("valid"), "{}", out.stdout);
-    assert!(
-        out.stdout
-            .contains("flowsim reports INVALID_NAVIGATE_ACTION_NEXT_SCREEN_NAME at screens[0]"),
-        "{}",
-        out.stdout
+    assert_has(&out.stdout, "valid");
+    assert_has(
+        &out.stdout,
+        "flowsim reports INVALID_NAVIGATE_ACTION_NEXT_SCREEN_NAME at screens[0]",
     );
-    assert!(out.stdout.contains("and Meta does not"), "{}", out.stdout);
+    assert_has(&out.stdout, "and Meta does not");
 }
 
 #[test]
@@ -541,16 +468,8 @@ fn push_moves_a_published_flow_back_to_draft_and_is_refused_on_a_deprecated_one(
     let deprecated = fake.add_flow("Old", "DEPRECATED", Some(&json));
     let out = api(&fake, &["push", &deprecated, good.to_str().unwrap()]);
     assert_eq!(out.code, 3);
-    assert!(
-        out.stderr.contains("(#139001) Flow can't be updated"),
-        "{}",
-        out.stderr
-    );
-    assert!(
-        out.stderr.contains(&format!("--clone {deprecated}")),
-        "{}",
-        out.stderr
-    );
+    assert_has(&out.stderr, "(#139001) Flow can't be updated");
+    assert_has(&out.stderr, &format!("--clone {deprecated}"));
 }
 
 #[test]
@@ -591,11 +510,7 @@ fn pull_downloads_without_the_token_and_never_overwrites_by_accident() {
     let out = api(&fake, &["pull", &id, "-o", out_file.to_str().unwrap()]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert_eq!(std::fs::read_to_string(&out_file).unwrap(), json);
-    assert!(
-        out.stderr.contains(&format!("pulled flow {id} to ")),
-        "{}",
-        out.stderr
-    );
+    assert_has(&out.stderr, &format!("pulled flow {id} to "));
     assert_eq!(
         fake.state().downloads,
         vec![None],
@@ -604,7 +519,7 @@ fn pull_downloads_without_the_token_and_never_overwrites_by_accident() {
 
     let out = api(&fake, &["pull", &id, "-o", out_file.to_str().unwrap()]);
     assert_eq!(out.code, 2);
-    assert!(out.stderr.contains("--force"), "{}", out.stderr);
+    assert_has(&out.stderr, "--force");
     let out = api(
         &fake,
         &["pull", &id, "-o", out_file.to_str().unwrap(), "--force"],
@@ -618,11 +533,7 @@ fn pull_downloads_without_the_token_and_never_overwrites_by_accident() {
     let empty = fake.add_flow("Empty", "DRAFT", None);
     let out = api(&fake, &["pull", &empty, "-o", "-"]);
     assert_eq!(out.code, 3);
-    assert!(
-        out.stderr.contains("has no Flow JSON yet"),
-        "{}",
-        out.stderr
-    );
+    assert_has(&out.stderr, "has no Flow JSON yet");
 }
 
 // --- lifecycle ---------------------------------------------------------------------------
@@ -634,11 +545,7 @@ fn lifecycle_changes_need_yes_without_a_terminal() {
     for verb in ["publish", "deprecate", "delete"] {
         let out = api(&fake, &[verb, &id]);
         assert_eq!(out.code, 2, "{verb}");
-        assert!(
-            out.stderr.contains("needs confirmation: pass --yes"),
-            "{}",
-            out.stderr
-        );
+        assert_has(&out.stderr, "needs confirmation: pass --yes");
     }
     assert!(fake.state().seen.is_empty(), "nothing was sent");
     assert_eq!(fake.flow(&id).unwrap().status, "DRAFT");
@@ -651,13 +558,13 @@ fn the_status_machine_and_each_refusal() {
 
     let out = api(&fake, &["deprecate", &id, "--yes"]);
     assert_eq!(out.code, 3);
-    assert!(
-        out.stderr
-            .contains("(#139003) Can't deprecate unpublished Flow"),
-        "{}",
-        out.stderr
+    assert_has(&out.stderr, "(#139003) Can't deprecate unpublished Flow");
+    assert_has(
+        &out.stderr,
+        &format!(
+            "hint: only a PUBLISHED flow can be deprecated; a draft can be deleted instead: `flowsim api delete {id}`"
+        ),
     );
-    assert!(out.stderr.contains(&format!("hint: only a PUBLISHED flow can be deprecated; a draft can be deleted instead: `flowsim api delete {id}`")), "{}", out.stderr);
 
     let out = api(&fake, &["publish", &id, "--yes"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
@@ -666,37 +573,25 @@ fn the_status_machine_and_each_refusal() {
 
     let out = api(&fake, &["publish", &id, "--yes"]);
     assert_eq!(out.code, 3);
-    assert!(
-        out.stderr.contains("Flow is not in DRAFT status"),
-        "{}",
-        out.stderr
-    );
-    assert!(
-        out.stderr
-            .contains("hint: only a DRAFT flow can be published"),
-        "{}",
-        out.stderr
-    );
+    assert_has(&out.stderr, "Flow is not in DRAFT status");
+    assert_has(&out.stderr, "hint: only a DRAFT flow can be published");
 
     let out = api(&fake, &["delete", &id, "--yes"]);
     assert_eq!(out.code, 3);
-    assert!(
-        out.stderr.contains("(#139004) Can't delete published Flow"),
-        "{}",
-        out.stderr
+    assert_has(&out.stderr, "(#139004) Can't delete published Flow");
+    assert_has(
+        &out.stderr,
+        "Published Flows cannot be deleted. Deprecate the Flow instead.",
     );
-    assert!(
-        out.stderr
-            .contains("Published Flows cannot be deleted. Deprecate the Flow instead."),
-        "{}",
-        out.stderr
+    assert_has(
+        &out.stderr,
+        &format!(
+            "hint: a published flow can never be deleted: deprecate it instead with `flowsim api deprecate {id}`"
+        ),
     );
-    assert!(out.stderr.contains(&format!("hint: a published flow can never be deleted: deprecate it instead with `flowsim api deprecate {id}`")), "{}", out.stderr);
-    assert!(
-        out.stderr
-            .contains("code 139004, OAuthException, HTTP 400, fbtrace_id Afake"),
-        "{}",
-        out.stderr
+    assert_has(
+        &out.stderr,
+        "code 139004, OAuthException, HTTP 400, fbtrace_id Afake",
     );
 
     let out = api(&fake, &["deprecate", &id, "-y"]);
@@ -704,11 +599,9 @@ fn the_status_machine_and_each_refusal() {
     assert_eq!(fake.flow(&id).unwrap().status, "DEPRECATED");
     let out = api(&fake, &["deprecate", &id, "--yes"]);
     assert_eq!(out.code, 3);
-    assert!(
-        out.stderr
-            .contains("hint: the flow is already deprecated: nothing more to do"),
-        "{}",
-        out.stderr
+    assert_has(
+        &out.stderr,
+        "hint: the flow is already deprecated: nothing more to do",
     );
 
     let draft = fake.add_flow("D", "DRAFT", None);
@@ -721,7 +614,7 @@ fn the_status_machine_and_each_refusal() {
     assert!(fake.flow(&draft).is_none());
     let out = api(&fake, &["show", &draft]);
     assert_eq!(out.code, 3);
-    assert!(out.stderr.contains("subcode 33"), "{}", out.stderr);
+    assert_has(&out.stderr, "subcode 33");
 }
 
 #[test]
@@ -734,18 +627,11 @@ fn publish_refusals_name_the_fix() {
     );
     let out = api(&fake, &["publish", &broken, "--yes"]);
     assert_eq!(out.code, 3);
-    assert!(
-        out.stderr
-            .contains("(#139002) Publishing Flow with validation errors"),
-        "{}",
-        out.stderr
+    assert_has(
+        &out.stderr,
+        "(#139002) Publishing Flow with validation errors",
     );
-    assert!(
-        out.stderr
-            .contains(&format!("flowsim api push {broken} FILE")),
-        "{}",
-        out.stderr
-    );
+    assert_has(&out.stderr, &format!("flowsim api push {broken} FILE"));
 
     let endpoint = fake.add_flow("E", "DRAFT", Some(&sample("loan_application.json")));
     let out = api(&fake, &["publish", &endpoint, "--yes"]);
@@ -868,6 +754,15 @@ fn preview_prints_the_link_with_the_interactive_parameters() {
         ],
     );
     assert_eq!(out.code, 2);
+    for (data, says) in [
+        ("[1]", "--data must be a JSON object"),
+        ("{", "--data is not valid JSON"),
+        ("@/nonexistent/data.json", "--data "),
+    ] {
+        let out = api(&fake, &["preview", &id, "--screen", "X", "--data", data]);
+        assert_eq!(out.code, 2, "{data}: {}", out.all());
+        assert!(out.stderr.contains(says), "{data}: {}", out.stderr);
+    }
 }
 
 // --- send --------------------------------------------------------------------------------
@@ -879,14 +774,12 @@ fn send_builds_meta_s_message_and_reports_refusals() {
 
     let out = api(&fake, &["send", &id, "--to", "+1 555 123 4567"]);
     assert_eq!(out.code, 3);
-    assert!(
-        out.stderr
-            .contains("details: The Flow is in DRAFT status: send it with mode draft"),
-        "{}",
-        out.stderr
+    assert_has(
+        &out.stderr,
+        "details: The Flow is in DRAFT status: send it with mode draft",
     );
-    assert!(out.stderr.contains("code 131009"), "{}", out.stderr);
-    assert!(out.stderr.contains("--draft"), "{}", out.stderr);
+    assert_has(&out.stderr, "code 131009");
+    assert_has(&out.stderr, "--draft");
 
     let screen = {
         let flow: Value = serde_json::from_str(&sample("sign_up.json")).unwrap();
@@ -934,11 +827,7 @@ fn send_builds_meta_s_message_and_reports_refusals() {
         ],
     );
     assert_eq!(out.code, 3);
-    assert!(
-        out.stderr.contains("NOPE is not an entry screen"),
-        "{}",
-        out.stderr
-    );
+    assert_has(&out.stderr, "NOPE is not an entry screen");
     let out = api(
         &fake,
         &[
@@ -956,11 +845,7 @@ fn send_builds_meta_s_message_and_reports_refusals() {
     assert_eq!(out.code, 2);
     let out = api(&fake, &["send", &id, "--to", "call me"]);
     assert_eq!(out.code, 2);
-    assert!(
-        out.stderr.contains("international format"),
-        "{}",
-        out.stderr
-    );
+    assert_has(&out.stderr, "international format");
     // Writes are sent once: a 503 on send is reported, not repeated.
     fake.state().inject.push_back(Injected {
         status: 503,
@@ -971,11 +856,7 @@ fn send_builds_meta_s_message_and_reports_refusals() {
     let out = api(&fake, &["send", &id, "--to", "15551234567", "--draft"]);
     assert_eq!(out.code, 3);
     assert_eq!(seen(&fake, "POST", "/messages").len(), before + 1);
-    assert!(
-        out.stderr.contains("does not repeat changes"),
-        "{}",
-        out.stderr
-    );
+    assert_has(&out.stderr, "does not repeat changes");
 }
 
 #[test]
@@ -1005,11 +886,7 @@ fn key_set_checks_the_key_and_key_get_shows_its_status() {
     let fake = Fake::start();
     let out = api(&fake, &["key", "get"]);
     assert_eq!(out.code, 0);
-    assert!(
-        out.stdout.contains("has no business public key"),
-        "{}",
-        out.stdout
-    );
+    assert_has(&out.stdout, "has no business public key");
 
     let keys = root().join("tests/fixtures/keys");
     let out = api(
@@ -1017,7 +894,7 @@ fn key_set_checks_the_key_and_key_get_shows_its_status() {
         &["key", "set", keys.join("private.pem").to_str().unwrap()],
     );
     assert_eq!(out.code, 2);
-    assert!(out.stderr.contains("private key"), "{}", out.stderr);
+    assert_has(&out.stderr, "private key");
     assert!(
         fake.state().key.is_none(),
         "a private key is never uploaded"
@@ -1032,16 +909,8 @@ fn key_set_checks_the_key_and_key_get_shows_its_status() {
     assert!(pem.starts_with("-----BEGIN PUBLIC KEY-----"));
     assert_eq!(status, "VALID");
     let out = api(&fake, &["key", "get"]);
-    assert!(
-        out.stdout.contains("-----BEGIN PUBLIC KEY-----"),
-        "{}",
-        out.stdout
-    );
-    assert!(
-        out.stdout.contains("signature status: VALID"),
-        "{}",
-        out.stdout
-    );
+    assert_has(&out.stdout, "-----BEGIN PUBLIC KEY-----");
+    assert_has(&out.stdout, "signature status: VALID");
 }
 
 // --- retries and rate limits ------------------------------------------------------------
@@ -1062,20 +931,14 @@ fn reads_are_retried_after_5xx_and_transient_errors() {
     });
     let out = api(&fake, &["list"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
-    assert!(out.stdout.contains("One"), "{}", out.stdout);
-    assert!(
-        out.stderr.contains(
-            "note: Meta answered HTTP 503 (code 2): trying again in 0.5 s (retry 1 of 3)"
-        ),
-        "{}",
-        out.stderr
+    assert_has(&out.stdout, "One");
+    assert_has(
+        &out.stderr,
+        "note: Meta answered HTTP 503 (code 2): trying again in 0.5 s (retry 1 of 3)",
     );
-    assert!(
-        out.stderr.contains(
-            "note: Meta answered HTTP 400 (code 4): trying again in 1.0 s (retry 2 of 3)"
-        ),
-        "{}",
-        out.stderr
+    assert_has(
+        &out.stderr,
+        "note: Meta answered HTTP 400 (code 4): trying again in 1.0 s (retry 2 of 3)",
     );
     assert_eq!(seen(&fake, "GET", "/flows").len(), 3);
 }
@@ -1086,17 +949,8 @@ fn a_rate_limit_with_a_long_wait_is_not_retried_and_says_how_long() {
     fake.state().budget = Some(0);
     let out = api(&fake, &["list"]);
     assert_eq!(out.code, 3);
-    assert!(
-        out.stderr.contains("code 80007, OAuthException, HTTP 429"),
-        "{}",
-        out.stderr
-    );
-    assert!(
-        out.stderr
-            .contains("wait about 5 minutes (Meta's estimate)"),
-        "{}",
-        out.stderr
-    );
+    assert_has(&out.stderr, "code 80007, OAuthException, HTTP 429");
+    assert_has(&out.stderr, "wait about 5 minutes (Meta's estimate)");
     assert_eq!(
         fake.state().seen.len(),
         1,
@@ -1117,11 +971,9 @@ fn retries_give_up_after_three() {
     let out = api(&fake, &["show", "1"]);
     assert_eq!(out.code, 3);
     assert_eq!(fake.state().seen.len(), 4);
-    assert!(
-        out.stderr
-            .contains("hint: a temporary problem at Meta (flowsim already retried this read)"),
-        "{}",
-        out.stderr
+    assert_has(
+        &out.stderr,
+        "hint: a temporary problem at Meta (flowsim already retried this read)",
     );
 }
 
@@ -1131,7 +983,7 @@ fn blocked_and_throttled_flows_are_refused_with_their_codes() {
     let id = fake.add_flow("P", "BLOCKED", Some(&sample("welcome.json")));
     let out = api(&fake, &["send", &id, "--to", "15551234567"]);
     assert_eq!(out.code, 3);
-    assert!(out.stderr.contains("code 132068"), "{}", out.stderr);
+    assert_has(&out.stderr, "code 132068");
     assert!(
         out.stderr.contains("hint: the flow is BLOCKED")
             && out.stderr.contains(&format!("flowsim api show {id}")),
@@ -1154,9 +1006,5 @@ fn blocked_and_throttled_flows_are_refused_with_their_codes() {
         out.stderr
     );
     let out = api(&fake, &["show", &id]);
-    assert!(
-        out.stdout.contains("health_status     LIMITED"),
-        "{}",
-        out.stdout
-    );
+    assert_has(&out.stdout, "health_status     LIMITED");
 }

@@ -77,6 +77,17 @@ pub struct ValidationError {
     pub pointers: Vec<Pointer>,
 }
 
+impl ValidationError {
+    /// Meta's code for the error: `error`, or `error_type` when `error` is empty.
+    pub fn code(&self) -> &str {
+        if self.error.is_empty() {
+            &self.error_type
+        } else {
+            &self.error
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
 #[serde(default)]
 pub struct Pointer {

@@ -49,13 +49,8 @@ fn diagnostic(source: &Source, e: &ValidationError) -> Diagnostic {
             message: "also here".into(),
         })
         .collect();
-    let name = if e.error.is_empty() {
-        &e.error_type
-    } else {
-        &e.error
-    };
     Diagnostic {
-        code: code(name),
+        code: code(e.code()),
         severity: Severity::Error,
         message: e.message.clone(),
         span: primary,

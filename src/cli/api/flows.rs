@@ -13,7 +13,7 @@ use flowsim_core::validate::check;
 use unicode_width::UnicodeWidthStr;
 
 use super::hints::{Kind, Op};
-use super::{Ctx, OpenAction, confirm, read_data};
+use super::{Ctx, OpenAction, confirm, read_data, usage};
 use crate::cli::exit;
 use crate::load::{self, LoadError};
 use crate::report;
@@ -311,12 +311,7 @@ fn one_line(e: &ValidationError) -> String {
         (Some(l), None) => format!(" (line {l})"),
         _ => String::new(),
     };
-    let code = if e.error.is_empty() {
-        &e.error_type
-    } else {
-        &e.error
-    };
-    format!("{code}{at}{pos}: {}", e.message)
+    format!("{}{at}{pos}: {}", e.code(), e.message)
 }
 
 /// Meta's expiry (ISO date or unix seconds) with the days left.
@@ -704,13 +699,12 @@ pub fn preview(ctx: &Ctx<'_>, args: &PreviewArgs) -> Result<u8, u8> {
         );
         return Err(exit::USAGE);
     }
-    let data = match &args.data {
-        Some(d) => Some(read_data(d).map_err(|e| {
-            eprintln!("error: {e}");
-            exit::USAGE
-        })?),
-        None => None,
-    };
+    let data = args
+        .data
+        .as_deref()
+        .map(read_data)
+        .transpose()
+        .map_err(usage)?;
     let payload = args.screen.as_ref().map(|screen| {
         let mut p = serde_json::json!({ "screen": screen });
         if let Some(d) = data {

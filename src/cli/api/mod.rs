@@ -8,7 +8,6 @@ mod hints;
 mod send;
 
 use std::io::{BufRead, IsTerminal, Write};
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -257,6 +256,12 @@ impl Ctx<'_> {
     }
 }
 
+/// Reports a usage error and returns its exit code.
+pub(crate) fn usage(message: String) -> u8 {
+    eprintln!("error: {message}");
+    exit::USAGE
+}
+
 fn required<'a>(value: &'a Option<String>, flag: &str, env: &str) -> Result<&'a str, u8> {
     match value.as_deref().map(str::trim) {
         Some(v) if !v.is_empty() => Ok(v),
@@ -354,17 +359,10 @@ pub fn run(args: &Args) -> u8 {
     }
 }
 
-/// `--data` for send and preview: JSON, or @file.
+/// `--data` for send and preview: a JSON object, inline or @file, read as the preview's
+/// `--data` is.
 pub(crate) fn read_data(text: &str) -> Result<serde_json::Value, String> {
-    let (json, from) = match text.strip_prefix('@') {
-        Some(path) => (crate::load::read_text(&PathBuf::from(path))?, path),
-        None => (text.to_string(), "--data"),
-    };
-    match serde_json::from_str::<serde_json::Value>(&json) {
-        Ok(v @ serde_json::Value::Object(_)) => Ok(v),
-        Ok(_) => Err(format!("{from}: the data must be a JSON object")),
-        Err(e) => Err(format!("{from}: not JSON ({e})")),
-    }
+    super::preview::parse_data(text).map(serde_json::Value::Object)
 }
 
 #[cfg(test)]

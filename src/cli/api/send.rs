@@ -7,7 +7,7 @@ use flowsim_endpoint::keys;
 use rsa::traits::PublicKeyParts;
 
 use super::hints::{Kind, Op};
-use super::{Ctx, OpenAction, read_data};
+use super::{Ctx, OpenAction, read_data, usage};
 use crate::cli::exit;
 
 pub const SEND_HELP: &str = "\
@@ -85,10 +85,6 @@ fn phone_number(text: &str) -> Result<String, String> {
 
 pub fn send(ctx: &Ctx<'_>, args: &SendArgs) -> Result<u8, u8> {
     let phone = ctx.phone()?;
-    let usage = |m: String| {
-        eprintln!("error: {m}");
-        exit::USAGE
-    };
     let to = phone_number(&args.to).map_err(usage)?;
     let open = match args.flow_action {
         OpenAction::DataExchange => {
@@ -177,10 +173,6 @@ pub fn key(ctx: &Ctx<'_>, command: &KeyCommand) -> Result<u8, u8> {
         KeyCommand::Set { pem } => {
             check_id("the phone number id", phone)
                 .map_err(|e| ctx.fail(e, Op::new(Kind::KeySet, Some(phone))))?;
-            let usage = |m: String| {
-                eprintln!("error: {m}");
-                exit::USAGE
-            };
             let text = crate::load::read_text(pem).map_err(usage)?;
             let key = keys::public_key_from_pem(&text)
                 .map_err(|e| usage(format!("{}: {e}", pem.display())))?;
