@@ -331,11 +331,11 @@ fn i18n_flow() -> Value {
     })
 }
 
-/// The preview as a person sees it: the App drawn on a TestBackend.
-fn preview(flow: &Value, look: Look, width: u16) -> Terminal<TestBackend> {
-    let checked = check(&Source::new("i18n.json", flow.to_string()));
+/// The preview of `flow` (named `name`) on a phone of `look`, booted.
+fn open(name: &str, flow: &Value, look: Look) -> App {
+    let checked = check(&Source::new(name, flow.to_string()));
     let mut app = App::new(
-        "i18n.json",
+        name,
         Arc::new(checked.flow.unwrap()),
         Vec::new(),
         Start::Navigate {
@@ -346,6 +346,12 @@ fn preview(flow: &Value, look: Look, width: u16) -> Terminal<TestBackend> {
     );
     app.look = look;
     app.boot();
+    app
+}
+
+/// The preview as a person sees it: the App drawn on a TestBackend.
+fn preview(flow: &Value, look: Look, width: u16) -> Terminal<TestBackend> {
+    let mut app = open("i18n.json", flow, look);
     let mut terminal = Terminal::new(TestBackend::new(width, 46)).unwrap();
     terminal
         .draw(|f| app.drawn = ui::draw(f, &app, &Theme::DARK.into()))
@@ -426,18 +432,7 @@ fn phone_sizes_and_the_key_that_switches_them() {
     let text = render(&flow, None, &big, None);
     assert_eq!(text::width(text.lines().next().unwrap()), 33);
 
-    let checked = check(&Source::new("f.json", flow.to_string()));
-    let mut app = App::new(
-        "f.json",
-        Arc::new(checked.flow.unwrap()),
-        Vec::new(),
-        Start::Navigate {
-            screen: None,
-            data: None,
-        },
-        "flowsim",
-    );
-    app.boot();
+    let mut app = open("f.json", &flow, Look::default());
     // Off the text field, `d` switches the size and the status line names it.
     app.handle(Event::Key(flowsim::app::input::KeyEvent::from(
         flowsim::app::input::KeyCode::Tab,
@@ -654,19 +649,7 @@ fn overlays_and_the_snackbar_follow_the_direction() {
           "data-source": [{ "id": "r", "title": "الرياض" }, { "id": "j", "title": "جدة" }] },
         footer()
     ]));
-    let checked = check(&Source::new("f.json", flow.to_string()));
-    let mut app = App::new(
-        "f.json",
-        Arc::new(checked.flow.unwrap()),
-        Vec::new(),
-        Start::Navigate {
-            screen: None,
-            data: None,
-        },
-        "flowsim",
-    );
-    app.look = look(Device::Android, Dir::Rtl);
-    app.boot();
+    let mut app = open("f.json", &flow, look(Device::Android, Dir::Rtl));
     app.handle(Event::Key(flowsim::app::input::KeyEvent::from(
         flowsim::app::input::KeyCode::Enter,
     )));

@@ -10,10 +10,11 @@ use std::sync::Arc;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as B64;
 use flowsim::app::input::{KeyCode, KeyEvent, KeyModifiers};
-use flowsim::app::{App, Event, Target};
+use flowsim::app::{App, Event, Finding, Target};
 use flowsim::ui::image::{self, Graphics};
 use flowsim::ui::text::Dir;
 use flowsim::ui::{self, Paint, theme::Theme};
+use flowsim_core::flow::model::Flow;
 use flowsim_core::flow::source::Source;
 use flowsim_core::flow::spec::Kind;
 use flowsim_core::sim::Start;
@@ -52,29 +53,10 @@ fn flow(version: &str, children: Vec<Value>) -> Value {
         "terminal": true, "layout": { "type": "SingleColumnLayout", "children": children } } ] })
 }
 
-fn open(flow: &Value) -> App {
-    let checked = check(&Source::new("pictures.json", flow.to_string()));
+/// The App on `flow`'s first screen, booted.
+fn booted(name: &str, flow: Arc<Flow>, findings: Vec<Finding>) -> App {
     let mut app = App::new(
-        "pictures.json",
-        Arc::new(checked.flow.expect("a flow")),
-        Vec::new(),
-        Start::Navigate {
-            screen: None,
-            data: None,
-        },
-        "flowsim",
-    );
-    app.boot();
-    app
-}
-
-fn sample(file: &str) -> App {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("sample-flows")
-        .join(file);
-    let (flow, findings) = flowsim::tui::read_flow(&path).expect("sample loads");
-    let mut app = App::new(
-        file,
+        name,
         flow,
         findings,
         Start::Navigate {
@@ -85,6 +67,23 @@ fn sample(file: &str) -> App {
     );
     app.boot();
     app
+}
+
+fn open(flow: &Value) -> App {
+    let checked = check(&Source::new("pictures.json", flow.to_string()));
+    booted(
+        "pictures.json",
+        Arc::new(checked.flow.expect("a flow")),
+        Vec::new(),
+    )
+}
+
+fn sample(file: &str) -> App {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("sample-flows")
+        .join(file);
+    let (flow, findings) = flowsim::tui::read_flow(&path).expect("sample loads");
+    booted(file, flow, findings)
 }
 
 fn key(app: &mut App, code: KeyCode) {

@@ -187,18 +187,23 @@ fn themes_paint_the_footer_button_in_whatsapp_green() {
     }
 }
 
+/// Fills welcome.json's first screen and presses its Footer, onto INTERESTS.
+fn welcome_to_interests(app: &mut App) {
+    type_text(app, "Ada");
+    keys(app, &[Tab, Char(' ')]);
+    // The Footer is enabled now: Tab past the other options to it.
+    while app.focus != Some(flowsim::app::Target::Footer) {
+        key(app, Tab);
+    }
+    key(app, Enter);
+    assert_eq!(app.session().current(), Some("INTERESTS"));
+}
+
 #[test]
 fn fill_navigate_back_and_complete() {
     let mut app = open("welcome.json");
     assert!(screen_text(&mut app).contains("WELCOME"));
-    type_text(&mut app, "Ada");
-    keys(&mut app, &[Tab, Char(' ')]);
-    // The Footer is enabled now: Tab past the other options to it.
-    while app.focus != Some(flowsim::app::Target::Footer) {
-        key(&mut app, Tab);
-    }
-    key(&mut app, Enter);
-    assert_eq!(app.session().current(), Some("INTERESTS"));
+    welcome_to_interests(&mut app);
     insta::assert_snapshot!(
         "welcome_interests_focused",
         draw(&mut app, 60, 30).backend()
@@ -779,13 +784,7 @@ fn after_a_live_reload_requests_follow_the_reloaded_data_api_version() {
 fn the_map_key_shows_the_flow_with_this_screen_and_the_path_walked() {
     use ratatui::style::Modifier;
     let mut app = open("welcome.json");
-    type_text(&mut app, "Ada");
-    keys(&mut app, &[Tab, Char(' ')]);
-    while app.focus != Some(flowsim::app::Target::Footer) {
-        key(&mut app, Tab);
-    }
-    key(&mut app, Enter);
-    assert_eq!(app.session().current(), Some("INTERESTS"));
+    welcome_to_interests(&mut app);
     key(&mut app, Char('m'));
     let terminal = draw(&mut app, 100, 30);
     let buf = terminal.backend().buffer();

@@ -725,9 +725,12 @@ impl Graphics {
     /// Encodes the picture `src` for `size` cells, unless it already is: the phone calls this
     /// as it paints the picture's half-blocks, while its pixels are at hand in the cache.
     pub fn prepare(&self, src: &str, size: Size, cover: bool) {
-        let Ok(id) = CACHES.with(|c| c.borrow_mut().id(src)) else {
-            return;
-        };
+        self.prepared(src, size, cover);
+    }
+
+    /// [`Self::prepare`], returning where the encoding is kept unless `src` is refused.
+    fn prepared(&self, src: &str, size: Size, cover: bool) -> Option<EncodedKey> {
+        let id = CACHES.with(|c| c.borrow_mut().id(src)).ok()?;
         let key = (id, size.width, size.height, cover);
         let mut cache = self.cache.borrow_mut();
         if cache.get(&key).is_none() {
@@ -735,6 +738,7 @@ impl Graphics {
             let cost = protocol.as_ref().map_or(REFUSAL_COST, |pr| self.cost(pr));
             cache.put(key, protocol, cost);
         }
+        Some(key)
     }
 
     /// Draws the pictures nothing was drawn over, over their half-blocks.
@@ -745,11 +749,9 @@ impl Graphics {
             if p.area.width < 2 || p.area.height == 0 || !p.intact(buf) {
                 continue;
             }
-            let Ok(id) = CACHES.with(|c| c.borrow_mut().id(&p.src)) else {
+            let Some(key) = self.prepared(&p.src, p.area.as_size(), p.cover) else {
                 continue;
             };
-            self.prepare(&p.src, p.area.as_size(), p.cover);
-            let key = (id, p.area.width, p.area.height, p.cover);
             if let Some(Some(protocol)) = self.cache.borrow_mut().get(&key) {
                 ratatui::widgets::Widget::render(ratatui_image::Image::new(protocol), p.area, buf);
                 self.erase_first(p.area, buf);

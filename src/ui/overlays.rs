@@ -3,12 +3,16 @@
 
 use super::*;
 
-/// A line of flow text in an overlay: cut to `cells`, in display order, a right-to-left one
-/// aligned right.
-fn overlay_text(p: &Phone, s: &str, cells: usize) -> String {
+/// An overlay's heading, a line of flow text in bold: cut to the area's width, in display
+/// order, a right-to-left one aligned right.
+fn heading(p: &Phone, s: &str, area: Rect) -> Line<'static> {
+    let cells = area.width as usize;
     let s = sanitize(s);
     let dir = p.layout.para_dir(&s);
-    p.layout.align(&truncate(&s, cells), dir, cells)
+    Line::styled(
+        p.layout.align(&truncate(&s, cells), dir, cells),
+        p.theme.bold(),
+    )
 }
 
 /// A Dropdown's list over the body; returns the options' pictures, laid out from the top of
@@ -21,19 +25,11 @@ pub(super) fn list_overlay(
     area: Rect,
     buf: &mut Buffer,
 ) -> Vec<body::Picture> {
-    let t = p.theme;
     let Some(item) = p.view.items.iter().find(|i| *i.key == *key) else {
         return Vec::new();
     };
     let mut lines = vec![
-        Line::styled(
-            overlay_text(
-                p,
-                &item.text("label").unwrap_or_default(),
-                area.width as usize,
-            ),
-            t.bold(),
-        ),
+        heading(p, &item.text("label").unwrap_or_default(), area),
         Line::raw(""),
     ];
     let selected = item.selected();
@@ -95,10 +91,7 @@ pub(super) fn calendar_overlay(
         }
         _ => item.text("label").unwrap_or_default(),
     };
-    let mut lines = vec![Line::styled(
-        overlay_text(p, &label, area.width as usize),
-        t.bold(),
-    )];
+    let mut lines = vec![heading(p, &label, area)];
     let month = cursor.first_of_month();
     lines.push(Line::from(vec![
         Span::styled("‹ ", t.dimmed()),
@@ -165,14 +158,7 @@ pub(super) fn path_overlay(p: &Phone, key: &str, input: &LineInput, area: Rect, 
         "file"
     };
     let lines = [
-        Line::styled(
-            overlay_text(
-                p,
-                &item.text("label").unwrap_or_default(),
-                area.width as usize,
-            ),
-            t.bold(),
-        ),
+        heading(p, &item.text("label").unwrap_or_default(), area),
         Line::raw(""),
         Line::styled(format!("Path of the {what} to attach:"), t.dimmed()),
         Line::styled(format!("> {}", sanitize(input.value())), t.focus()),
