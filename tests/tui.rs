@@ -878,3 +878,17 @@ fn kept_layouts_draw_what_a_fresh_layout_draws_frame_after_frame() {
     }
     assert!(turned, "a carousel was turned on the way");
 }
+
+#[test]
+fn a_flow_is_opened_once_at_start() {
+    // App::new makes the app; boot starts the session once (an INIT request is sent once).
+    let app = open("welcome.json");
+    let opened: Vec<&str> = app
+        .session()
+        .events
+        .iter()
+        .map(|e| e.message.as_str())
+        .filter(|m| m.starts_with("open "))
+        .collect();
+    assert_eq!(opened, ["open WELCOME"]);
+}

@@ -282,6 +282,7 @@ pub struct App {
 }
 
 impl App {
+    /// The app for `flow`, its session not started yet: [`App::boot`] starts it.
     pub fn new(
         name: impl Into<String>,
         flow: Arc<Flow>,
@@ -290,7 +291,7 @@ impl App {
         flow_token: &str,
     ) -> App {
         let session = Session::new(flow, flow_token);
-        let mut app = App {
+        App {
             name: name.into(),
             session,
             view: OnceLock::new(),
@@ -316,9 +317,7 @@ impl App {
             quit: false,
             exit: false,
             recheck_focus: false,
-        };
-        app.commands_from_start();
-        app
+        }
     }
 
     fn commands_from_start(&mut self) -> Vec<Command> {
@@ -338,7 +337,7 @@ impl App {
         commands
     }
 
-    /// Starts the session (call once after [`App::new`]) and returns the first commands.
+    /// Starts the session (once, after [`App::new`]) and returns the first commands.
     pub fn boot(&mut self) -> Vec<Command> {
         self.commands_from_start()
     }
